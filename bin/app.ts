@@ -1,0 +1,22 @@
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { ConfigError } from '../lambda/core/config';
+import { AlexaLinkAdapterStack } from '../lib/adapter-stack';
+import { loadConfigFromApp } from '../lib/config-from-app';
+
+const app = new App();
+try {
+  const config = loadConfigFromApp(app);
+  const stackName: unknown = app.node.tryGetContext('stackName');
+  new AlexaLinkAdapterStack(app, 'AlexaLinkAdapter', {
+    config,
+    stackName: typeof stackName === 'string' && stackName !== '' ? stackName : 'AlexaLinkAdapter',
+    env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
+  });
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+} catch (err) {
+  if (!(err instanceof ConfigError)) throw err;
+  // A config mistake is the user's, not a crash: print the list of problems without a stack trace.
+  console.error(err.message);
+  process.exit(1);
+}

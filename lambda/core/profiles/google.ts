@@ -1,0 +1,26 @@
+import { extendProfile } from './extend';
+import { generic } from './generic';
+
+/** Google: refresh token only with access_type=offline on first consent; refresh answers omit it. */
+export const google = extendProfile(generic, {
+  id: 'google',
+  displayName: 'Google',
+  tokenUrl: 'https://oauth2.googleapis.com/token',
+  authorizeUrl: 'https://accounts.google.com/o/oauth2/v2/auth',
+  authorize: { extraParams: { access_type: 'offline', prompt: 'consent' } },
+  response: { format: 'json' },
+  refresh: {
+    omitsRefreshToken: true,
+    rotation: 'none',
+    noRefreshTokenHint:
+      'Google issues a refresh token only with access_type=offline, and only on the first consent: add access_type=offline&prompt=consent to the Authorization URI, or remove the app\'s access at https://myaccount.google.com/permissions and link again',
+    invalidGrantHint:
+      'Google refresh tokens expire after 7 days while the OAuth consent screen is in "Testing", after 6 months unused, or when the per-client token limit is exceeded',
+  },
+  sources: [
+    { quirk: 'authorize.extraParams access_type=offline', url: 'https://developers.google.com/identity/protocols/oauth2/web-server#offline', confidence: 'official' },
+    { quirk: 'authorize.extraParams prompt=consent (refresh token only on first consent)', url: 'https://github.com/googleapis/google-api-php-client/issues/2591', confidence: 'secondary' },
+    { quirk: 'refresh.omitsRefreshToken', url: 'https://developers.google.com/identity/protocols/oauth2/web-server#offline', confidence: 'secondary' },
+    { quirk: 'refresh.invalidGrantHint (7-day expiry in Testing)', url: 'https://developers.google.com/identity/protocols/oauth2#expiration', confidence: 'secondary' },
+  ],
+});

@@ -1,0 +1,169 @@
+/**
+ * The token route's core: Alexa's request in, Alexa's answer and one exchange record out.
+ * No AWS imports: the Lambda handler and the local server both call this.
+ */
+import type { RuntimeConfig } from './config';
+import type { ExchangeRecord, Verdict } from './exchange-record';
+import { fingerprint } from './fingerprint';
+import type { HttpRequest } from './http-types';
+import { OAuthError, errorAnswer, type HttpAnswer } from './oauth-error';
+import type { ProviderProfile } from './profiles/types';
+import { clip } from './redact';
+import { TokenRequestError, parseTokenRequest, type TokenRequest } from './token-request';
+import { translateResponse } from './translate';
+import { callUpstream } from './upstream-call';
+import { buildUpstreamRequest } from './upstream-request';
+
+export interface TokenExchangeDeps {
+  config: RuntimeConfig;
+  profile: ProviderProfile;
+  fetch?: typeof fetch;
+  now?: () => number;
+}
+
+export interface ExchangeOptions {
+  /** Time left before the platform kills us (Lambda's getRemainingTimeInMillis). */
+  remainingMs?: number;
+  route?: string;
+}
+
+export interface ExchangeResult {
+  answer: HttpAnswer;
+  record: ExchangeRecord;
+}
+
+/** Time kept back from the Lambda timeout to shape the answer and write the record. */
+const SAFETY_MARGIN_MS = 250;
+
+function upstreamBase(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.origin}${u.pathname}`;
+  } catch {
+    return 'invalid-url';
+  }
+}
+
+function baseRecord(req: HttpRequest, deps: TokenExchangeDeps, route: string, start: number): ExchangeRecord {
+  return {
+    type: 'alexa-link-adapter.exchange',
+    v: 1,
+    time: new Date(start).toISOString(),
+    requestId: clip(req.requestId, 100),
+    route,
+    method: clip(req.method, 10),
+    path: clip(req.path, 200),
+    provider: deps.profile.id,
+    grantType: undefined,
+    clientAuth: undefined,
+    clientIdFp: undefined,
+    upstream: { url: upstreamBase(deps.config.tokenUrl), method: deps.profile.tokenRequest.method, clientAuth: deps.profile.tokenRequest.clientAuth.method, outcome: 'not_called' },
+    tokens: {},
+    translated: [],
+    response: { status: 0 },
+    outcome: 'success',
+    timing: { totalMs: 0, upstreamMs: 0, ownMs: 0 },
+    verdicts: [],
+  };
+}
+
+function finish(record: ExchangeRecord, answer: HttpAnswer, start: number, now: () => number): ExchangeResult {
+  record.timing.totalMs = now() - start;
+  record.timing.ownMs = Math.max(0, record.timing.totalMs - record.timing.upstreamMs);
+  record.response.status = answer.status;
+  if (answer.status !== 200) {
+    try {
+      const body = JSON.parse(answer.body) as { error?: string; error_description?: string };
+      record.response.error = body.error;
+      record.response.errorDescription = body.error_description;
+    } catch {
+      /* answer bodies are always JSON; nothing to record otherwise */
+    }
+  }
+  return { answer, record };
+}
+
+/** A request for a path or method the adapter does not serve: §5.2-shaped 404/405 and a record. */
+export function rejectRoute(req: HttpRequest, deps: TokenExchangeDeps, allow?: string): ExchangeResult {
+  const now = deps.now ?? Date.now;
+  const start = now();
+  const record = baseRecord(req, deps, 'unmatched', start);
+  const err = allow
+    ? new OAuthError('invalid_request', `method ${clip(req.method, 10)} is not allowed here`, { status: 405, headers: { allow } })
+    : new OAuthError('invalid_request', 'no such endpoint: the Access Token URI ends in /token', { status: 404 });
+  record.outcome = 'rejected';
+  record.verdicts.push({ code: allow ? 'bad_method' : 'unknown_route', severity: 'error', message: allow ? `${clip(req.method, 10)} ${clip(req.path, 80)}: only ${allow} is served here` : `nothing is served at ${clip(req.path, 80)}; the console's Access Token URI must end in /token` });
+  return finish(record, errorAnswer(err), start, now);
+}
+
+const ALEXA_SCHEME_NOTE: Record<string, string> = {
+  basic: 'Alexa authenticated with HTTP Basic ("HTTP Basic (Recommended)")',
+  body: 'Alexa sent the client credentials in the body ("Credentials in request body")',
+};
+
+export async function exchangeToken(req: HttpRequest, deps: TokenExchangeDeps, options: ExchangeOptions = {}): Promise<ExchangeResult> {
+  const now = deps.now ?? Date.now;
+  const start = now();
+  const record = baseRecord(req, deps, options.route ?? 'POST /token', start);
+  let parsed: TokenRequest;
+  try {
+    parsed = parseTokenRequest(req);
+  } catch (err) {
+    if (!(err instanceof TokenRequestError)) throw err;
+    record.outcome = 'rejected';
+    if (err.info.grantType !== undefined) record.grantType = clip(err.info.grantType, 40);
+    if (err.info.scheme !== undefined) record.clientAuth = err.info.scheme;
+    record.clientIdFp = fingerprint(err.info.clientId);
+    record.verdicts.push({ code: err.verdictCode, severity: 'error', message: `the request was refused before reaching the provider: ${err.description}` });
+    return finish(record, errorAnswer(err), start, now);
+  }
+
+  record.grantType = parsed.grantType;
+  record.clientAuth = parsed.scheme;
+  record.clientIdFp = fingerprint(parsed.credentials?.clientId);
+  const code = parsed.params.get('code');
+  const presentedRefresh = parsed.params.get('refresh_token');
+  record.tokens.codeFp = fingerprint(code);
+  record.tokens.refreshTokenInFp = fingerprint(presentedRefresh);
+  if (parsed.grantType === 'authorization_code') record.tokens.codeVerifierPresent = parsed.params.has('code_verifier');
+  const notes: Verdict[] = [];
+  if (parsed.scheme !== 'none' && ALEXA_SCHEME_NOTE[parsed.scheme]) {
+    notes.push({ code: `alexa_auth_${parsed.scheme}`, severity: 'info', message: ALEXA_SCHEME_NOTE[parsed.scheme]! });
+  }
+  if (parsed.dropped.length > 0) {
+    notes.push({ code: 'parameters_dropped', severity: 'info', message: `parameters RFC 6749 does not define for ${parsed.grantType} were not forwarded: ${parsed.dropped.join(', ')}` });
+  }
+
+  const upstreamReq = buildUpstreamRequest(deps.profile, deps.config.tokenUrl, parsed);
+  record.upstream.method = upstreamReq.method;
+  record.upstream.clientAuth = upstreamReq.clientAuth;
+  const elapsed = now() - start;
+  const remaining = options.remainingMs !== undefined ? options.remainingMs - elapsed - SAFETY_MARGIN_MS : Infinity;
+  const timeoutMs = Math.max(50, Math.min(deps.config.upstreamTimeoutMs, remaining));
+  const result = await callUpstream(upstreamReq, { timeoutMs, fetch: deps.fetch, now });
+  const t = translateResponse(deps.profile, result, {
+    grantType: parsed.grantType,
+    presentedRefreshToken: presentedRefresh,
+    alexaScheme: parsed.scheme,
+    timeoutMs,
+    secrets: [code, presentedRefresh, parsed.params.get('code_verifier'), parsed.credentials?.clientSecret],
+  });
+  record.upstream = { ...record.upstream, ...t.upstream };
+  record.timing.upstreamMs = result.latencyMs;
+  record.tokens = { ...record.tokens, ...t.tokens };
+  record.translated = t.translated;
+  record.outcome = t.outcome;
+  record.verdicts = [...t.verdicts, ...notes];
+  return finish(record, t.answer, start, now);
+}
+
+/** Last line of defence: an unexpected exception becomes a §5.2 server_error and a record, never a crash. */
+export function adapterFailure(req: HttpRequest, deps: TokenExchangeDeps, err: unknown, route = 'POST /token'): ExchangeResult {
+  const now = deps.now ?? Date.now;
+  const start = now();
+  const record = baseRecord(req, deps, route, start);
+  record.outcome = 'adapter_error';
+  // Only the error's class name: messages of unexpected errors may carry request data.
+  record.verdicts.push({ code: 'adapter_error', severity: 'error', message: `the adapter failed unexpectedly (${err instanceof Error ? err.name : typeof err}); this is a bug, please report it` });
+  return finish(record, errorAnswer(new OAuthError('server_error', 'the adapter failed unexpectedly', { status: 500 })), start, now);
+}

@@ -1,0 +1,376 @@
+/**
+ * Turns whatever the provider's token endpoint answered into what Alexa accepts: RFC 6749 §5.1
+ * (200, JSON, Bearer) or §5.2 (JSON error). Pure: no I/O, no clock, no AWS.
+ *
+ * Validation order follows oauth4webapi's processGenericAccessTokenResponse: transport outcome,
+ * body syntax, error body (whatever the status), success predicate, then field by field.
+ */
+import type { TokenSummary, UpstreamSummary, Verdict } from './exchange-record';
+import { fingerprint } from './fingerprint';
+import { FormParseError, parseForm } from './form';
+import { OAuthError, RFC6749_TOKEN_ERRORS, TOKEN_RESPONSE_HEADERS, errorAnswer, type HttpAnswer, type OAuthErrorCode } from './oauth-error';
+import type { ProviderProfile } from './profiles/types';
+import { clip, redact } from './redact';
+import type { GrantType } from './token-request';
+import type { UpstreamResult } from './upstream-call';
+
+/** Alexa's minimum access-token lifetime (Alexa account-linking FAQ: at least 6 minutes). */
+export const ALEXA_MIN_EXPIRES_IN = 360;
+
+export interface TranslateContext {
+  grantType: GrantType;
+  /** The refresh token Alexa presented (refresh grant), for retention. */
+  presentedRefreshToken?: string;
+  /** How Alexa authenticated to us: decides the 401 challenge (RFC 6749 §5.2). */
+  alexaScheme: 'basic' | 'body' | 'none';
+  timeoutMs: number;
+  /** Secrets of this request, scrubbed from provider texts. */
+  secrets: readonly (string | undefined)[];
+}
+
+export interface Translation {
+  answer: HttpAnswer;
+  outcome: 'success' | 'upstream_error' | 'provider_error';
+  upstream: Pick<UpstreamSummary, 'outcome' | 'status' | 'contentType' | 'bytes' | 'format' | 'latencyMs'>;
+  tokens: TokenSummary;
+  translated: string[];
+  verdicts: Verdict[];
+  error?: { code: string; description: string };
+}
+
+type BodyFormat = 'json' | 'form' | 'html' | 'xml' | 'text' | 'empty' | 'binary';
+type Json = Record<string, unknown>;
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function mediaType(headers: Headers): string {
+  return (headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+}
+
+function isJsonMedia(mt: string): boolean {
+  return mt === 'application/json' || mt.endsWith('+json');
+}
+
+interface ParsedBody {
+  format: BodyFormat;
+  value?: Json;
+  /** Why a body that claimed a format could not be read as it. */
+  problem?: string;
+}
+
+function sniff(text: string): BodyFormat {
+  const t = text.trimStart();
+  if (t === '') return 'empty';
+  if (t.startsWith('{') || t.startsWith('[')) return 'json';
+  if (/^<!doctype html|^<html|^<head|^<body/i.test(t)) return 'html';
+  if (t.startsWith('<')) return 'xml';
+  if (/^[^\s=&]+=[^\s]*$/.test(t.trim())) return 'form';
+  return 'text';
+}
+
+function parseBody(profile: ProviderProfile, headers: Headers, bytes: Uint8Array): ParsedBody {
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    return { format: 'binary', problem: 'the body is not UTF-8 text' };
+  }
+  const mt = mediaType(headers);
+  let format: BodyFormat;
+  if (profile.response.format === 'json') format = text.trim() === '' ? 'empty' : isJsonMedia(mt) ? 'json' : sniff(text);
+  else if (profile.response.format === 'form') format = text.trim() === '' ? 'empty' : 'form';
+  else format = sniff(text);
+
+  if (format === 'json') {
+    try {
+      const value: unknown = JSON.parse(text);
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+        return { format, problem: 'the JSON body is not an object' };
+      }
+      return { format, value: value as Json };
+    } catch {
+      return { format, problem: 'the body is not valid JSON' };
+    }
+  }
+  if (format === 'form') {
+    try {
+      return { format, value: Object.fromEntries(parseForm(text.trim()).params) };
+    } catch (err) {
+      return { format, problem: err instanceof FormParseError ? `the form body is malformed (${err.message})` : 'the form body is malformed' };
+    }
+  }
+  return { format };
+}
+
+function at(obj: unknown, path: string): unknown {
+  let cur: unknown = obj;
+  for (const key of path.split('.')) {
+    if (typeof cur !== 'object' || cur === null || !Object.hasOwn(cur, key)) return undefined;
+    cur = (cur as Json)[key];
+  }
+  return cur;
+}
+
+function firstString(obj: unknown, paths: readonly string[]): string | undefined {
+  for (const p of paths) {
+    const v = at(obj, p);
+    if (typeof v === 'string' && v !== '') return v;
+    if (typeof v === 'number') return String(v);
+  }
+  return undefined;
+}
+
+const verdict = (code: string, severity: Verdict['severity'], message: string): Verdict => ({ code, severity, message });
+
+export function translateResponse(profile: ProviderProfile, result: UpstreamResult, ctx: TranslateContext): Translation {
+  const verdicts: Verdict[] = [];
+  const translated: string[] = [];
+  const upstream: Translation['upstream'] = { outcome: result.outcome, latencyMs: result.latencyMs };
+
+  const fail = (
+    outcome: Translation['outcome'],
+    code: OAuthErrorCode,
+    description: string,
+    status: number,
+    challenge = false,
+  ): Translation => {
+    const err = new OAuthError(code, description, { status, challenge });
+    return { answer: errorAnswer(err), outcome, upstream, tokens: {}, translated, verdicts, error: { code, description } };
+  };
+
+  if (result.outcome === 'timeout') {
+    verdicts.push(verdict('upstream_timeout', 'error', `the provider did not answer within the ${ctx.timeoutMs} ms budget; Alexa gives up after 4.5 s, so the adapter answered 503 instead (check the provider's latency and region)`));
+    return fail('upstream_error', 'temporarily_unavailable', 'the provider did not answer in time', 503);
+  }
+  if (result.outcome === 'network_error') {
+    verdicts.push(verdict('upstream_unreachable', 'error', `the provider's token endpoint could not be reached (${result.reason}); check tokenUrl and that the provider is up`));
+    return fail('upstream_error', 'temporarily_unavailable', 'the provider could not be reached', 503);
+  }
+  upstream.status = result.status;
+  upstream.contentType = clip(result.headers.get('content-type') ?? '', 100) || undefined;
+  if (result.outcome === 'too_large') {
+    verdicts.push(verdict('upstream_too_large', 'error', `the provider's answer (HTTP ${result.status}) was larger than the adapter reads; a token answer is a few KiB, so this is not one (is tokenUrl right?)`));
+    return fail('upstream_error', 'server_error', 'the provider answered with an oversized body', 502);
+  }
+
+  upstream.bytes = result.body.byteLength;
+  const body = parseBody(profile, result.headers, result.body);
+  upstream.format = body.format;
+  const status = result.status;
+  const ok = status >= 200 && status < 300;
+
+  // Envelope (Withings `body`), then the error code wherever the profile says it lives.
+  const root = body.value;
+  const envelope = root && profile.response.envelope ? at(root, profile.response.envelope) : root;
+  const providerCode = root ? firstString(root, profile.errors.codePaths) ?? (envelope !== root ? firstString(envelope, profile.errors.codePaths) : undefined) : undefined;
+  const predicate = profile.response.successWhen;
+  const predicateFailed = root !== undefined && predicate !== undefined && at(root, predicate.path) !== predicate.equals;
+
+  if (providerCode !== undefined || predicateFailed) {
+    const rawCode = providerCode ?? 'unknown_error';
+    const mapped = profile.errors.codeMap[rawCode] ?? (RFC6749_TOKEN_ERRORS.has(rawCode) ? (rawCode as OAuthErrorCode) : undefined);
+    const code: OAuthErrorCode = mapped ?? (status >= 500 ? 'temporarily_unavailable' : 'invalid_grant');
+    const rawDescription = firstString(root, profile.errors.descriptionPaths) ?? '';
+    const description = clip(redact(rawDescription || `the provider answered ${rawCode}`, ctx.secrets));
+    if (ok) {
+      verdicts.push(verdict('error_in_success_status', 'info', `the provider answered HTTP ${status} with an error body (${clip(rawCode, 60)}); translated to an RFC 6749 §5.2 error so Alexa sees the failure`));
+      translated.push(`status ${status} → 400 (error body)`);
+    }
+    if (mapped === undefined || mapped !== rawCode) {
+      translated.push(`error ${clip(rawCode, 60)} → ${code}`);
+    }
+    if (body.format === 'form') translated.push('form → JSON');
+    verdicts.push(providerErrorVerdict(profile, ctx, code, clip(rawCode, 60), description));
+    let outStatus = profile.errors.statusMap[String(status)] ?? 400;
+    if (code === 'temporarily_unavailable' || code === 'server_error') outStatus = 503;
+    // RFC 6749 §5.2: invalid_client answers 401, with WWW-Authenticate when the client used Basic.
+    const challenge = code === 'invalid_client' && ctx.alexaScheme === 'basic';
+    if (code === 'invalid_client') outStatus = 401;
+    return fail('provider_error', code, description, outStatus, challenge);
+  }
+
+  if (!ok) {
+    if (status >= 300 && status < 400) {
+      const location = result.headers.get('location');
+      let host = '';
+      try {
+        host = location ? new URL(location).host : '';
+      } catch {
+        host = '';
+      }
+      verdicts.push(verdict('upstream_redirect', 'error', `the provider answered a redirect (HTTP ${status}${host ? ` to ${clip(host, 80)}` : ''}) instead of tokens; tokenUrl is probably outdated or the login page, not the token endpoint`));
+    } else if (body.format === 'html') {
+      verdicts.push(verdict('upstream_html', 'error', `the provider answered HTTP ${status} with an HTML page, not a token response: check tokenUrl points at the token endpoint`));
+    } else if (status === 401) {
+      verdicts.push(verdict('upstream_unauthorized', 'error', 'the provider answered 401 without an OAuth error: the client id or secret Alexa sent is wrong, or the provider wants another client-authentication method'));
+      return fail('provider_error', 'invalid_client', 'the provider rejected the client credentials', 401, ctx.alexaScheme === 'basic');
+    } else {
+      verdicts.push(verdict(status >= 500 ? 'upstream_5xx' : 'upstream_http_error', 'error', `the provider answered HTTP ${status} (${body.format}) without an OAuth error body${status === 404 ? ': tokenUrl is wrong' : ''}`));
+    }
+    return status >= 500 || status === 429
+      ? fail('upstream_error', 'temporarily_unavailable', `the provider answered HTTP ${status}`, 503)
+      : fail('upstream_error', 'server_error', `the provider answered HTTP ${status}`, 502);
+  }
+
+  // 2xx from here on.
+  if (!root) {
+    const what =
+      body.problem ??
+      (body.format === 'html' ? 'an HTML page' : body.format === 'empty' ? 'an empty body' : body.format === 'xml' ? 'XML' : 'plain text');
+    const code = body.format === 'json' ? 'upstream_invalid_json' : body.format === 'html' ? 'upstream_html' : 'upstream_unreadable';
+    verdicts.push(verdict(code, 'error', `the provider answered HTTP ${status} but ${body.problem ? body.problem : `with ${what}`}; no tokens could be read`));
+    return fail('upstream_error', 'server_error', 'the provider answered with an unreadable body', 502);
+  }
+
+  let tokens: Json = (envelope && typeof envelope === 'object' ? envelope : root) as Json;
+  if (envelope !== root) translated.push(`unwrapped ${profile.response.envelope}`);
+  if (profile.response.nestedTokens) {
+    const nested = at(tokens, profile.response.nestedTokens);
+    if (nested && typeof nested === 'object' && typeof (nested as Json).access_token === 'string') {
+      tokens = nested as Json;
+      translated.push(`tokens taken from ${profile.response.nestedTokens}`);
+    }
+  }
+  const accessToken = tokens.access_token;
+  if (typeof accessToken !== 'string' || accessToken === '') {
+    verdicts.push(verdict('missing_access_token', 'error', `the provider answered HTTP ${status} without an access_token`));
+    return fail('upstream_error', 'server_error', 'the provider answered without an access token', 502);
+  }
+
+  if (status !== 200) {
+    translated.push(`status ${status} → 200`);
+    verdicts.push(verdict('success_status_normalized', 'info', `the provider answered HTTP ${status}; Alexa requires 200, so the status was changed`));
+  }
+  if (body.format === 'form') {
+    translated.push('form → JSON');
+    verdicts.push(verdict('upstream_form_encoded', 'info', 'upstream answered form-encoded; translated to JSON (Alexa accepts only JSON, RFC 6749 §5.1)'));
+  }
+  const mt = mediaType(result.headers);
+  if ((body.format === 'json' && !isJsonMedia(mt)) || (body.format === 'form' && mt !== 'application/x-www-form-urlencoded')) {
+    verdicts.push(verdict('content_type_mismatch', 'info', `the provider labelled a ${body.format} body as "${clip(mt || 'nothing', 60)}"; the adapter read the body as it is`));
+  }
+
+  const out: Json = {};
+  out.access_token = accessToken;
+  // token_type (RFC 6749 §5.1: required, case-insensitive); Alexa supports Bearer.
+  const tokenType = tokens.token_type;
+  if (typeof tokenType !== 'string' || tokenType === '') {
+    translated.push('token_type → Bearer (missing)');
+    verdicts.push(verdict('token_type_defaulted', 'info', 'the provider sent no token_type; Bearer was filled in'));
+  } else if (tokenType !== 'Bearer') {
+    translated.push(`token_type ${clip(tokenType, 20)} → Bearer`);
+    if (tokenType.toLowerCase() !== 'bearer') {
+      verdicts.push(verdict('token_type_replaced', 'warn', `the provider's token_type "${clip(tokenType, 20)}" was replaced by Bearer, the only type Alexa supports`));
+    }
+  }
+  out.token_type = 'Bearer';
+
+  const expiresIn = normaliseExpiry(profile, tokens, translated, verdicts);
+  if (expiresIn !== undefined) out.expires_in = expiresIn;
+
+  let refreshToken = typeof tokens.refresh_token === 'string' && tokens.refresh_token !== '' ? tokens.refresh_token : undefined;
+  if (refreshToken === undefined) {
+    if (ctx.grantType === 'refresh_token' && ctx.presentedRefreshToken) {
+      refreshToken = ctx.presentedRefreshToken;
+      translated.push('refresh_token retained');
+      verdicts.push(verdict('refresh_token_retained', 'info', 'the provider\'s refresh answer had no refresh_token; the one Alexa presented was returned so Alexa keeps a refresh token'));
+    } else if (ctx.grantType === 'authorization_code') {
+      verdicts.push(verdict('no_refresh_token', 'warn', `no refresh_token: the link breaks when the access token expires${expiresIn !== undefined ? ` (in ${expiresIn} s)` : ''}${profile.refresh.noRefreshTokenHint ? `. Fix: ${profile.refresh.noRefreshTokenHint}` : ''}`));
+    }
+  } else if (ctx.grantType === 'refresh_token' && refreshToken !== ctx.presentedRefreshToken) {
+    verdicts.push(verdict('refresh_token_rotated', 'info', `the provider rotated the refresh token${profile.refresh.rotation === 'single_use' ? ' (single use: the old one no longer works)' : ''}`));
+  }
+  if (refreshToken !== undefined) out.refresh_token = refreshToken;
+
+  const scope = normaliseScope(profile, tokens.scope, translated);
+  if (scope !== undefined) out.scope = scope;
+
+  const handled = new Set(['access_token', 'token_type', 'expires_in', 'refresh_token', 'scope', profile.fields.expiresAtField ?? '']);
+  for (const [k, v] of Object.entries(tokens)) {
+    if (!handled.has(k) && !Object.hasOwn(out, k)) out[k] = v;
+  }
+
+  if (verdicts.every((v) => v.severity === 'info')) {
+    verdicts.push(verdict('ok', 'info', ctx.grantType === 'authorization_code' ? 'code exchanged; Alexa received a spec-compliant token answer' : 'refresh succeeded; Alexa received a spec-compliant token answer'));
+  }
+  return {
+    answer: { status: 200, headers: { ...TOKEN_RESPONSE_HEADERS }, body: JSON.stringify(out) },
+    outcome: 'success',
+    upstream,
+    tokens: {
+      accessTokenFp: fingerprint(accessToken),
+      refreshTokenOutFp: fingerprint(refreshToken),
+      tokenType: typeof tokenType === 'string' ? clip(tokenType, 20) : undefined,
+      ...(expiresIn !== undefined ? { expiresIn } : {}),
+      ...(scope !== undefined ? { scope: clip(scope, 200) } : {}),
+      idTokenPresent: typeof tokens.id_token === 'string',
+    },
+    translated,
+    verdicts,
+  };
+}
+
+function normaliseExpiry(profile: ProviderProfile, tokens: Json, translated: string[], verdicts: Verdict[]): number | undefined {
+  const raw = tokens.expires_in;
+  let value: number | undefined;
+  if (typeof raw === 'number' && Number.isFinite(raw)) {
+    value = Math.floor(raw);
+  } else if (typeof raw === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(raw)) {
+    value = Math.floor(Number(raw));
+    translated.push('expires_in string → number');
+  } else if (raw !== undefined && raw !== null) {
+    verdicts.push(verdict('expires_in_invalid', 'warn', `the provider's expires_in (${clip(String(raw), 30)}) is not a number; it was dropped`));
+  }
+  if (value !== undefined && value <= 0) {
+    verdicts.push(verdict('expires_in_invalid', 'warn', `the provider's expires_in ${value} is not positive; it was dropped`));
+    value = undefined;
+  }
+  const atField = profile.fields.expiresAtField;
+  if (value === undefined && atField) {
+    // Absolute expiry needs a clock; the caller's record time is close enough, so use Date here only.
+    const at = Number(tokens[atField]);
+    if (Number.isFinite(at) && at > 0) {
+      value = Math.max(0, Math.floor(at - Date.now() / 1000));
+      translated.push(`${atField} → expires_in`);
+    }
+  }
+  if (value === undefined && profile.fields.defaultExpiresIn !== undefined) {
+    value = profile.fields.defaultExpiresIn;
+    translated.push(`expires_in ${value} synthesised`);
+    verdicts.push(verdict('expires_in_synthesised', 'info', `the provider sent no expires_in; the profile's default of ${value} s was filled in`));
+  }
+  if (value === undefined) {
+    verdicts.push(verdict('no_expires_in', 'info', 'the provider sent no expires_in: Alexa will use the console\'s "Default Access Token Expiration Time"'));
+  } else if (value < ALEXA_MIN_EXPIRES_IN) {
+    verdicts.push(verdict('expires_in_short', 'warn', `expires_in ${value} s is below Alexa's 6-minute minimum: raise the provider's access-token lifetime to at least 360 s (an hour is recommended)`));
+  }
+  return value;
+}
+
+function normaliseScope(profile: ProviderProfile, raw: unknown, translated: string[]): string | undefined {
+  if (Array.isArray(raw)) {
+    translated.push('scope array → space-delimited');
+    return raw.filter((s) => typeof s === 'string').join(' ');
+  }
+  if (typeof raw !== 'string') return undefined;
+  // RFC 6749 §3.3: scope is a space-delimited list.
+  if (profile.fields.responseScopeDelimiter === ',' && raw.includes(',')) {
+    translated.push('scope comma → space');
+    return raw.split(',').map((s) => s.trim()).filter(Boolean).join(' ');
+  }
+  return raw;
+}
+
+function providerErrorVerdict(profile: ProviderProfile, ctx: TranslateContext, code: OAuthErrorCode, rawCode: string, description: string): Verdict {
+  const said = `${rawCode}${description ? `: ${description}` : ''}`;
+  if (code === 'invalid_grant' && ctx.grantType === 'refresh_token') {
+    return verdict('refresh_rejected', 'error', `provider rejected the refresh with invalid_grant: the user must link again (${said})${profile.refresh.invalidGrantHint ? `. Likely reason: ${profile.refresh.invalidGrantHint}` : ''}`);
+  }
+  if (code === 'invalid_grant') {
+    return verdict('code_rejected', 'error', `provider rejected the authorization code (${said}): it expired, was already used, or redirect_uri differs from the one on the authorize request`);
+  }
+  if (code === 'invalid_client' || code === 'unauthorized_client') {
+    return verdict('client_rejected', 'error', `provider rejected the client (${said}): check the Client ID and Client Secret in the Alexa console, and the client-authentication method the provider expects`);
+  }
+  return verdict('provider_error', 'error', `provider answered ${said}`);
+}

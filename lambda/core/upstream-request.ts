@@ -1,0 +1,64 @@
+/**
+ * Builds the request to the provider's token endpoint from Alexa's validated request and the
+ * provider profile: encoding, client authentication, extra parameters and headers.
+ */
+import { basicAuthorization } from './basic-auth';
+import { encodeForm } from './form';
+import type { ProviderProfile } from './profiles/types';
+import type { TokenRequest } from './token-request';
+
+export interface UpstreamRequest {
+  url: string;
+  method: 'POST' | 'GET';
+  headers: Record<string, string>;
+  body?: string;
+  /** How we authenticated upstream, for the log. */
+  clientAuth: 'basic' | 'body' | 'none';
+}
+
+export function buildUpstreamRequest(profile: ProviderProfile, tokenUrl: string, req: TokenRequest): UpstreamRequest {
+  const shaping = profile.tokenRequest;
+  const params: [string, string][] = [['grant_type', req.grantType]];
+  for (const [name, value] of req.params) {
+    if (name === 'redirect_uri' && !shaping.sendRedirectUri) continue;
+    params.push([name, value]);
+  }
+  for (const [name, value] of Object.entries(shaping.extraParams)) params.push([name, value]);
+
+  const headers: Record<string, string> = { 'user-agent': 'alexa-link-adapter', ...shaping.headers };
+  let clientAuth: UpstreamRequest['clientAuth'] = 'none';
+  const creds = req.credentials;
+  if (creds) {
+    const auth = shaping.clientAuth;
+    const useBasic =
+      creds.clientSecret !== undefined &&
+      (auth.method === 'client_secret_basic' || (auth.method === 'as_received' && req.scheme === 'basic'));
+    if (useBasic) {
+      // RFC 6749 §2.3.1: form-encode id and secret, then Basic.
+      headers['authorization'] = basicAuthorization({ clientId: creds.clientId, clientSecret: creds.clientSecret! });
+      clientAuth = 'basic';
+    } else if (auth.method === 'none') {
+      params.push([auth.idParam ?? 'client_id', creds.clientId]);
+    } else {
+      const idParam = auth.method === 'client_secret_post' ? (auth.idParam ?? 'client_id') : 'client_id';
+      const secretParam = auth.method === 'client_secret_post' ? (auth.secretParam ?? 'client_secret') : 'client_secret';
+      params.push([idParam, creds.clientId]);
+      if (creds.clientSecret !== undefined) {
+        params.push([secretParam, creds.clientSecret]);
+        clientAuth = 'body';
+      }
+    }
+  }
+
+  if (shaping.bodyEncoding === 'query' || shaping.method === 'GET') {
+    const url = new URL(tokenUrl);
+    for (const [k, v] of params) url.searchParams.append(k, v);
+    return { url: url.toString(), method: shaping.method, headers, clientAuth };
+  }
+  if (shaping.bodyEncoding === 'json') {
+    headers['content-type'] = 'application/json';
+    return { url: tokenUrl, method: 'POST', headers, body: JSON.stringify(Object.fromEntries(params)), clientAuth };
+  }
+  headers['content-type'] = 'application/x-www-form-urlencoded;charset=UTF-8';
+  return { url: tokenUrl, method: 'POST', headers, body: encodeForm(params), clientAuth };
+}

@@ -1,0 +1,288 @@
+/**
+ * `AccountLinkingAdapter`: the serverless endpoint Alexa account linking talks to instead of the OAuth
+ * provider. This slice provides the token leg (`POST /token`), the state table later legs use, and
+ * the values the user types into the Alexa developer console.
+ */
+import { fileURLToPath } from 'node:url';
+import { Arn, ArnFormat, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { ConfigError, runtimePart, type AdapterConfig } from '../lambda/core/config';
+import {
+  AUTHENTICATION_SCHEME,
+  DEFAULT_TOKEN_MEMORY_MB,
+  DEFAULT_TOKEN_TIMEOUT,
+  PASSTHROUGH_AUTHORIZATION_URI,
+  PASSTHROUGH_DOMAIN_LIST,
+  TABLE_PARTITION_KEY,
+  TABLE_SORT_KEY,
+  TABLE_TTL_ATTRIBUTE,
+} from './defaults';
+
+/** Project root (holds package-lock.json), resolved from this file so synth works from any cwd. */
+const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+const TOKEN_ENTRY = fileURLToPath(new URL('../lambda/handlers/token.ts', import.meta.url));
+const LOCK_FILE = fileURLToPath(new URL('../package-lock.json', import.meta.url));
+
+/** Properties of {@link AccountLinkingAdapter}. */
+export interface AccountLinkingAdapterProps {
+  /**
+   * The adapter configuration, already validated with `parseAdapterConfig` (see `loadConfigFromApp`).
+   * Its runtime part is handed to the Lambda as `ADAPTER_CONFIG`; the deployment part sizes logs,
+   * throttling, the custom domain and the table's removal policy.
+   */
+  readonly config: AdapterConfig;
+
+  /**
+   * Memory of the token function, in MB (CPU scales with it).
+   * @default 256 (see DEFAULT_TOKEN_MEMORY_MB for why)
+   */
+  readonly tokenMemorySize?: number;
+
+  /**
+   * Timeout of the token function. Must exceed `config.upstreamTimeoutMs`, so the handler can still
+   * answer after aborting the upstream call.
+   * @default Duration.seconds(5)
+   */
+  readonly tokenTimeout?: Duration;
+
+  /**
+   * Customer-managed KMS key for the state table. Give one if you need key-level control (key
+   * policy, cross-account audit, crypto-shredding by disabling the key).
+   * @default - the AWS-managed key `aws/dynamodb` (key usage visible in CloudTrail, no key to run)
+   */
+  readonly tableEncryptionKey?: kms.IKey;
+
+  /**
+   * Bundle the AWS SDK v3 into each function instead of using the copy in the Lambda runtime.
+   * Bundling pins the exact SDK version of package-lock.json (the one the tests ran against); esbuild
+   * only pulls in what a handler imports, so a handler that uses no SDK (the token handler) pays
+   * nothing, and one that uses the DynamoDB client pays about 300 KB.
+   * @default true
+   */
+  readonly bundleAwsSdk?: boolean;
+}
+
+/**
+ * One HTTP API with `POST /token` in front of a Lambda, a DynamoDB table for grant and token state,
+ * explicit log groups for the function and for access logs, and an optional custom domain.
+ */
+export class AccountLinkingAdapter extends Construct {
+  /** Grant and token state: `pk`/`sk` strings, TTL on `expiresAt` (epoch seconds). */
+  public readonly table: dynamodb.Table;
+  /** The token handler (`lambda/handlers/token.ts`). */
+  public readonly tokenFunction: NodejsFunction;
+  /** Execution role of the token handler (logs to its own log group, read/write on the table). */
+  public readonly tokenFunctionRole: iam.Role;
+  /** Where the token handler's JSON logs and exchange records go. */
+  public readonly tokenLogGroup: logs.LogGroup;
+  /** The HTTP API Alexa calls. */
+  public readonly httpApi: apigwv2.HttpApi;
+  /** The `$default` stage (throttled, access-logged). */
+  public readonly stage: apigwv2.HttpStage;
+  /** Access logs of the stage (one JSON line per request, no bodies or headers). */
+  public readonly accessLogGroup: logs.LogGroup;
+  /** The `POST /token` route. */
+  public readonly tokenRoute: apigwv2.HttpRoute;
+  /** The custom domain, when `config.domainName` is set. */
+  public readonly domainName?: apigwv2.DomainName;
+  /** Base URL of the API (custom domain if given, else the execute-api endpoint), no trailing slash. */
+  public readonly baseUrl: string;
+  /** The execute-api endpoint; kept enabled even with a custom domain (useful for diagnosis). */
+  public readonly defaultEndpoint: string;
+  /** "Access Token URI" for the Alexa console. */
+  public readonly accessTokenUri: string;
+  /** "Your Web Authorization URI" for the Alexa console (or an instruction, in passthrough mode). */
+  public readonly authorizationUri: string;
+  /** "Your Authentication Scheme" for the Alexa console. */
+  public readonly authenticationScheme: string;
+  /** "Domain List" for the Alexa console. */
+  public readonly domainList: string;
+
+  constructor(scope: Construct, id: string, props: AccountLinkingAdapterProps) {
+    super(scope, id);
+    const { config } = props;
+    const memorySize = props.tokenMemorySize ?? DEFAULT_TOKEN_MEMORY_MB;
+    const timeout = props.tokenTimeout ?? DEFAULT_TOKEN_TIMEOUT;
+    checkProps(this, props, memorySize, timeout);
+
+    // --- State table -------------------------------------------------------------------------
+    const retain = config.tableRemovalPolicy === 'retain';
+    this.table = new dynamodb.Table(this, 'StateTable', {
+      partitionKey: { name: TABLE_PARTITION_KEY, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: TABLE_SORT_KEY, type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      timeToLiveAttribute: TABLE_TTL_ATTRIBUTE,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      ...(props.tableEncryptionKey
+        ? { encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED, encryptionKey: props.tableEncryptionKey }
+        : { encryption: dynamodb.TableEncryption.AWS_MANAGED }),
+      removalPolicy: retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      // Losing this table unlinks every user; with "retain" also refuse a console/API delete.
+      deletionProtection: retain,
+    });
+
+    // --- Token function ----------------------------------------------------------------------
+    const retention = config.logRetentionDays as logs.RetentionDays;
+    this.tokenLogGroup = new logs.LogGroup(this, 'TokenLogGroup', { retention });
+
+    // Own role instead of the default one: the default attaches AWSLambdaBasicExecutionRole, which
+    // may write to any log group in the account. This one may write only to its own log group.
+    this.tokenFunctionRole = new iam.Role(this, 'TokenFunctionRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'Alexa account linking token handler: its own log group, read/write on the state table',
+    });
+    this.tokenLogGroup.grantWrite(this.tokenFunctionRole);
+
+    this.tokenFunction = new NodejsFunction(this, 'TokenFunction', {
+      description: 'Alexa account linking: POST /token, forwards the grant to the OAuth provider',
+      entry: TOKEN_ENTRY,
+      handler: 'handler',
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: LOCK_FILE,
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize,
+      timeout,
+      role: this.tokenFunctionRole,
+      logGroup: this.tokenLogGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      environment: {
+        ADAPTER_CONFIG: JSON.stringify(runtimePart(config)),
+        TABLE_NAME: this.table.tableName,
+      },
+      bundling: {
+        minify: true,
+        // No source maps: `--enable-source-maps` costs cold-start time on every init, and errors are
+        // shaped and logged as structured records; keepNames keeps function names in stack traces.
+        sourceMap: false,
+        keepNames: true,
+        target: 'node24',
+        format: OutputFormat.CJS,
+        bundleAwsSDK: props.bundleAwsSdk ?? true,
+      },
+    });
+    this.table.grantReadWriteData(this.tokenFunction);
+
+    // --- HTTP API ------------------------------------------------------------------------------
+    this.httpApi = new apigwv2.HttpApi(this, 'HttpApi', {
+      description: 'Alexa account linking adapter',
+      createDefaultStage: false,
+      // Keep execute-api reachable even with a custom domain: it is the fallback and what diagnosis uses.
+      disableExecuteApiEndpoint: false,
+    });
+
+    if (config.domainName && config.certificateArn) {
+      this.domainName = new apigwv2.DomainName(this, 'CustomDomain', {
+        domainName: config.domainName,
+        certificate: acm.Certificate.fromCertificateArn(this, 'Certificate', config.certificateArn),
+        securityPolicy: apigwv2.SecurityPolicy.TLS_1_2,
+      });
+    }
+
+    this.accessLogGroup = new logs.LogGroup(this, 'AccessLogGroup', { retention });
+    this.stage = new apigwv2.HttpStage(this, 'DefaultStage', {
+      httpApi: this.httpApi,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: config.throttleRateLimit, burstLimit: config.throttleBurstLimit },
+      accessLogSettings: {
+        destination: new apigwv2.LogGroupLogDestination(this.accessLogGroup),
+        format: accessLogFormat(),
+      },
+      ...(this.domainName ? { domainMapping: { domainName: this.domainName } } : {}),
+    });
+
+    [this.tokenRoute] = this.httpApi.addRoutes({
+      path: '/token',
+      methods: [apigwv2.HttpMethod.POST],
+      integration: new HttpLambdaIntegration('TokenIntegration', this.tokenFunction, {
+        payloadFormatVersion: apigwv2.PayloadFormatVersion.VERSION_2_0,
+      }),
+    });
+    Validations.of(this.tokenRoute).acknowledge({
+      id: 'AwsSolutions-APIG4',
+      reason:
+        'The token endpoint is called by Alexa, which authenticates with OAuth client credentials (HTTP Basic or ' +
+        'in the body, RFC 6749 §2.3.1); those are forwarded to and checked by the upstream provider. An API ' +
+        'Gateway authorizer cannot check them and would break the OAuth error contract (401 invalid_client).',
+    });
+
+    // --- What the user types into the Alexa console ---------------------------------------------
+    this.defaultEndpoint = this.httpApi.apiEndpoint;
+    this.baseUrl = this.domainName ? `https://${config.domainName}` : this.defaultEndpoint;
+    this.accessTokenUri = `${this.baseUrl}/token`;
+    this.authorizationUri = config.authorizeUrl ?? PASSTHROUGH_AUTHORIZATION_URI;
+    this.authenticationScheme = AUTHENTICATION_SCHEME;
+    this.domainList = PASSTHROUGH_DOMAIN_LIST;
+  }
+}
+
+/**
+ * One JSON line per request. Only request metadata: never bodies or headers (the token request
+ * carries the client secret and the authorization code). `integrationRequestId` is the Lambda's
+ * awsRequestId, which joins an access log line to the handler's exchange record.
+ */
+export function accessLogFormat(): AccessLogFormat {
+  const fields: Record<string, string> = {
+    requestId: '$context.requestId',
+    requestTimeEpoch: '$context.requestTimeEpoch',
+    ip: '$context.identity.sourceIp',
+    httpMethod: '$context.httpMethod',
+    routeKey: '$context.routeKey',
+    status: '$context.status',
+    responseLength: '$context.responseLength',
+    responseLatency: '$context.responseLatency',
+    integrationLatency: '$context.integrationLatency',
+    integrationStatus: '$context.integrationStatus',
+    integrationRequestId: '$context.integration.requestId',
+    integrationErrorMessage: '$context.integrationErrorMessage',
+    errorMessage: '$context.error.message',
+  };
+  return AccessLogFormat.custom(JSON.stringify(fields));
+}
+
+/**
+ * Collects every problem with the props into one ConfigError. The config is validated already; these
+ * are the checks that need the props or the stack (region of the certificate).
+ */
+function checkProps(scope: Construct, props: AccountLinkingAdapterProps, memorySize: number, timeout: Duration): void {
+  const problems: string[] = [];
+  const { config } = props;
+  if (!Number.isInteger(memorySize) || memorySize < 128 || memorySize > 10240) {
+    problems.push(`tokenMemorySize: must be an integer between 128 and 10240 MB, got ${memorySize}`);
+  }
+  const timeoutMs = timeout.toMilliseconds();
+  if (timeoutMs <= config.upstreamTimeoutMs) {
+    problems.push(
+      `tokenTimeout: ${timeoutMs} ms must be longer than upstreamTimeoutMs (${config.upstreamTimeoutMs} ms), ` +
+        'or the handler is killed before it can answer after an upstream timeout',
+    );
+  }
+  if (timeoutMs > 29_000) problems.push(`tokenTimeout: ${timeoutMs} ms exceeds the HTTP API integration limit (29 s)`);
+  if ((config.domainName === undefined) !== (config.certificateArn === undefined)) {
+    problems.push('domainName and certificateArn must be given together');
+  }
+  if (config.certificateArn) {
+    const region = Stack.of(scope).region;
+    const certRegion = Arn.split(config.certificateArn, ArnFormat.SLASH_RESOURCE_NAME).region;
+    if (!Token.isUnresolved(region) && certRegion !== region) {
+      problems.push(
+        `certificateArn: the certificate is in ${certRegion} but the stack deploys to ${region}; ` +
+          'a regional API Gateway domain needs a certificate in its own region',
+      );
+    }
+  }
+  if (problems.length > 0) {
+    throw new ConfigError(problems, `AccountLinkingAdapter ${scope.node.path}`);
+  }
+}

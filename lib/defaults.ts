@@ -1,0 +1,55 @@
+/**
+ * Infrastructure defaults in one place (the configurable ones come from `AdapterConfig`; these are
+ * the ones a deployer rarely needs to touch, overridable through `AccountLinkingAdapterProps`).
+ */
+import { Duration } from 'aws-cdk-lib';
+
+/**
+ * 256 MB: Lambda allocates CPU in proportion to memory. The token handler is I/O bound, but a cold
+ * start (module init plus a fresh TLS handshake to the provider) runs on that CPU share, and the
+ * whole answer must reach Alexa within 4.5 s. 128 MB halves the CPU and measurably stretches cold
+ * starts; 256 MB costs fractions of a cent at account-linking volumes (a few calls per user, ever).
+ */
+export const DEFAULT_TOKEN_MEMORY_MB = 256;
+
+/**
+ * 5 s: Alexa abandons the token request after 4.5 s, so running longer only burns money. It must stay
+ * above the upstream budget (`upstreamTimeoutMs`, default 4 s) so the handler can still answer with
+ * a shaped OAuth error after the upstream call is aborted, instead of being killed mid-flight.
+ */
+export const DEFAULT_TOKEN_TIMEOUT = Duration.seconds(5);
+
+/** Alexa's deadline for the whole token answer, in ms (Alexa docs: configure-authorization-code-grant). */
+export const ALEXA_TOKEN_DEADLINE_MS = 4500;
+
+/** Table key and TTL attribute names, shared with the Lambda code through `TABLE_NAME` and these constants. */
+export const TABLE_PARTITION_KEY = 'pk';
+export const TABLE_SORT_KEY = 'sk';
+export const TABLE_TTL_ATTRIBUTE = 'expiresAt';
+
+/**
+ * Output keys of the stack. The diagnosis CLI reads these from `describe-stacks`; keep them stable.
+ * The first four are what the user types into the Alexa developer console (Build > Account Linking).
+ */
+export const OUTPUT_KEYS = {
+  accessTokenUri: 'AccessTokenUri',
+  authorizationUri: 'AuthorizationUri',
+  authenticationScheme: 'AuthenticationScheme',
+  domainList: 'DomainList',
+  tableName: 'TableName',
+  tokenFunctionName: 'TokenFunctionName',
+  tokenLogGroupName: 'TokenLogGroupName',
+  accessLogGroupName: 'AccessLogGroupName',
+  defaultApiEndpoint: 'DefaultApiEndpoint',
+  customDomainTarget: 'CustomDomainTarget',
+} as const;
+
+/** The console label of the client authentication scheme we recommend (we accept both). */
+export const AUTHENTICATION_SCHEME = 'HTTP Basic (Recommended)';
+
+/** DomainList value in passthrough mode: the login page is the provider's own, not ours. */
+export const PASSTHROUGH_DOMAIN_LIST = 'none needed for the token leg';
+
+/** AuthorizationUri value in passthrough mode when `authorizeUrl` is not configured. */
+export const PASSTHROUGH_AUTHORIZATION_URI =
+  "Use your OAuth provider's own authorization URL (passthrough mode: Alexa sends the user straight to the provider; only the token leg goes through this stack).";

@@ -1,0 +1,58 @@
+/**
+ * The adapter's routes served on loopback through the API Gateway stand-in: the same handlers
+ * that run in Lambda, built from the same configuration.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { RuntimeConfig } from '../lambda/core/config';
+import { createTokenHandler } from '../lambda/handlers/token';
+import type { RecordSink } from '../lambda/shared/log';
+import { apiGatewayListener, type V2Handler } from './api-gateway';
+
+export interface LocalAdapterOptions {
+  config: RuntimeConfig;
+  /** 0 picks a free port. */
+  port?: number;
+  /** Loopback only, unless you really mean it. */
+  host?: string;
+  log?: RecordSink;
+  fetch?: typeof fetch;
+}
+
+export interface RunningServer {
+  url: string;
+  server: Server;
+  close(): Promise<void>;
+}
+
+export async function listen(server: Server, port: number, host: string): Promise<RunningServer> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const addr = server.address() as AddressInfo;
+  const hostPart = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+  return {
+    url: `http://${hostPart}:${addr.port}`,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections?.();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** Lambda timeout of the token function in the stack (lib/account-linking-adapter.ts). */
+export const TOKEN_FUNCTION_TIMEOUT_MS = 5000;
+
+export async function startLocalAdapter(options: LocalAdapterOptions): Promise<RunningServer> {
+  const token = createTokenHandler({ config: options.config, log: options.log, fetch: options.fetch }) as V2Handler;
+  const listener = apiGatewayListener([{ method: 'POST', path: '/token', handler: token, timeoutMs: TOKEN_FUNCTION_TIMEOUT_MS }], token);
+  const server = createServer((req, res) => void listener(req, res));
+  server.keepAliveTimeout = 5000;
+  return listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
+}
