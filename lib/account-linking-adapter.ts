@@ -93,6 +93,8 @@ export class AccountLinkingAdapter extends Construct {
   public readonly accessLogGroup: logs.LogGroup;
   /** The `POST /token` route. */
   public readonly tokenRoute: apigwv2.HttpRoute;
+  /** `$default`: unknown paths and methods, answered with §5.2-shaped 404/405 by the token function. */
+  public readonly defaultRoute: apigwv2.HttpRoute;
   /** The custom domain, when `config.domainName` is set. */
   public readonly domainName?: apigwv2.DomainName;
   /** Base URL of the API (custom domain if given, else the execute-api endpoint), no trailing slash. */
@@ -202,12 +204,13 @@ export class AccountLinkingAdapter extends Construct {
       ...(this.domainName ? { domainMapping: { domainName: this.domainName } } : {}),
     });
 
+    const tokenIntegration = new HttpLambdaIntegration('TokenIntegration', this.tokenFunction, {
+      payloadFormatVersion: apigwv2.PayloadFormatVersion.VERSION_2_0,
+    });
     [this.tokenRoute] = this.httpApi.addRoutes({
       path: '/token',
       methods: [apigwv2.HttpMethod.POST],
-      integration: new HttpLambdaIntegration('TokenIntegration', this.tokenFunction, {
-        payloadFormatVersion: apigwv2.PayloadFormatVersion.VERSION_2_0,
-      }),
+      integration: tokenIntegration,
     });
     Validations.of(this.tokenRoute).acknowledge({
       id: 'AwsSolutions-APIG4',
@@ -215,6 +218,19 @@ export class AccountLinkingAdapter extends Construct {
         'The token endpoint is called by Alexa, which authenticates with OAuth client credentials (HTTP Basic or ' +
         'in the body, RFC 6749 §2.3.1); those are forwarded to and checked by the upstream provider. An API ' +
         'Gateway authorizer cannot check them and would break the OAuth error contract (401 invalid_client).',
+    });
+    // Every other method or path reaches the token function too, so a wrong Access Token URI or method gets an
+    // RFC 6749 §5.2-shaped 404/405 and an exchange record (API Gateway's own 404 would leave no trace).
+    this.defaultRoute = new apigwv2.HttpRoute(this, 'DefaultRoute', {
+      httpApi: this.httpApi,
+      routeKey: apigwv2.HttpRouteKey.DEFAULT,
+      integration: tokenIntegration,
+    });
+    Validations.of(this.defaultRoute).acknowledge({
+      id: 'AwsSolutions-APIG4',
+      reason:
+        'The $default route only answers RFC 6749 §5.2 errors (404/405) for unknown paths and methods and logs ' +
+        'them; it performs no action, so there is nothing for an authorizer to protect. Stage throttling applies.',
     });
 
     // --- What the user types into the Alexa console ---------------------------------------------

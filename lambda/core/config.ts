@@ -10,18 +10,27 @@ import * as v from 'valibot';
 /** Loopback hosts may use plain http (local mode, tests); everything else must be https (RFC 6749 §3.2). */
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 
+function tryUrl(value: string): URL | undefined {
+  try {
+    return new URL(value);
+  } catch {
+    return undefined;
+  }
+}
+
 const endpointUrl = v.pipe(
   v.string(),
   v.url('must be an absolute URL'),
+  // valibot runs every check even after one failed, so each check tolerates an unparsable URL.
   v.check((value) => {
-    const u = new URL(value);
-    if (u.protocol === 'https:') return true;
+    const u = tryUrl(value);
+    if (!u || u.protocol === 'https:') return true;
     return u.protocol === 'http:' && LOOPBACK.has(u.hostname);
   }, 'must use https (plain http is allowed only for localhost / 127.0.0.1)'),
-  v.check((value) => new URL(value).hash === '', 'must not contain a fragment'),
+  v.check((value) => (tryUrl(value)?.hash ?? '') === '', 'must not contain a fragment'),
   v.check((value) => {
-    const u = new URL(value);
-    return u.username === '' && u.password === '';
+    const u = tryUrl(value);
+    return !u || (u.username === '' && u.password === '');
   }, 'must not contain credentials'),
 );
 

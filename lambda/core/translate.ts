@@ -168,7 +168,8 @@ export function translateResponse(profile: ProviderProfile, result: UpstreamResu
 
   if (providerCode !== undefined || predicateFailed) {
     const rawCode = providerCode ?? 'unknown_error';
-    const mapped = profile.errors.codeMap[rawCode] ?? (RFC6749_TOKEN_ERRORS.has(rawCode) ? (rawCode as OAuthErrorCode) : undefined);
+    // Own keys only: a provider code such as "constructor" must not find Object.prototype members.
+    const mapped = (Object.hasOwn(profile.errors.codeMap, rawCode) ? profile.errors.codeMap[rawCode] : undefined) ?? (RFC6749_TOKEN_ERRORS.has(rawCode) ? (rawCode as OAuthErrorCode) : undefined);
     const code: OAuthErrorCode = mapped ?? (status >= 500 ? 'temporarily_unavailable' : 'invalid_grant');
     const rawDescription = firstString(root, profile.errors.descriptionPaths) ?? '';
     const description = clip(redact(rawDescription || `the provider answered ${rawCode}`, ctx.secrets));
@@ -181,7 +182,7 @@ export function translateResponse(profile: ProviderProfile, result: UpstreamResu
     }
     if (body.format === 'form') translated.push('form → JSON');
     verdicts.push(providerErrorVerdict(profile, ctx, code, clip(rawCode, 60), description));
-    let outStatus = profile.errors.statusMap[String(status)] ?? 400;
+    let outStatus = (Object.hasOwn(profile.errors.statusMap, String(status)) ? profile.errors.statusMap[String(status)] : undefined) ?? 400;
     if (code === 'temporarily_unavailable' || code === 'server_error') outStatus = 503;
     // RFC 6749 §5.2: invalid_client answers 401, with WWW-Authenticate when the client used Basic.
     const challenge = code === 'invalid_client' && ctx.alexaScheme === 'basic';

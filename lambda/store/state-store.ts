@@ -1,0 +1,63 @@
+/**
+ * Storage for grant state (authorizations in flight) and token state (refresh grace, Login with
+ * Amazon tokens): one interface, one DynamoDB implementation (dynamodb-store.ts).
+ *
+ * Every item expires: `expiresAt` (epoch seconds) is the table's TTL attribute. DynamoDB deletes
+ * expired items lazily (up to days later), so every read and every condition here treats an item
+ * whose `expiresAt` has passed as absent.
+ */
+
+export type AttrValue = string | number | boolean | Uint8Array;
+
+export interface StateItem {
+  /** Partition key, e.g. `grant#<hash>`; never a secret in clear. */
+  pk: string;
+  sk: string;
+  /** Epoch seconds; the TTL attribute. */
+  expiresAt: number;
+  [attribute: string]: AttrValue | undefined;
+}
+
+export interface PutCondition {
+  /** Write only if no live item exists under the key (absent, or past its `expiresAt`). */
+  ifAbsent?: boolean;
+  /**
+   * With `ifAbsent`: also overwrite a live item whose numeric `attribute` is below `lessThan`
+   * (e.g. an in-progress marker past its in-progress expiry).
+   */
+  orStale?: { attribute: string; lessThan: number };
+  /** Write only if the live item has these attribute values (e.g. the owner's token). */
+  ifMatches?: Readonly<Record<string, AttrValue>>;
+}
+
+/** A conditional write lost; `existing` is the item that won (ReturnValuesOnConditionCheckFailure). */
+export class ConditionFailedError extends Error {
+  constructor(readonly existing: StateItem | undefined) {
+    super('conditional write failed');
+    this.name = 'ConditionFailedError';
+  }
+}
+
+/** The store could not be reached or refused the call (throttling, network, credentials). */
+export class StoreUnavailableError extends Error {
+  constructor(readonly reason: string, options?: { cause?: unknown }) {
+    super(`state store unavailable: ${reason}`, options);
+    this.name = 'StoreUnavailableError';
+  }
+}
+
+export type TakeResult = { status: 'taken'; item: StateItem } | { status: 'expired'; item: StateItem } | { status: 'absent' };
+
+export interface StateStore {
+  /** Strongly consistent read; an expired item reads as undefined. */
+  get(pk: string, sk: string): Promise<StateItem | undefined>;
+  /** Writes the item; with a condition, throws ConditionFailedError when it does not hold. */
+  put(item: StateItem, condition?: PutCondition): Promise<void>;
+  /**
+   * Deletes a live item and returns it: exactly one caller gets it (one-time grants, codes).
+   * `expired`: the item is still stored but past its `expiresAt` (it is left for TTL to remove);
+   * `absent`: never written, or already taken.
+   */
+  take(pk: string, sk: string): Promise<TakeResult>;
+  delete(pk: string, sk: string): Promise<void>;
+}
