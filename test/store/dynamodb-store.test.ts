@@ -1,0 +1,196 @@
+/**
+ * The StateStore contract on Amazon's DynamoDB Local: conditional writes, expiry semantics, the
+ * exactly-once take, and the single-flight protocol built on them.
+ */
+import { randomUUID } from 'node:crypto';
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createStateTable } from '../../local/table-definition';
+import { DynamoDbStateStore } from '../../lambda/store/dynamodb-store';
+import { singleFlight, type WorkResult } from '../../lambda/store/single-flight';
+import { ConditionFailedError, StoreUnavailableError, type StateItem } from '../../lambda/store/state-store';
+import { dynamoDbClient, useDynamoDbLocal } from '../support/dynamodb-local';
+
+const ddb = useDynamoDbLocal();
+const TABLE = 'state';
+let clock = 1_800_000_000; // epoch seconds, moved by tests
+const store = () => new DynamoDbStateStore({ tableName: TABLE, client: ddb().client(), nowSeconds: () => clock });
+
+beforeAll(async () => {
+  await createStateTable(ddb().client(), TABLE);
+});
+
+const key = () => `test#${randomUUID()}`;
+const item = (pk: string, extra: Partial<StateItem> = {}): StateItem => ({ pk, sk: 'x', expiresAt: clock + 60, ...extra });
+
+describe('DynamoDbStateStore', () => {
+  it('round-trips strings, numbers, booleans and bytes', async () => {
+    const s = store();
+    const pk = key();
+    await s.put(item(pk, { text: 'héllo', n: 42.5, flag: true, bytes: new Uint8Array([0, 1, 255]) }));
+    const got = await s.get(pk, 'x');
+    expect(got).toEqual({ pk, sk: 'x', expiresAt: clock + 60, text: 'héllo', n: 42.5, flag: true, bytes: new Uint8Array([0, 1, 255]) });
+  });
+
+  it('reads an item past its expiresAt as absent (TTL deletion is lazy)', async () => {
+    const s = store();
+    const pk = key();
+    await s.put(item(pk, { expiresAt: clock - 1 }));
+    expect(await s.get(pk, 'x')).toBeUndefined();
+  });
+
+  it('ifAbsent: the second writer loses and learns the winner', async () => {
+    const s = store();
+    const pk = key();
+    await s.put(item(pk, { owner: 'a' }), { ifAbsent: true });
+    const err = await s.put(item(pk, { owner: 'b' }), { ifAbsent: true }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConditionFailedError);
+    expect((err as ConditionFailedError).existing?.owner).toBe('a');
+    expect((await s.get(pk, 'x'))?.owner).toBe('a');
+  });
+
+  it('ifAbsent admits overwriting an expired item', async () => {
+    const s = store();
+    const pk = key();
+    await s.put(item(pk, { owner: 'old', expiresAt: clock - 5 }));
+    await s.put(item(pk, { owner: 'new' }), { ifAbsent: true });
+    expect((await s.get(pk, 'x'))?.owner).toBe('new');
+  });
+
+  it('orStale admits overwriting a live item whose marker attribute is past', async () => {
+    const s = store();
+    const pk = key();
+    await s.put(item(pk, { owner: 'crashed', inProgressUntil: 1000 }));
+    await expect(s.put(item(pk, { owner: 'x' }), { ifAbsent: true, orStale: { attribute: 'inProgressUntil', lessThan: 999 } })).rejects.toBeInstanceOf(ConditionFailedError);
+    await s.put(item(pk, { owner: 'taker' }), { ifAbsent: true, orStale: { attribute: 'inProgressUntil', lessThan: 1001 } });
+    expect((await s.get(pk, 'x'))?.owner).toBe('taker');
+  });
+
+  it('ifMatches: only the owner may overwrite', async () => {
+    const s = store();
+    const pk = key();
+    await s.put(item(pk, { owner: 'a', v: 1 }));
+    await expect(s.put(item(pk, { owner: 'b', v: 2 }), { ifMatches: { owner: 'b' } })).rejects.toBeInstanceOf(ConditionFailedError);
+    await s.put(item(pk, { owner: 'a', v: 3 }), { ifMatches: { owner: 'a' } });
+    expect((await s.get(pk, 'x'))?.v).toBe(3);
+  });
+
+  it('take hands a live item to exactly one of many concurrent callers', async () => {
+    const s = store();
+    const pk = key();
+    await s.put(item(pk, { grant: 'g1' }));
+    const results = await Promise.all(Array.from({ length: 20 }, () => s.take(pk, 'x')));
+    expect(results.filter((r) => r.status === 'taken')).toHaveLength(1);
+    expect(results.filter((r) => r.status === 'absent')).toHaveLength(19);
+    expect(await s.get(pk, 'x')).toBeUndefined();
+  });
+
+  it('take tells an expired item from an absent one', async () => {
+    const s = store();
+    const pk = key();
+    await s.put(item(pk, { expiresAt: clock - 1 }));
+    expect((await s.take(pk, 'x')).status).toBe('expired');
+    expect((await s.take(key(), 'x')).status).toBe('absent');
+  });
+
+  it('maps an unreachable server to StoreUnavailableError', async () => {
+    const dead = new DynamoDbStateStore({ tableName: TABLE, client: dynamoDbClient('http://127.0.0.1:9'), nowSeconds: () => clock });
+    await expect(dead.get('a', 'b')).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(dead.put(item('a'))).rejects.toBeInstanceOf(StoreUnavailableError);
+  });
+
+  it('maps a missing table to StoreUnavailableError', async () => {
+    const wrong = new DynamoDbStateStore({ tableName: 'no-such-table', client: ddb().client(), nowSeconds: () => clock });
+    const err = await wrong.get('a', 'b').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StoreUnavailableError);
+    expect((err as StoreUnavailableError).reason).toBe('ResourceNotFoundException');
+  });
+});
+
+describe('singleFlight', () => {
+  const realNowStore = () => new DynamoDbStateStore({ tableName: TABLE, client: ddb().client() });
+  const bytes = (s: string) => new TextEncoder().encode(s);
+  const text = (b: Uint8Array) => new TextDecoder().decode(b);
+
+  it('30 concurrent callers: one does the work, the others get its payload', async () => {
+    const s = realNowStore();
+    const pk = key();
+    let calls = 0;
+    const work = async (): Promise<WorkResult<string>> => {
+      calls++;
+      await new Promise((r) => setTimeout(r, 150));
+      return { value: 'fresh', payload: bytes('fresh'), keepSeconds: 60 };
+    };
+    const outcomes = await Promise.all(
+      Array.from({ length: 30 }, () => singleFlight({ store: s, pk, inProgressMs: 2000, waitUntil: Date.now() + 3000, pollMs: 20 }, work)),
+    );
+    expect(calls).toBe(1);
+    expect(outcomes.filter((o) => o.role === 'leader')).toHaveLength(1);
+    const followers = outcomes.filter((o) => o.role === 'follower');
+    expect(followers).toHaveLength(29);
+    for (const f of followers) expect(text((f as { payload: Uint8Array }).payload)).toBe('fresh');
+  });
+
+  it('a later caller within the keep window gets the stored payload without work', async () => {
+    const s = realNowStore();
+    const pk = key();
+    await singleFlight({ store: s, pk, inProgressMs: 1000, waitUntil: Date.now() + 1000 }, async () => ({ value: 1, payload: bytes('kept'), keepSeconds: 60 }));
+    let called = false;
+    const again = await singleFlight({ store: s, pk, inProgressMs: 1000, waitUntil: Date.now() + 1000 }, async () => {
+      called = true;
+      return { value: 2 };
+    });
+    expect(called).toBe(false);
+    expect(again.role).toBe('follower');
+    expect(text((again as { payload: Uint8Array }).payload)).toBe('kept');
+  });
+
+  it('a result without payload releases the key for the next caller', async () => {
+    const s = realNowStore();
+    const pk = key();
+    await singleFlight({ store: s, pk, inProgressMs: 1000, waitUntil: Date.now() + 1000 }, async () => ({ value: 'transient failure' }));
+    const next = await singleFlight({ store: s, pk, inProgressMs: 1000, waitUntil: Date.now() + 1000 }, async () => ({ value: 'second' }));
+    expect(next).toMatchObject({ role: 'leader', value: 'second' });
+  });
+
+  it('a leader that died mid-work is taken over after its in-progress expiry', async () => {
+    const s = realNowStore();
+    const pk = key();
+    // A marker left behind by a crashed leader: in progress until 300 ms from now.
+    await s.put({ pk, sk: 'flight', status: 'in_progress', owner: 'dead', inProgressUntil: Date.now() + 300, expiresAt: Math.ceil(Date.now() / 1000) + 5 });
+    const outcome = await singleFlight({ store: s, pk, inProgressMs: 1000, waitUntil: Date.now() + 3000, pollMs: 25 }, async () => ({ value: 'mine', payload: bytes('mine'), keepSeconds: 10 }));
+    expect(outcome).toMatchObject({ role: 'leader', value: 'mine', tookOver: true });
+  });
+
+  it('waiters give up at their deadline while the leader is still working', async () => {
+    const s = realNowStore();
+    const pk = key();
+    await s.put({ pk, sk: 'flight', status: 'in_progress', owner: 'slow', inProgressUntil: Date.now() + 10_000, expiresAt: Math.ceil(Date.now() / 1000) + 20 });
+    const outcome = await singleFlight({ store: s, pk, inProgressMs: 1000, waitUntil: Date.now() + 200, pollMs: 25 }, async () => ({ value: 'never' }));
+    expect(outcome.role).toBe('timeout');
+  });
+
+  it('runs the work uncoordinated when the store is unreachable (degraded)', async () => {
+    const dead = new DynamoDbStateStore({ tableName: TABLE, client: dynamoDbClient('http://127.0.0.1:9') });
+    const outcome = await singleFlight({ store: dead, pk: key(), inProgressMs: 1000, waitUntil: Date.now() + 1000 }, async () => ({ value: 'direct' }));
+    expect(outcome).toMatchObject({ role: 'degraded', value: 'direct' });
+  });
+
+  it('a failing leader releases the key and the error propagates', async () => {
+    const s = realNowStore();
+    const pk = key();
+    await expect(singleFlight({ store: s, pk, inProgressMs: 1000, waitUntil: Date.now() + 1000 }, async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    const next = await singleFlight({ store: s, pk, inProgressMs: 1000, waitUntil: Date.now() + 1000 }, async () => ({ value: 'ok' }));
+    expect(next.role).toBe('leader');
+  });
+
+  it('stores nothing but the marker fields and the caller-provided payload', async () => {
+    const s = realNowStore();
+    const pk = key();
+    await singleFlight({ store: s, pk, inProgressMs: 1000, waitUntil: Date.now() + 1000 }, async () => ({ value: 0, payload: bytes('opaque'), keepSeconds: 10 }));
+    const scan = await ddb().client().send(new ScanCommand({ TableName: TABLE }));
+    const mine = scan.Items!.filter((i) => i.pk?.S === pk);
+    expect(mine).toHaveLength(1);
+    expect(Object.keys(mine[0]!).sort()).toEqual(['completedAt', 'expiresAt', 'owner', 'payload', 'pk', 'sk', 'status']);
+  });
+});
