@@ -12,8 +12,8 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 
-/** API Gateway's payload limit is 10 MB; we stop reading far earlier, as the handlers refuse > 16 KiB anyway. */
-const MAX_LOCAL_BODY = 1024 * 1024;
+/** API Gateway HTTP APIs accept payloads up to 10 MB and hand them to the Lambda, which decides. */
+const MAX_LOCAL_BODY = 10 * 1024 * 1024;
 
 export type V2Handler = (event: APIGatewayProxyEventV2, context: { awsRequestId: string; getRemainingTimeInMillis: () => number }) => Promise<APIGatewayProxyResultV2>;
 

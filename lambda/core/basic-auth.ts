@@ -22,10 +22,11 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Parses an `Authorization` header value; returns undefined when it is not the Basic scheme. */
 export function parseBasicAuthorization(header: string): ClientCredentials | undefined {
-  const match = /^Basic[ \t]+(\S*)[ \t]*$/i.exec(header.trim());
+  const value = header.trim();
+  if (!/^Basic(?:[ \t]|$)/i.test(value)) return undefined;
+  const match = /^Basic[ \t]+(\S+)$/i.exec(value);
   if (!match) {
-    if (/^Basic$/i.test(header.trim())) throw new BasicAuthError('Basic credentials are empty');
-    return undefined;
+    throw new BasicAuthError(/^Basic[ \t]*$/i.test(value) ? 'Basic credentials are empty' : 'Basic credentials are malformed (expected one base64 token)');
   }
   const token = match[1]!;
   if (token.length === 0 || token.length % 4 !== 0 || !BASE64.test(token)) {

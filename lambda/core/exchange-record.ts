@@ -44,15 +44,26 @@ export interface TokenSummary {
   idTokenPresent?: boolean;
 }
 
-export interface ExchangeRecord {
+/**
+ * The envelope every record shares, whatever the route (token, authorize, callback, AcceptGrant,
+ * Event Gateway): the diagnosis CLI groups and judges records by these fields alone.
+ */
+export interface RecordBase {
   /** Record type and schema version. */
   type: 'alexa-link-adapter.exchange';
   v: 1;
   time: string;
   requestId: string;
-  /** Correlates authorize, callback, token and refresh records of one link attempt. */
+  /** Correlates authorize, callback, token, refresh, AcceptGrant and gateway records of one link. */
   linkId?: string;
+  /** `POST /token`, `GET /authorize`, `GET /callback`, `AcceptGrant`, … or `unmatched`. */
   route: string;
+  outcome: string;
+  timing: { totalMs: number; upstreamMs: number; ownMs: number };
+  verdicts: Verdict[];
+}
+
+export interface ExchangeRecord extends RecordBase {
   method: string;
   path: string;
   provider: string;
@@ -66,6 +77,4 @@ export interface ExchangeRecord {
   translated: string[];
   response: { status: number; error?: string; errorDescription?: string };
   outcome: 'success' | 'rejected' | 'upstream_error' | 'provider_error' | 'adapter_error';
-  timing: { totalMs: number; upstreamMs: number; ownMs: number };
-  verdicts: Verdict[];
 }

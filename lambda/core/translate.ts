@@ -286,7 +286,9 @@ export function translateResponse(profile: ProviderProfile, result: UpstreamResu
   const scope = normaliseScope(profile, tokens.scope, translated);
   if (scope !== undefined) out.scope = scope;
 
-  const handled = new Set(['access_token', 'token_type', 'expires_in', 'refresh_token', 'scope', profile.fields.expiresAtField ?? '']);
+  // Empty or non-string error members (`"error": null`) were judged "no error" above; they must not
+  // reach Alexa inside a success answer.
+  const handled = new Set(['access_token', 'token_type', 'expires_in', 'refresh_token', 'scope', 'error', 'error_description', 'error_uri', profile.fields.expiresAtField ?? '']);
   for (const [k, v] of Object.entries(tokens)) {
     if (!handled.has(k) && !Object.hasOwn(out, k)) out[k] = v;
   }

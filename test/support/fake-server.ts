@@ -98,7 +98,7 @@ export async function startFakeServer(handler: FakeHandler, tokenPath = '/token'
         if (!res.headersSent) res.writeHead(599, { 'content-type': 'text/plain' });
         res.end(`fake server bug: ${String(err)}`);
       }
-    })();
+    })().catch(() => raw.socket.destroy());
   });
   const running = await listen(server, 0, '127.0.0.1');
   return {
