@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import type { RuntimeConfig } from '../lambda/core/config';
 import { createTokenHandler } from '../lambda/handlers/token';
 import type { RecordSink } from '../lambda/shared/log';
+import type { StateStore } from '../lambda/store/state-store';
 import { apiGatewayListener, type V2Handler } from './api-gateway';
 
 export interface LocalAdapterOptions {
@@ -17,6 +18,8 @@ export interface LocalAdapterOptions {
   host?: string;
   log?: RecordSink;
   fetch?: typeof fetch;
+  /** Grant and token state (local mode: the embedded store; tests: DynamoDB Local). */
+  store?: () => Promise<StateStore>;
 }
 
 export interface RunningServer {
@@ -50,7 +53,7 @@ export async function listen(server: Server, port: number, host: string): Promis
 export const TOKEN_FUNCTION_TIMEOUT_MS = 5000;
 
 export async function startLocalAdapter(options: LocalAdapterOptions): Promise<RunningServer> {
-  const token = createTokenHandler({ config: options.config, log: options.log, fetch: options.fetch }) as V2Handler;
+  const token = createTokenHandler({ config: options.config, log: options.log, fetch: options.fetch, store: options.store }) as V2Handler;
   const listener = apiGatewayListener([{ method: 'POST', path: '/token', handler: token, timeoutMs: TOKEN_FUNCTION_TIMEOUT_MS }], token);
   const server = createServer((req, res) => void listener(req, res));
   server.keepAliveTimeout = 5000;

@@ -12,6 +12,7 @@
  */
 import { parseArgs } from 'node:util';
 import { ConfigError, parseRuntimeConfig, runtimePart, type RuntimeConfig } from '../lambda/core/config';
+import { DynamoDbStateStore } from '../lambda/store/dynamodb-store';
 import { stdoutSink } from '../lambda/shared/log';
 import { startLocalAdapter, type RunningServer } from './adapter';
 import { loadConfigFile, type LoadedConfigFile } from './config-file';
@@ -125,7 +126,8 @@ async function startAll(port: number, loaded: LoadedConfigFile | undefined, hono
 
     let adapter: RunningServer;
     try {
-      adapter = await startLocalAdapter({ config, port, host: HOST, log: stdoutSink });
+      const stateStore = new DynamoDbStateStore({ tableName: store.tableName, client: store.client() });
+      adapter = await startLocalAdapter({ config, port, host: HOST, log: stdoutSink, store: () => Promise.resolve(stateStore) });
     } catch (err) {
       if (isAddrInUse(err)) throw new UsageError(`port ${port} on ${HOST} is in use; set PORT to another port (e.g. PORT=3100 npm start)`);
       throw err;

@@ -8,6 +8,7 @@ import { fingerprint } from './fingerprint';
 import type { HttpRequest } from './http-types';
 import { OAuthError, errorAnswer, type HttpAnswer } from './oauth-error';
 import type { ProviderProfile } from './profiles/types';
+import type { StateStore } from '../store/state-store';
 import { clip } from './redact';
 import { TokenRequestError, parseTokenRequest, type TokenRequest } from './token-request';
 import { translateResponse } from './translate';
@@ -19,6 +20,8 @@ export interface TokenExchangeDeps {
   profile: ProviderProfile;
   fetch?: typeof fetch;
   now?: () => number;
+  /** Grant and token state, opened on first use; undefined when no table is configured. */
+  store?: () => Promise<StateStore>;
 }
 
 export interface ExchangeOptions {

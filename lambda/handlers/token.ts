@@ -8,6 +8,8 @@ import { getProfile } from '../core/profiles';
 import { adapterFailure, exchangeToken, rejectRoute, type ExchangeResult, type TokenExchangeDeps } from '../core/token-exchange';
 import { toApiGatewayResult, toHttpRequest } from '../shared/apigw';
 import { stdoutSink, type RecordSink } from '../shared/log';
+import { storeFromEnv } from '../shared/store-from-env';
+import type { StateStore } from '../store/state-store';
 
 export interface TokenHandlerDeps {
   config: RuntimeConfig;
@@ -15,6 +17,8 @@ export interface TokenHandlerDeps {
   log?: RecordSink;
   fetch?: typeof fetch;
   now?: () => number;
+  /** Grant and token state; default: the table named by TABLE_NAME, if any. */
+  store?: () => Promise<StateStore>;
 }
 
 export type LambdaContextLike = Pick<Context, 'awsRequestId'> & Partial<Pick<Context, 'getRemainingTimeInMillis'>>;
@@ -24,7 +28,7 @@ const TOKEN_PATH = /(^|\/)token\/?$/;
 export function createTokenHandler(deps: TokenHandlerDeps) {
   const profile = getProfile(deps.config.provider);
   if (!profile) throw new ConfigError([`provider: unknown profile "${deps.config.provider}"`], 'ADAPTER_CONFIG');
-  const core: TokenExchangeDeps = { config: deps.config, profile, fetch: deps.fetch, now: deps.now };
+  const core: TokenExchangeDeps = { config: deps.config, profile, fetch: deps.fetch, now: deps.now, store: deps.store };
   const log = deps.log ?? stdoutSink;
 
   return async (event: APIGatewayProxyEventV2, context?: LambdaContextLike): Promise<APIGatewayProxyStructuredResultV2> => {
@@ -50,6 +54,6 @@ let cached: ReturnType<typeof createTokenHandler> | undefined;
 
 /** The Lambda entry point; configuration comes from `ADAPTER_CONFIG` (validated on cold start). */
 export const handler = (event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyStructuredResultV2> => {
-  cached ??= createTokenHandler({ config: parseRuntimeConfig(JSON.parse(process.env.ADAPTER_CONFIG ?? '{}'), 'ADAPTER_CONFIG') });
+  cached ??= createTokenHandler({ config: parseRuntimeConfig(JSON.parse(process.env.ADAPTER_CONFIG ?? '{}'), 'ADAPTER_CONFIG'), store: storeFromEnv() });
   return cached(event, context);
 };
