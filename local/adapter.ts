@@ -5,6 +5,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { RuntimeConfig } from '../lambda/core/config';
+import { createAuthorizeHandler } from '../lambda/handlers/authorize';
 import { createTokenHandler } from '../lambda/handlers/token';
 import type { RecordSink } from '../lambda/shared/log';
 import type { StateStore } from '../lambda/store/state-store';
@@ -54,7 +55,15 @@ export const TOKEN_FUNCTION_TIMEOUT_MS = 5000;
 
 export async function startLocalAdapter(options: LocalAdapterOptions): Promise<RunningServer> {
   const token = createTokenHandler({ config: options.config, log: options.log, fetch: options.fetch, store: options.store }) as V2Handler;
-  const listener = apiGatewayListener([{ method: 'POST', path: '/token', handler: token, timeoutMs: TOKEN_FUNCTION_TIMEOUT_MS }], token);
+  const authorize = createAuthorizeHandler({ config: options.config, log: options.log, fetch: options.fetch, store: options.store }) as V2Handler;
+  const listener = apiGatewayListener(
+    [
+      { method: 'POST', path: '/token', handler: token, timeoutMs: TOKEN_FUNCTION_TIMEOUT_MS },
+      { method: 'GET', path: '/authorize', handler: authorize, timeoutMs: TOKEN_FUNCTION_TIMEOUT_MS },
+      { method: 'GET', path: '/callback', handler: authorize, timeoutMs: TOKEN_FUNCTION_TIMEOUT_MS },
+    ],
+    token,
+  );
   const server = createServer((req, res) => void listener(req, res));
   server.keepAliveTimeout = 5000;
   return listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
