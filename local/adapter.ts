@@ -21,6 +21,8 @@ export interface LocalAdapterOptions {
   fetch?: typeof fetch;
   /** Grant and token state (local mode: the embedded store; tests: DynamoDB Local). */
   store?: () => Promise<StateStore>;
+  /** Clock of the handlers (tests of expiry). */
+  now?: () => number;
 }
 
 export interface RunningServer {
@@ -54,8 +56,8 @@ export async function listen(server: Server, port: number, host: string): Promis
 export const TOKEN_FUNCTION_TIMEOUT_MS = 5000;
 
 export async function startLocalAdapter(options: LocalAdapterOptions): Promise<RunningServer> {
-  const token = createTokenHandler({ config: options.config, log: options.log, fetch: options.fetch, store: options.store }) as V2Handler;
-  const authorize = createAuthorizeHandler({ config: options.config, log: options.log, fetch: options.fetch, store: options.store }) as V2Handler;
+  const token = createTokenHandler({ config: options.config, log: options.log, fetch: options.fetch, store: options.store, now: options.now }) as V2Handler;
+  const authorize = createAuthorizeHandler({ config: options.config, log: options.log, fetch: options.fetch, store: options.store, now: options.now }) as V2Handler;
   const listener = apiGatewayListener(
     [
       { method: 'POST', path: '/token', handler: token, timeoutMs: TOKEN_FUNCTION_TIMEOUT_MS },
