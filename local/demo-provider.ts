@@ -304,7 +304,8 @@ ${error ? `<p class="err">${xmlEscape(error)}</p>` : ''}<form method="post" acti
 
   const authorize = async (req: IncomingMessage, res: ServerResponse) => {
     let q = new URL(req.url ?? '/', 'http://x').searchParams;
-    if (req.method === 'POST') q = new URLSearchParams((await readBody(req)) ?? '');
+    // The login form POSTs its fields; parameters left in the URL (curl) count too, the body wins.
+    if (req.method === 'POST') for (const [k, v] of new URLSearchParams((await readBody(req)) ?? '')) q.set(k, v);
     if (q.get('client_id') !== DEMO_CLIENT_ID) {
       res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
       res.end(`unknown client_id; the demo provider knows only ${DEMO_CLIENT_ID}\n`);
