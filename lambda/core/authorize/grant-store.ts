@@ -61,8 +61,13 @@ async function take<T>(store: StateStore, kind: string, secret: string, nowMs: n
   const pk = keyOf(kind, secret);
   const result = await store.take(pk, kind);
   if (result.status === 'absent') {
-    const used = await store.get(pk, USED);
-    return used ? { status: 'replayed', linkId: String(used.linkId ?? '') } : { status: 'unknown' };
+    // A concurrent winner writes its marker right after its take: look again briefly before calling it unknown.
+    for (const pause of [0, 50, 150]) {
+      if (pause) await new Promise((r) => setTimeout(r, pause));
+      const used = await store.get(pk, USED);
+      if (used) return { status: 'replayed', linkId: String(used.linkId ?? '') };
+    }
+    return { status: 'unknown' };
   }
   const linkId = String(result.item.linkId ?? '');
   const createdAt = Number(result.item.createdAt ?? 0);
