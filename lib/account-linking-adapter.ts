@@ -16,7 +16,9 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { providerAuthorizeUrl } from '../lambda/core/authorize/config';
 import { ConfigError, runtimePart, type AdapterConfig } from '../lambda/core/config';
+import { AuthorizationLeg } from './authorization-leg';
 import {
   AUTHENTICATION_SCHEME,
   DEFAULT_TOKEN_MEMORY_MB,
@@ -110,6 +112,10 @@ export class AccountLinkingAdapter extends Construct {
   public readonly authenticationScheme: string;
   /** "Domain List" for the Alexa console. */
   public readonly domainList: string;
+  /** Interception mode: GET /authorize and GET /callback with their function. */
+  public readonly authorizationLeg?: AuthorizationLeg;
+  /** Interception mode: our /callback, to register as redirect URI at the provider. */
+  public readonly providerRedirectUri?: string;
 
   constructor(scope: Construct, id: string, props: AccountLinkingAdapterProps) {
     super(scope, id);
@@ -238,9 +244,17 @@ export class AccountLinkingAdapter extends Construct {
     this.defaultEndpoint = this.httpApi.apiEndpoint;
     this.baseUrl = this.domainName ? `https://${config.domainName}` : this.defaultEndpoint;
     this.accessTokenUri = `${this.baseUrl}/token`;
-    this.authorizationUri = config.authorizeUrl ?? PASSTHROUGH_AUTHORIZATION_URI;
     this.authenticationScheme = AUTHENTICATION_SCHEME;
-    this.domainList = PASSTHROUGH_DOMAIN_LIST;
+    if (config.mode === 'interception') {
+      this.authorizationLeg = new AuthorizationLeg(this, 'AuthorizationLeg', { config, httpApi: this.httpApi, table: this.table, timeout, bundleAwsSdk: props.bundleAwsSdk });
+      this.authorizationUri = `${this.baseUrl}/authorize`;
+      this.providerRedirectUri = `${this.baseUrl}/callback`;
+      // The login page is the provider's: Alexa's web view must be allowed to load it (Alexa docs: Domain List).
+      this.domainList = new URL(providerAuthorizeUrl(config)!).hostname;
+    } else {
+      this.authorizationUri = config.authorizeUrl ?? PASSTHROUGH_AUTHORIZATION_URI;
+      this.domainList = PASSTHROUGH_DOMAIN_LIST;
+    }
   }
 }
 

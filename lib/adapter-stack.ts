@@ -35,7 +35,7 @@ export class AlexaLinkAdapterStack extends Stack {
     out(
       OUTPUT_KEYS.authorizationUri,
       a.authorizationUri,
-      'Alexa console > "Your Web Authorization URI". Passthrough mode: the provider\'s own authorization endpoint.',
+      'Alexa console > "Your Web Authorization URI". Interception mode: our /authorize; passthrough mode: the provider\'s own authorization endpoint.',
     );
     out(
       OUTPUT_KEYS.authenticationScheme,
@@ -44,6 +44,14 @@ export class AlexaLinkAdapterStack extends Stack {
         'in the request body are both accepted and forwarded); HTTP Basic is the RFC 6749 preferred one.',
     );
     out(OUTPUT_KEYS.domainList, a.domainList, 'Alexa console > "Domain List": extra domains the login page loads content from.');
+    if (a.providerRedirectUri && a.authorizationLeg) {
+      out(
+        OUTPUT_KEYS.providerRedirectUri,
+        a.providerRedirectUri,
+        "Interception mode: register this as the redirect (callback) URI of your OAuth client at the provider.",
+      );
+      out(OUTPUT_KEYS.authorizeLogGroupName, a.authorizationLeg.logGroup.logGroupName, 'Log group of the /authorize and /callback function (authorization-leg records).');
+    }
     out(OUTPUT_KEYS.tableName, a.table.tableName, 'DynamoDB table holding grant and token state.');
     out(OUTPUT_KEYS.tokenFunctionName, a.tokenFunction.functionName, 'Lambda function serving POST /token.');
     out(OUTPUT_KEYS.tokenLogGroupName, a.tokenLogGroup.logGroupName, 'Log group of the token function (exchange records).');

@@ -42,6 +42,8 @@ export const OUTPUT_KEYS = {
   accessLogGroupName: 'AccessLogGroupName',
   defaultApiEndpoint: 'DefaultApiEndpoint',
   customDomainTarget: 'CustomDomainTarget',
+  providerRedirectUri: 'ProviderRedirectUri',
+  authorizeLogGroupName: 'AuthorizeLogGroupName',
 } as const;
 
 /** The console label of the client authentication scheme we recommend (we accept both). */

@@ -5,10 +5,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { RuntimeConfig } from '../lambda/core/config';
+import { createAuthorizeHandler } from '../lambda/handlers/authorize';
 import { createTokenHandler } from '../lambda/handlers/token';
 import type { RecordSink } from '../lambda/shared/log';
 import type { StateStore } from '../lambda/store/state-store';
-import { apiGatewayListener, type V2Handler } from './api-gateway';
+import { apiGatewayListener, type Route, type V2Handler } from './api-gateway';
 
 export interface LocalAdapterOptions {
   config: RuntimeConfig;
@@ -20,6 +21,8 @@ export interface LocalAdapterOptions {
   fetch?: typeof fetch;
   /** Grant and token state (local mode: the embedded store; tests: DynamoDB Local). */
   store?: () => Promise<StateStore>;
+  /** Clock of the handlers (tests of expiry). */
+  now?: () => number;
 }
 
 export interface RunningServer {
@@ -53,8 +56,14 @@ export async function listen(server: Server, port: number, host: string): Promis
 export const TOKEN_FUNCTION_TIMEOUT_MS = 5000;
 
 export async function startLocalAdapter(options: LocalAdapterOptions): Promise<RunningServer> {
-  const token = createTokenHandler({ config: options.config, log: options.log, fetch: options.fetch, store: options.store }) as V2Handler;
-  const listener = apiGatewayListener([{ method: 'POST', path: '/token', handler: token, timeoutMs: TOKEN_FUNCTION_TIMEOUT_MS }], token);
+  const token = createTokenHandler({ config: options.config, log: options.log, fetch: options.fetch, store: options.store, now: options.now }) as V2Handler;
+  const routes: Route[] = [{ method: 'POST', path: '/token', handler: token, timeoutMs: TOKEN_FUNCTION_TIMEOUT_MS }];
+  // As in the stack: GET /authorize and GET /callback exist in interception mode only.
+  if (options.config.mode === 'interception') {
+    const authorize = createAuthorizeHandler({ config: options.config, log: options.log, fetch: options.fetch, store: options.store, now: options.now }) as V2Handler;
+    routes.push({ method: 'GET', path: '/authorize', handler: authorize, timeoutMs: TOKEN_FUNCTION_TIMEOUT_MS }, { method: 'GET', path: '/callback', handler: authorize, timeoutMs: TOKEN_FUNCTION_TIMEOUT_MS });
+  }
+  const listener = apiGatewayListener(routes, token);
   const server = createServer((req, res) => void listener(req, res));
   server.keepAliveTimeout = 5000;
   return listen(server, options.port ?? 0, options.host ?? '127.0.0.1');

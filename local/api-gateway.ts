@@ -50,6 +50,8 @@ export function buildEvent(req: IncomingMessage, body: Buffer, routeKey: string)
     if (name === 'cookie') continue;
     headers[name] = headers[name] === undefined ? value : `${headers[name]},${value}`;
   }
+  // API Gateway adds X-Forwarded-Proto (https there; the stand-in serves plain http on loopback).
+  headers['x-forwarded-proto'] ??= 'http';
   const query: Record<string, string> = {};
   for (const [k, v] of url.searchParams) query[k] = query[k] === undefined ? v : `${query[k]},${v}`;
   const cookies = req.headers.cookie ? req.headers.cookie.split(/;\s*/).filter(Boolean) : undefined;

@@ -20,10 +20,14 @@
  * carry `scope=repo,gist` but no expiry; GitHub App tokens expire but have `scope=` (empty). The demo
  * sends both a comma-separated scope and an expiry so one run shows every translation.
  *
- * GET /login/oauth/authorize?client_id=…&redirect_uri=…&state=… mints a code and redirects straight
- * back (no login page yet). GET /demo/code and `mintCode()` mint one directly, for curl and tests.
+ * GET /login/oauth/authorize?client_id=…&redirect_uri=…&state=…[&code_challenge=…] shows a login
+ * page (plain HTML form, no JavaScript); POSTing it with the demo user (`demo` / `demo`) mints a code
+ * and redirects back, "Deny" redirects back with `error=access_denied` (RFC 6749 §4.1.2.1), a wrong
+ * password shows the page again with the error on it (as Alexa requires of login pages). Codes
+ * minted with a `code_challenge` (S256, RFC 7636) need the matching `code_verifier`.
+ * GET /demo/code and `mintCode()` mint one directly, for curl and tests.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { listen } from './adapter';
 
@@ -31,6 +35,9 @@ export const DEMO_CLIENT_ID = 'demo-client';
 export const DEMO_CLIENT_SECRET = 'demo-secret';
 /** The scope every demo grant carries, comma-separated like GitHub's. */
 export const DEMO_SCOPE = 'repo,gist';
+/** The demo provider's only user (login page). */
+export const DEMO_USER = 'demo';
+export const DEMO_PASSWORD = 'demo';
 export const CODE_TTL_MS = 10 * 60 * 1000;
 /** GitHub App user tokens: 8 hours; their refresh tokens: 6 months. */
 export const ACCESS_TOKEN_TTL_S = 28_800;
@@ -71,6 +78,8 @@ export interface MintCodeOptions {
   redirectUri?: string;
   clientId?: string;
   scope?: string;
+  /** RFC 7636 S256 challenge the token request's code_verifier must match. */
+  codeChallenge?: string;
 }
 
 export interface DemoProvider {
@@ -89,6 +98,7 @@ export interface DemoProvider {
 interface CodeGrant {
   clientId: string;
   redirectUri?: string;
+  codeChallenge?: string;
   scope: string;
   expiresAt: number;
 }
@@ -163,6 +173,7 @@ export async function startDemoProvider(options: DemoProviderOptions = {}): Prom
     codes.set(code, {
       clientId: o.clientId ?? DEMO_CLIENT_ID,
       ...(o.redirectUri !== undefined ? { redirectUri: o.redirectUri } : {}),
+      ...(o.codeChallenge !== undefined ? { codeChallenge: o.codeChallenge } : {}),
       scope: o.scope ?? DEMO_SCOPE,
       expiresAt: now() + CODE_TTL_MS,
     });
@@ -256,12 +267,45 @@ export async function startDemoProvider(options: DemoProviderOptions = {}): Prom
     if (redirectUri !== null && grant.redirectUri !== undefined && redirectUri !== grant.redirectUri) {
       return fail(req, res, 'redirect_uri_mismatch');
     }
+    if (grant.codeChallenge !== undefined) {
+      const verifier = params.get('code_verifier') ?? '';
+      if (createHash('sha256').update(verifier, 'ascii').digest('base64url') !== grant.codeChallenge) {
+        codes.delete(code);
+        return fail(req, res, 'bad_verification_code');
+      }
+    }
     codes.delete(code);
     return issue(req, res, clientId, grant.scope);
   };
 
-  const authorize = (req: IncomingMessage, res: ServerResponse) => {
-    const q = new URL(req.url ?? '/', 'http://x').searchParams;
+  /** The authorization request's parameters, from the query (GET) or the login form (POST). */
+  const AUTH_FIELDS = ['client_id', 'redirect_uri', 'state', 'scope', 'code_challenge', 'code_challenge_method'] as const;
+
+  const loginPage = (res: ServerResponse, q: URLSearchParams, error?: string) => {
+    const hidden = AUTH_FIELDS.filter((f) => q.get(f) !== null)
+      .map((f) => `<input type="hidden" name="${f}" value="${xmlEscape(q.get(f)!)}">`)
+      .join('');
+    res.writeHead(error ? 401 : 200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+    res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>Sign in to the demo provider</title><style>body{font-family:system-ui,sans-serif;margin:0;padding:1.5rem;max-width:26rem}label,input,button{display:block;width:100%;margin:.4rem 0;font-size:1rem}p.err{color:#b00}</style></head>
+<body><h1>Sign in to the demo provider</h1><p>Alexa wants access to your demo account (scope ${xmlEscape(q.get('scope') ?? DEMO_SCOPE)}).</p>
+${error ? `<p class="err">${xmlEscape(error)}</p>` : ''}<form method="post" action="${AUTHORIZE_PATH}">${hidden}
+<label>User <input name="login" autocomplete="username" value="${DEMO_USER}"></label><label>Password <input name="password" type="password" autocomplete="current-password"></label>
+<button name="action" value="approve">Sign in and allow</button><button name="action" value="deny">Deny</button></form>
+<p>Demo user: ${DEMO_USER} / ${DEMO_PASSWORD}</p></body></html>`);
+  };
+
+  const backTo = (res: ServerResponse, redirectUri: string, params: Record<string, string | null>) => {
+    const target = new URL(redirectUri);
+    for (const [k, v] of Object.entries(params)) if (v !== null) target.searchParams.set(k, v);
+    res.writeHead(302, { location: target.toString(), 'cache-control': 'no-store' });
+    res.end();
+  };
+
+  const authorize = async (req: IncomingMessage, res: ServerResponse) => {
+    let q = new URL(req.url ?? '/', 'http://x').searchParams;
+    // The login form POSTs its fields; parameters left in the URL (curl) count too, the body wins.
+    if (req.method === 'POST') for (const [k, v] of new URLSearchParams((await readBody(req)) ?? '')) q.set(k, v);
     if (q.get('client_id') !== DEMO_CLIENT_ID) {
       res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
       res.end(`unknown client_id; the demo provider knows only ${DEMO_CLIENT_ID}\n`);
@@ -274,14 +318,21 @@ export async function startDemoProvider(options: DemoProviderOptions = {}): Prom
       res.end('redirect_uri is required and must be https (or http on localhost)\n');
       return;
     }
-    const scope = q.get('scope');
-    const code = mintCode({ redirectUri, ...(scope ? { scope: scope.split(/[ ,]+/).filter(Boolean).join(',') } : {}) });
-    const target = new URL(redirectUri);
-    target.searchParams.set('code', code);
+    if (req.method !== 'POST') return loginPage(res, q);
     const state = q.get('state');
-    if (state !== null) target.searchParams.set('state', state);
-    res.writeHead(302, { location: target.toString(), 'cache-control': 'no-store' });
-    res.end();
+    if (q.get('action') === 'deny') return backTo(res, redirectUri, { error: 'access_denied', error_description: 'The user denied access.', state });
+    if (q.get('login') !== DEMO_USER || q.get('password') !== DEMO_PASSWORD) return loginPage(res, q, 'Wrong user or password.');
+    const challenge = q.get('code_challenge');
+    if (challenge !== null && (q.get('code_challenge_method') ?? 'plain') !== 'S256') {
+      return backTo(res, redirectUri, { error: 'invalid_request', error_description: 'only S256 PKCE is supported', state });
+    }
+    const scope = q.get('scope');
+    const code = mintCode({
+      redirectUri,
+      ...(scope ? { scope: scope.split(/[ ,]+/).filter(Boolean).join(',') } : {}),
+      ...(challenge !== null ? { codeChallenge: challenge } : {}),
+    });
+    return backTo(res, redirectUri, { code, state });
   };
 
   const server = createServer((req, res) => {
@@ -293,7 +344,13 @@ export async function startDemoProvider(options: DemoProviderOptions = {}): Prom
       });
       return;
     }
-    if (path === AUTHORIZE_PATH && (req.method === 'GET' || req.method === 'HEAD')) return authorize(req, res);
+    if (path === AUTHORIZE_PATH && (req.method === 'GET' || req.method === 'HEAD' || req.method === 'POST')) {
+      authorize(req, res).catch(() => {
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+        res.end('demo provider failed');
+      });
+      return;
+    }
     if (path === '/demo/code' && (req.method === 'GET' || req.method === 'POST')) {
       const q = new URL(req.url ?? '/', 'http://x').searchParams;
       const redirectUri = q.get('redirect_uri');

@@ -15,6 +15,7 @@ import { ConfigError, parseRuntimeConfig, runtimePart, type RuntimeConfig } from
 import { DynamoDbStateStore } from '../lambda/store/dynamodb-store';
 import { stdoutSink } from '../lambda/shared/log';
 import { startLocalAdapter, type RunningServer } from './adapter';
+import { authorizationLegBanner, linkAsAlexaBanner } from './authorize-banner';
 import { loadConfigFile, type LoadedConfigFile } from './config-file';
 import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, startDemoProvider, type DemoProvider } from './demo-provider';
 import { startEmbeddedDynamoDb, type EmbeddedDynamoDb } from './embedded-dynamodb';
@@ -121,7 +122,7 @@ async function startAll(port: number, loaded: LoadedConfigFile | undefined, hono
     } else {
       demo = await onPreferredPort(demoPort, (p) => startDemoProvider({ port: p, host: HOST, answerFormat }), 'demo provider');
       started.push(demo);
-      config = parseRuntimeConfig({ provider: 'github', tokenUrl: demo.tokenUrl, authorizeUrl: demo.authorizeUrl }, 'local mode (built-in demo provider)');
+      config = parseRuntimeConfig({ provider: 'github', tokenUrl: demo.tokenUrl, authorizeUrl: demo.authorizeUrl, mode: 'interception' }, 'local mode (built-in demo provider)');
     }
 
     let adapter: RunningServer;
@@ -148,6 +149,7 @@ function banner(stack: LocalStack, loaded: LoadedConfigFile | undefined, honorAc
   lines.push('');
   lines.push(`  Access Token URI   ${tokenUri}`);
   lines.push(`  provider profile   ${config.provider}`);
+  lines.push(...authorizationLegBanner(adapter.url, config));
   lines.push(`  upstream tokenUrl  ${config.tokenUrl}${demo && config.tokenUrl === demo.tokenUrl ? ' (built-in demo provider)' : ''}`);
   lines.push(`  configuration      ${loaded ? `${loaded.path} (${loaded.shape})` : 'built-in demo (no --config)'}`);
   if (demo) {
@@ -177,6 +179,7 @@ function banner(stack: LocalStack, loaded: LoadedConfigFile | undefined, honorAc
     lines.push('');
     lines.push(`  curl -s -u CLIENT_ID:CLIENT_SECRET -d grant_type=authorization_code -d code=CODE -d redirect_uri=${ALEXA_REDIRECT_URI} ${tokenUri}`);
   }
+  if (config.mode === 'interception' && demo) lines.push('', ...linkAsAlexaBanner(adapter.url));
   lines.push('');
   lines.push('Exchange records go to stdout, one JSON line per request (the same records CloudWatch gets);');
   lines.push('this banner and all other messages go to stderr. To see only the records: npm start -s | jq .');

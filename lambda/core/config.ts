@@ -6,6 +6,7 @@
  * cold-starts, so a hand-edited environment variable cannot slip past it.
  */
 import * as v from 'valibot';
+import { AUTHORIZATION_LEG_ENTRIES, INTERCEPTION_NEEDS_AUTHORIZE_URL, interceptionHasAuthorizeUrl } from './authorize/config';
 
 /** Loopback hosts may use plain http (local mode, tests); everything else must be https (RFC 6749 §3.2). */
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
@@ -58,6 +59,7 @@ export const RuntimeConfigSchema = v.strictObject({
    * forwarded to the provider, so the stack stores no provider secret.
    */
   clientCredentials: v.optional(v.picklist(['passthrough']), 'passthrough'),
+  ...AUTHORIZATION_LEG_ENTRIES,
 });
 
 export const DeploymentConfigSchema = v.strictObject({
@@ -85,6 +87,7 @@ export const AdapterConfigSchema = v.pipe(
     (c) => (c.domainName === undefined) === (c.certificateArn === undefined),
     'domainName and certificateArn must be given together',
   ),
+  v.forward(v.check((c) => interceptionHasAuthorizeUrl(c), INTERCEPTION_NEEDS_AUTHORIZE_URL), ['authorizeUrl']),
 );
 
 export type RuntimeConfig = v.InferOutput<typeof RuntimeConfigSchema>;
@@ -122,8 +125,18 @@ export function parseRuntimeConfig(input: unknown, source = 'config'): RuntimeCo
 
 /** The subset of the configuration a Lambda needs, as it is passed in `ADAPTER_CONFIG`. */
 export function runtimePart(config: AdapterConfig): RuntimeConfig {
-  const { provider, tokenUrl, authorizeUrl, upstreamTimeoutMs, clientCredentials } = config;
-  return { provider, tokenUrl, upstreamTimeoutMs, clientCredentials, ...(authorizeUrl ? { authorizeUrl } : {}) };
+  const { provider, tokenUrl, authorizeUrl, upstreamTimeoutMs, clientCredentials, mode, vendorId, extraRedirectHosts, grantTtlSeconds } = config;
+  return {
+    provider,
+    tokenUrl,
+    upstreamTimeoutMs,
+    clientCredentials,
+    ...(authorizeUrl ? { authorizeUrl } : {}),
+    mode,
+    ...(vendorId ? { vendorId } : {}),
+    extraRedirectHosts,
+    grantTtlSeconds,
+  };
 }
 
 /**

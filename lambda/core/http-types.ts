@@ -8,6 +8,8 @@ export interface HttpRequest {
   body: Uint8Array;
   /** Query parameters (first value wins). */
   query?: Readonly<Record<string, string>>;
+  /** The raw query string (without `?`), for parsers that must see repeats and escapes. */
+  rawQuery?: string;
   requestId: string;
 }
 

@@ -14,6 +14,7 @@ import { TokenRequestError, parseTokenRequest, type TokenRequest } from './token
 import { translateResponse } from './translate';
 import { callUpstream } from './upstream-call';
 import { buildUpstreamRequest } from './upstream-request';
+import { applyCodeLink } from './authorize/code-link';
 
 export interface TokenExchangeDeps {
   config: RuntimeConfig;
@@ -137,6 +138,17 @@ export async function exchangeToken(req: HttpRequest, deps: TokenExchangeDeps, o
     notes.push({ code: 'parameters_dropped', severity: 'info', message: `parameters RFC 6749 does not define for ${parsed.grantType} were not forwarded: ${parsed.dropped.join(', ')}` });
   }
 
+  // Interception mode: a code from our /callback is checked and rewritten (authorize/code-link.ts).
+  const alexaVerifier = parsed.params.get('code_verifier');
+  const link = await applyCodeLink(parsed, deps);
+  if (link.linkId) record.linkId = link.linkId;
+  if (link.error) {
+    record.outcome = 'rejected';
+    record.verdicts = [...link.notes, ...notes];
+    return finish(record, errorAnswer(link.error), start, now);
+  }
+  notes.push(...link.notes);
+  parsed = link.request;
   const upstreamReq = buildUpstreamRequest(deps.profile, deps.config.tokenUrl, parsed);
   record.upstream.method = upstreamReq.method;
   record.upstream.clientAuth = upstreamReq.clientAuth;
@@ -149,7 +161,7 @@ export async function exchangeToken(req: HttpRequest, deps: TokenExchangeDeps, o
     presentedRefreshToken: presentedRefresh,
     alexaScheme: parsed.scheme,
     timeoutMs,
-    secrets: [code, presentedRefresh, parsed.params.get('code_verifier'), parsed.credentials?.clientSecret],
+    secrets: [code, presentedRefresh, parsed.params.get('code_verifier'), parsed.credentials?.clientSecret, alexaVerifier],
   });
   record.upstream = { ...record.upstream, ...t.upstream };
   record.timing.upstreamMs = result.latencyMs;

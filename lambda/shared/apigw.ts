@@ -18,6 +18,7 @@ export function toHttpRequest(event: APIGatewayProxyEventV2, requestId: string):
     headers,
     body: new Uint8Array(body.buffer, body.byteOffset, body.byteLength),
     query,
+    rawQuery: event.rawQueryString ?? '',
     requestId: event.requestContext?.requestId ?? requestId,
   };
 }

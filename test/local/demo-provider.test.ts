@@ -85,9 +85,22 @@ describe('demo provider token endpoint', () => {
 });
 
 describe('demo provider codes', () => {
-  it('GET /login/oauth/authorize redirects back with a code bound to redirect_uri and the state', async () => {
+  it('GET /login/oauth/authorize shows a login form; signing in redirects back with a code bound to redirect_uri and the state', async () => {
     const url = `${demo.authorizeUrl}?client_id=demo-client&redirect_uri=${encodeURIComponent(REDIRECT)}&state=s%201`;
-    const res = await fetch(url, { redirect: 'manual' });
+    const page = await fetch(url, { redirect: 'manual' });
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('<form method="post" action="/login/oauth/authorize">');
+    expect(html).not.toMatch(/<script/i);
+    const form = { client_id: 'demo-client', redirect_uri: REDIRECT, state: 's 1', login: 'demo' };
+    const postForm = (extra: Record<string, string>) =>
+      fetch(demo.authorizeUrl, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ ...form, ...extra }).toString() });
+    const wrong = await postForm({ password: 'nope', action: 'approve' });
+    expect(wrong.status).toBe(401);
+    expect(await wrong.text()).toContain('Wrong user or password.');
+    const denied = await postForm({ password: 'demo', action: 'deny' });
+    expect(new URL(denied.headers.get('location')!).searchParams.get('error')).toBe('access_denied');
+    const res = await postForm({ password: 'demo', action: 'approve' });
     expect(res.status).toBe(302);
     const location = new URL(res.headers.get('location')!);
     expect(`${location.origin}${location.pathname}`).toBe(REDIRECT);

@@ -110,6 +110,39 @@ describe('npm start (local mode)', () => {
     expect(run.stderr()).toMatch(/stopped\./);
   });
 
+  it('serves the printed Alexa-style /authorize URL: login page, /callback, a code for layla, and the token exchange', async () => {
+    const port = await freePort();
+    const run = startLocal([], { PORT: String(port) });
+    await waitFor(run, /Ready\. Ctrl-C stops\./);
+    const banner = run.stderr();
+    expect(banner).toMatch(new RegExp(`Web Authorization\\s+http://127\\.0\\.0\\.1:${port}/authorize`));
+    expect(banner).toMatch(new RegExp(`provider redirect\\s+http://127\\.0\\.0\\.1:${port}/callback`));
+    const start = banner.split('\n').map((l) => l.trim()).find((l) => l.startsWith(`http://127.0.0.1:${port}/authorize?`))!;
+    expect(start).toBeDefined();
+    // The three curl hops of the banner, with fetch.
+    const login = (await fetch(start, { redirect: 'manual' })).headers.get('location')!;
+    const page = await fetch(login, { redirect: 'manual' });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<form method="post"');
+    const callback = (await fetch(login, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'login=demo&password=demo&action=approve' })).headers.get('location')!;
+    expect(callback.startsWith(`http://127.0.0.1:${port}/callback?`)).toBe(true);
+    const alexa = new URL((await fetch(callback, { redirect: 'manual' })).headers.get('location')!);
+    expect(`${alexa.origin}${alexa.pathname}`).toBe('https://layla.amazon.com/api/skill/link/M2AAAAAAAAAAAA');
+    expect(alexa.searchParams.get('state')).toBe('alexa-state-123');
+    const res = await fetch(`http://127.0.0.1:${port}/token`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${Buffer.from('demo-client:demo-secret').toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'authorization_code', code: alexa.searchParams.get('code')!, redirect_uri: 'https://layla.amazon.com/api/skill/link/M2AAAAAAAAAAAA' }).toString(),
+    });
+    expect(res.status).toBe(200);
+    await new Promise((r) => setTimeout(r, 200));
+    const records = run.stdout().split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as { route: string; linkId?: string });
+    expect(records.map((r) => r.route)).toEqual(['GET /authorize', 'GET /callback', 'POST /token']);
+    expect(new Set(records.map((r) => r.linkId)).size).toBe(1);
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toEqual({ code: 0, signal: null });
+  });
+
   it('exits non-zero naming the file and the field when --config is invalid', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'local-config-'));
     dirs.push(dir);

@@ -1,0 +1,133 @@
+/**
+ * GET /authorize — Alexa's Web Authorization URI in interception mode.
+ *
+ * Validation order follows RFC 6749 §4.1.2.1: until redirect_uri (and client_id) are known good,
+ * errors are a 400 page and never a redirect (no open redirector, §10.15); after that, errors go
+ * back to Alexa's redirect_uri with `error`, `error_description` and Alexa's `state`.
+ */
+import { fingerprint } from '../fingerprint';
+import type { Verdict } from '../exchange-record';
+import { clip } from '../redact';
+import { StoreUnavailableError } from '../../store/state-store';
+import { providerAuthorizeUrl } from './config';
+import { putGrant, type GrantPayload } from './grant-store';
+import { alexaLocation, baseRecord, callbackUrl, finish, newLinkId, newState, parseQuery, type AuthorizeLegDeps, type LegResult } from './leg';
+import { htmlPage, redirectTo, START_AGAIN } from './pages';
+import { checkChallenge, type ChallengeCheck, newCodeVerifier, s256Challenge } from './pkce';
+import { checkAlexaRedirectUri } from './redirect-uri';
+
+const verdict = (code: string, severity: Verdict['severity'], message: string): Verdict => ({ code, severity, message });
+
+/** Scopes re-joined with the provider's delimiter, the profile's added scopes appended once. */
+export function upstreamScope(alexaScope: string | undefined, add: readonly string[], delimiter: ' ' | ','): string | undefined {
+  const scopes = (alexaScope ?? '').split(/[ ,]+/).filter(Boolean);
+  for (const s of add) if (!scopes.includes(s)) scopes.push(s);
+  return scopes.length > 0 ? scopes.join(delimiter) : undefined;
+}
+
+export async function handleAuthorize(req: import('../http-types').HttpRequest, deps: AuthorizeLegDeps): Promise<LegResult> {
+  const now = deps.now ?? Date.now;
+  const start = now();
+  const record = baseRecord(req, deps, 'GET /authorize', start);
+  const page = (code: string, message: string, next = 'The link request from Alexa was not valid. ' + START_AGAIN) => {
+    record.outcome = 'rejected';
+    record.verdicts.push(verdict(code, 'error', message));
+    return finish(record, htmlPage(400, { title: 'Account linking could not start', message, next }), start, now);
+  };
+
+  const q = parseQuery(req);
+  if (!q.ok) return page('authorize_invalid_request', q.reason);
+  const p = q.params;
+  const redirectParam = p.get('redirect_uri');
+  if (q.repeated.includes('redirect_uri')) return page('redirect_uri_not_alexa', 'redirect_uri was given more than once');
+  const check = checkAlexaRedirectUri(redirectParam, { extraHosts: deps.config.extraRedirectHosts, vendorId: deps.config.vendorId });
+  if (!check.ok) return page(check.code, check.reason);
+  record.redirect = { host: check.host, vendorId: check.vendorId };
+  const clientId = p.get('client_id');
+  record.clientIdFp = fingerprint(clientId);
+  if (!clientId || q.repeated.includes('client_id')) return page('authorize_invalid_request', 'client_id is missing or repeated');
+
+  // From here on errors are redirected to Alexa (RFC 6749 §4.1.2.1), with Alexa's state.
+  const alexaState = p.get('state');
+  record.alexaStateFp = fingerprint(alexaState);
+  const responseType = p.get('response_type');
+  if (responseType !== undefined) record.responseType = clip(responseType, 20);
+  const implicit = responseType === 'token';
+  const fail = (code: string, error: string, description: string) => {
+    record.outcome = 'rejected';
+    record.response.to = 'alexa';
+    record.response.error = error;
+    record.verdicts.push(verdict(code, 'error', description));
+    // RFC 6749 §4.2.2.1: implicit-grant errors travel in the fragment too.
+    return finish(record, redirectTo(alexaLocation(check.uri, { error, error_description: description, state: alexaState }, implicit)), start, now);
+  };
+  if (q.repeated.length > 0) return fail('authorize_invalid_request', 'invalid_request', `parameters must not be repeated: ${q.repeated.map((n) => clip(n, 40)).join(', ')}`);
+  if (responseType !== 'code' && responseType !== 'token') {
+    return fail('unsupported_response_type', 'unsupported_response_type', `response_type must be code (or token for implicit grant), got "${clip(responseType ?? '', 40)}"`);
+  }
+  if (!alexaState) return fail('authorize_invalid_request', 'invalid_request', 'state is required: Alexa always sends one, and it must come back unchanged');
+  if (alexaState.length > 2048) return fail('authorize_invalid_request', 'invalid_request', 'state is longer than 2048 characters');
+  const scope = p.get('scope');
+  if (scope !== undefined) record.scope = clip(scope, 200);
+  const challenge: ChallengeCheck = implicit ? { ok: true } : checkChallenge(p.get('code_challenge'), p.get('code_challenge_method'));
+  if (!challenge.ok) return fail('pkce_challenge_invalid', 'invalid_request', challenge.reason);
+
+  const authorizeUrl = providerAuthorizeUrl(deps.config);
+  const store = deps.store;
+  if (deps.config.mode !== 'interception' || !authorizeUrl || !store) {
+    return page('adapter_error', 'the authorization leg is not configured (mode interception, authorizeUrl and the state table are needed)', 'Please tell the skill\'s developer.');
+  }
+
+  // The provider-side request.
+  const shaping = deps.profile.authorize;
+  const linkId = newLinkId();
+  record.linkId = linkId;
+  const state = newState();
+  record.stateFp = fingerprint(state);
+  const usePkce = shaping.pkce !== 'unsupported';
+  const verifier = usePkce ? newCodeVerifier() : undefined;
+  record.pkce = { alexa: challenge.challenge !== undefined ? challenge.method : 'none', provider: verifier ? 'S256' : 'none' };
+  // Implicit grant: the provider gets a code request unless it does implicit itself in the query (profile).
+  const upstreamType = implicit && shaping.responseMode === 'query' ? 'token' : 'code';
+  const providerRedirectUri = callbackUrl(req);
+  const target = new URL(authorizeUrl);
+  const sScope = upstreamScope(scope, shaping.addScopes, shaping.scopeDelimiter);
+  if (sScope !== undefined) record.upstreamScope = clip(sScope, 200);
+  const set: Record<string, string | undefined> = {
+    response_type: upstreamType,
+    client_id: clientId,
+    redirect_uri: providerRedirectUri,
+    state,
+    scope: sScope,
+    ...(verifier && upstreamType === 'code' ? { code_challenge: s256Challenge(verifier), code_challenge_method: 'S256' } : {}),
+    ...shaping.extraParams,
+  };
+  for (const [k, v] of Object.entries(set)) if (v !== undefined) target.searchParams.set(k, v);
+
+  const payload: GrantPayload = {
+    alexaState,
+    alexaRedirectUri: check.uri,
+    responseType,
+    clientId,
+    ...(scope !== undefined ? { scope } : {}),
+    ...(challenge.challenge !== undefined ? { alexaChallenge: challenge.challenge, alexaChallengeMethod: challenge.method } : {}),
+    ...(verifier ? { providerVerifier: verifier } : {}),
+    providerRedirectUri,
+  };
+  try {
+    await putGrant(await store(), state, linkId, payload, deps.config.grantTtlSeconds, now());
+  } catch (err) {
+    if (!(err instanceof StoreUnavailableError)) throw err;
+    return fail('store_unavailable', 'temporarily_unavailable', 'the adapter could not save the linking attempt; try again in a moment');
+  }
+  record.response.to = 'provider';
+  const extras = Object.keys(shaping.extraParams);
+  record.verdicts.push(
+    verdict(
+      'authorize_redirected',
+      'info',
+      `sent the user to the provider with our /callback, our own state${verifier ? ', PKCE S256' : ''}${extras.length ? ` and ${extras.join(', ')}` : ''}`,
+    ),
+  );
+  return finish(record, redirectTo(target.toString()), start, now);
+}

@@ -1,0 +1,61 @@
+/**
+ * GET /authorize and GET /callback — the browser leg of account linking in interception mode.
+ * Thin: parse the event, call the core, shape the answer, write the record.
+ */
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { handleAuthorize } from '../core/authorize/authorize';
+import { handleCallback } from '../core/authorize/callback';
+import { baseRecord, finish, type AuthorizeLegDeps, type LegResult } from '../core/authorize/leg';
+import { htmlPage, START_AGAIN } from '../core/authorize/pages';
+import { ConfigError, parseRuntimeConfig, type RuntimeConfig } from '../core/config';
+import { getProfile } from '../core/profiles';
+import { toApiGatewayResult, toHttpRequest } from '../shared/apigw';
+import { stdoutSink, type RecordSink } from '../shared/log';
+import { storeFromEnv } from '../shared/store-from-env';
+import type { StateStore } from '../store/state-store';
+
+export interface AuthorizeHandlerDeps {
+  config: RuntimeConfig;
+  log?: RecordSink;
+  fetch?: typeof fetch;
+  now?: () => number;
+  store?: () => Promise<StateStore>;
+}
+
+const CALLBACK_PATH = /(^|\/)callback\/?$/;
+
+export function createAuthorizeHandler(deps: AuthorizeHandlerDeps) {
+  const profile = getProfile(deps.config.provider);
+  if (!profile) throw new ConfigError([`provider: unknown profile "${deps.config.provider}"`], 'ADAPTER_CONFIG');
+  const core: AuthorizeLegDeps = { config: deps.config, profile, fetch: deps.fetch, now: deps.now, store: deps.store };
+  const log = deps.log ?? stdoutSink;
+
+  return async (event: APIGatewayProxyEventV2, context?: Pick<Context, 'awsRequestId'>): Promise<APIGatewayProxyStructuredResultV2> => {
+    const requestId = context?.awsRequestId ?? 'local';
+    let req;
+    let result: LegResult;
+    const callback = CALLBACK_PATH.test(event.rawPath ?? '');
+    try {
+      req = toHttpRequest(event, requestId);
+      result = callback ? await handleCallback(req, core) : await handleAuthorize(req, core);
+    } catch (err) {
+      // Last line of defence: a page and a record, never a crash (and never a redirect).
+      const now = deps.now ?? Date.now;
+      const start = now();
+      const record = baseRecord(req ?? { method: 'UNKNOWN', path: '/', headers: {}, body: new Uint8Array(0), requestId }, core, callback ? 'GET /callback' : 'GET /authorize', start);
+      record.outcome = 'adapter_error';
+      record.verdicts.push({ code: 'adapter_error', severity: 'error', message: `the adapter failed unexpectedly (${err instanceof Error ? err.name : typeof err}); this is a bug, please report it` });
+      result = finish(record, htmlPage(500, { title: 'Account linking failed', message: 'Something went wrong on our side.', next: START_AGAIN }), start, now);
+    }
+    log(result.record);
+    return toApiGatewayResult(result.answer);
+  };
+}
+
+let cached: ReturnType<typeof createAuthorizeHandler> | undefined;
+
+/** The Lambda entry point; configuration comes from `ADAPTER_CONFIG` (validated on cold start). */
+export const handler = (event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyStructuredResultV2> => {
+  cached ??= createAuthorizeHandler({ config: parseRuntimeConfig(JSON.parse(process.env.ADAPTER_CONFIG ?? '{}'), 'ADAPTER_CONFIG'), store: storeFromEnv() });
+  return cached(event, context);
+};
