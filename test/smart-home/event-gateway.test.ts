@@ -194,12 +194,13 @@ describe('directive forwarding', () => {
       createServer((req, res) => {
         const chunks: Buffer[] = [];
         req.on('data', (c: Buffer) => chunks.push(c));
-        req.on('end', () => {
+        req.on('end', (): void => {
           const d = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { directive: { header: { correlationToken?: string } } };
           seen.push(d);
           if (req.url === '/fail') {
             res.writeHead(500);
-            return res.end('boom');
+            res.end('boom');
+            return;
           }
           res.writeHead(200, { 'content-type': 'application/json' });
           res.end(JSON.stringify({ event: { header: { namespace: 'Alexa.Discovery', name: 'Discover.Response', messageId: 'skill-answer-1', payloadVersion: '3' }, payload: { endpoints: [] } } }));
