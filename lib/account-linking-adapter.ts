@@ -27,6 +27,7 @@ import {
   TABLE_SORT_KEY,
   TABLE_TTL_ATTRIBUTE,
 } from './defaults';
+import { SmartHome } from './smart-home';
 
 /** Project root (holds package-lock.json), resolved from this file so synth works from any cwd. */
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -110,6 +111,8 @@ export class AccountLinkingAdapter extends Construct {
   public readonly authenticationScheme: string;
   /** "Domain List" for the Alexa console. */
   public readonly domainList: string;
+  /** Smart home (AcceptGrant, LWA tokens, Event Gateway), when `config.smartHome` is set. */
+  public readonly smartHome?: SmartHome;
 
   constructor(scope: Construct, id: string, props: AccountLinkingAdapterProps) {
     super(scope, id);
@@ -241,6 +244,10 @@ export class AccountLinkingAdapter extends Construct {
     this.authorizationUri = config.authorizeUrl ?? PASSTHROUGH_AUTHORIZATION_URI;
     this.authenticationScheme = AUTHENTICATION_SCHEME;
     this.domainList = PASSTHROUGH_DOMAIN_LIST;
+
+    if (config.smartHome) {
+      this.smartHome = new SmartHome(this, 'SmartHome', { config: config.smartHome, table: this.table, logRetention: retention, bundleAwsSdk: props.bundleAwsSdk });
+    }
   }
 }
 
