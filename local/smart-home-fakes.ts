@@ -26,13 +26,15 @@ export const FAKE_ALEXA_CLIENT_ID = 'amzn1.application-oa2-client.localfake';
 export const FAKE_ALEXA_CLIENT_SECRET = 'local-alexa-client-secret';
 
 export type LwaMode = 'normal' | '5xx' | 'html' | 'hang';
-export type GatewayMode = 'normal' | 'skill_disabled' | 'never_enabled' | 'insufficient_permission' | 'throttle';
+/** `echo_token`: a misbehaving 400 whose description quotes the bearer token (tests redaction). */
+export type GatewayMode = 'normal' | 'skill_disabled' | 'never_enabled' | 'insufficient_permission' | 'throttle' | 'echo_token';
 
 export interface FakeLwa extends RunningServer {
   tokenUrl: string;
   mode: LwaMode;
   expiresIn: number;
-  issueCode(): string;
+  /** A fresh single-use code (or registers `code`). */
+  issueCode(code?: string): string;
   /** Counts of successful exchanges, by grant type. */
   counts: { authorization_code: number; refresh_token: number };
   /** Makes every refresh token invalid (the user disabled the skill). */
@@ -59,7 +61,7 @@ function json(res: ServerResponse, status: number, body: unknown, headers: Recor
   res.end(JSON.stringify(body));
 }
 
-export async function startFakeLwa(options: { port?: number; host?: string; clientId?: string; clientSecret?: string } = {}): Promise<FakeLwa> {
+export async function startFakeLwa(options: { port?: number; host?: string; clientId?: string; clientSecret?: string; /** Text put into every minted token (canary tests). */ tokenTag?: string } = {}): Promise<FakeLwa> {
   const clientId = options.clientId ?? FAKE_ALEXA_CLIENT_ID;
   const clientSecret = options.clientSecret ?? FAKE_ALEXA_CLIENT_SECRET;
   const codes = new Map<string, number>();
@@ -69,8 +71,8 @@ export async function startFakeLwa(options: { port?: number; host?: string; clie
   const invalidGrant = (res: ServerResponse, what: string) =>
     json(res, 400, { error_description: `The request has an invalid grant parameter : ${what}`, error: 'invalid_grant' }, { 'x-amzn-errortype': 'OA2InvalidGrantException:' });
   const issue = (refresh?: string) => {
-    const accessToken = `Atza|${randomBytes(24).toString('base64url')}`;
-    const refreshToken = refresh ?? `Atzr|${randomBytes(24).toString('base64url')}`;
+    const accessToken = `Atza|${options.tokenTag ?? ''}${randomBytes(24).toString('base64url')}`;
+    const refreshToken = refresh ?? `Atzr|${options.tokenTag ?? ''}${randomBytes(24).toString('base64url')}`;
     access.set(accessToken, Date.now() + fake.expiresIn * 1000);
     refreshTokens.add(refreshToken);
     return { access_token: accessToken, refresh_token: refreshToken, token_type: 'bearer', expires_in: fake.expiresIn };
@@ -120,8 +122,8 @@ export async function startFakeLwa(options: { port?: number; host?: string; clie
     mode: 'normal',
     expiresIn: 3600,
     counts: { authorization_code: 0, refresh_token: 0 },
-    issueCode: () => {
-      const code = `ANcode${randomBytes(12).toString('hex')}`;
+    issueCode: (given?: string) => {
+      const code = given ?? `ANcode${randomBytes(12).toString('hex')}`;
       codes.set(code, Date.now() + 5 * 60_000);
       return code;
     },
@@ -151,6 +153,7 @@ export async function startFakeGateway(lwa: Pick<FakeLwa, 'isLive'>, options: { 
       if (fake.mode === 'skill_disabled') return exception(res, 403, 'SKILL_DISABLED_EXCEPTION', 'The skill is disabled by the customer.');
       if (fake.mode === 'never_enabled') return exception(res, 403, 'SKILL_NEVER_ENABLED_EXCEPTION', 'The skill was never enabled by the customer.');
       if (fake.mode === 'insufficient_permission') return exception(res, 403, 'INSUFFICIENT_PERMISSION_EXCEPTION', 'The skill does not have permission to send events.');
+      if (fake.mode === 'echo_token') return exception(res, 400, 'INVALID_REQUEST_EXCEPTION', `Bad token ${bearer} in request`);
       if (fake.mode === 'throttle') return exception(res, 429, 'THROTTLING_EXCEPTION', 'Rate exceeded.');
       const scopeToken = body.event?.endpoint?.scope?.token ?? body.event?.payload?.scope?.token;
       if (!body.event?.header || scopeToken !== bearer) return exception(res, 400, 'INVALID_REQUEST_EXCEPTION', 'The scope token is missing or does not match.');
