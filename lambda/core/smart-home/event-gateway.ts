@@ -150,6 +150,7 @@ export async function sendEvent(req: SendEventRequest, deps: GatewayDeps, reques
     record.gateway.url = url;
     record.gateway.region = region;
 
+    const t0 = now();
     let answer = await post(url, token.accessToken, withScope(req.message, token.accessToken), deps);
     record.gateway.attempts = 1;
     if (answer.status === 401 && answer.code === 'INVALID_ACCESS_TOKEN_EXCEPTION') {
@@ -161,6 +162,8 @@ export async function sendEvent(req: SendEventRequest, deps: GatewayDeps, reques
         record.verdicts.push(verdict('gateway_retried_after_401', 'info', 'the gateway refused the access token (401 INVALID_ACCESS_TOKEN_EXCEPTION); refreshed it and retried once'));
       }
     }
+    // Gateway time (with a retry's refresh, which has its own lwa_refresh record).
+    record.timing.upstreamMs = now() - t0;
     record.gateway.status = answer.status;
     record.gateway.code = answer.code;
     const desc = answer.description ? `: ${answer.description}` : '';
