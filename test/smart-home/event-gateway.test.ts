@@ -240,6 +240,15 @@ describe('directive forwarding', () => {
     expect(records[0]!.verdicts.map((v) => v.code)).toEqual(['directive_no_target']);
   });
 
+  it('target slower than the remaining Lambda time → INTERNAL_ERROR in time, directive_forward_failed', async () => {
+    const never = () => new Promise<unknown>(() => undefined);
+    const { deps: d, records } = deps(store, lwa, gateway, { forward: never, forwardTarget: 'slow' });
+    const answer = (await handleDirective(discover(), d, { requestId: 'f', remainingMs: 700 })) as { event: { payload: { type: string } } };
+    expect(alexaResponseProblems(answer)).toEqual([]);
+    expect(answer.event.payload.type).toBe('INTERNAL_ERROR');
+    expect(records[0]!.verdicts[0]!.message).toMatch(/did not answer within/);
+  });
+
   it('target failing → schema-valid INTERNAL_ERROR, directive_forward_failed', async () => {
     const { deps: d, records } = deps(store, lwa, gateway, { forward: httpForward('/fail'), forwardTarget: 'http://skill' });
     const answer = await handleDirective(discover(), d, { requestId: 'f' });

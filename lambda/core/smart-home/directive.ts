@@ -96,7 +96,8 @@ export async function handleDirective(input: unknown, deps: SmartHomeDeps, optio
       record.response = responseSummary(answer as AlexaResponse);
       return answer;
     }
-    answer = await forward(input, envelope.header, envelope.directive, deps, record);
+    const budgetMs = options.remainingMs !== undefined ? Math.max(100, options.remainingMs - (now() - start) - SAFETY_MARGIN_MS) : undefined;
+    answer = await forward(input, envelope.header, envelope.directive, deps, record, budgetMs);
     return answer;
   } catch (err) {
     // A bug or an outage we did not shape: still a schema-valid answer and a record.
@@ -184,7 +185,25 @@ async function acceptGrant(
   return acceptGrantResponse(ct);
 }
 
-async function forward(input: unknown, header: DirectiveHeader, directive: Record<string, unknown>, deps: SmartHomeDeps, record: SmartHomeRecord): Promise<unknown> {
+class ForwardTimeout extends Error {
+  constructor() {
+    super('the skill did not answer in time');
+    this.name = 'ForwardTimeout';
+  }
+}
+
+/** The skill's answer, or ForwardTimeout when it would outlast our own Lambda timeout (Alexa would get nothing). */
+async function withBudget<T>(work: Promise<T>, budgetMs: number | undefined): Promise<T> {
+  if (budgetMs === undefined) return work;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([work, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new ForwardTimeout()), budgetMs)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function forward(input: unknown, header: DirectiveHeader, directive: Record<string, unknown>, deps: SmartHomeDeps, record: SmartHomeRecord, budgetMs?: number): Promise<unknown> {
   const now = deps.now ?? Date.now;
   const endpoint = directive.endpoint as { endpointId?: unknown; scope?: { token?: unknown } } | undefined;
   const scopeToken = endpoint?.scope?.token ?? (directive.payload as { scope?: { token?: unknown } }).scope?.token;
@@ -201,7 +220,7 @@ async function forward(input: unknown, header: DirectiveHeader, directive: Recor
   const t0 = now();
   const target = deps.forwardTarget ?? 'injected';
   try {
-    const answer = await deps.forward(input);
+    const answer = await withBudget(deps.forward(input), budgetMs);
     record.forward = { target, outcome: 'answered', latencyMs: now() - t0 };
     record.timing.upstreamMs = now() - t0;
     record.verdicts.push(verdict('directive_forwarded', 'info', `${header.namespace.slice(0, 60)} ${header.name.slice(0, 60)} forwarded to the skill; its answer was returned unchanged`));
@@ -212,7 +231,15 @@ async function forward(input: unknown, header: DirectiveHeader, directive: Recor
     record.forward = { target, outcome: 'failed', latencyMs: now() - t0 };
     record.timing.upstreamMs = now() - t0;
     record.outcome = 'upstream_error';
-    record.verdicts.push(verdict('directive_forward_failed', 'error', `the skill Lambda failed or could not be invoked (${err instanceof Error ? err.name : typeof err}); check its logs and this function's lambda:InvokeFunction permission`));
+    record.verdicts.push(
+      verdict(
+        'directive_forward_failed',
+        'error',
+        err instanceof ForwardTimeout
+          ? `the skill did not answer within ${budgetMs} ms (Alexa waits 8 s); Alexa got INTERNAL_ERROR`
+          : `the skill Lambda failed or could not be invoked (${err instanceof Error ? err.name : typeof err}); check its logs and this function's lambda:InvokeFunction permission`,
+      ),
+    );
     const answer = alexaErrorResponse('INTERNAL_ERROR', 'the skill could not handle the directive', header.correlationToken, endpointId);
     record.response = responseSummary(answer);
     return answer;
