@@ -29,6 +29,7 @@ import {
   TABLE_SORT_KEY,
   TABLE_TTL_ATTRIBUTE,
 } from './defaults';
+import { SmartHome } from './smart-home';
 
 /** Project root (holds package-lock.json), resolved from this file so synth works from any cwd. */
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -116,6 +117,8 @@ export class AccountLinkingAdapter extends Construct {
   public readonly authorizationLeg?: AuthorizationLeg;
   /** Interception mode: our /callback, to register as redirect URI at the provider. */
   public readonly providerRedirectUri?: string;
+  /** Smart home (AcceptGrant, LWA tokens, Event Gateway), when `config.smartHome` is set. */
+  public readonly smartHome?: SmartHome;
 
   constructor(scope: Construct, id: string, props: AccountLinkingAdapterProps) {
     super(scope, id);
@@ -254,6 +257,10 @@ export class AccountLinkingAdapter extends Construct {
     } else {
       this.authorizationUri = config.authorizeUrl ?? PASSTHROUGH_AUTHORIZATION_URI;
       this.domainList = PASSTHROUGH_DOMAIN_LIST;
+    }
+
+    if (config.smartHome) {
+      this.smartHome = new SmartHome(this, 'SmartHome', { config: config.smartHome, table: this.table, logRetention: retention, bundleAwsSdk: props.bundleAwsSdk });
     }
   }
 }

@@ -57,6 +57,13 @@ export class AlexaLinkAdapterStack extends Stack {
     out(OUTPUT_KEYS.tokenLogGroupName, a.tokenLogGroup.logGroupName, 'Log group of the token function (exchange records).');
     out(OUTPUT_KEYS.accessLogGroupName, a.accessLogGroup.logGroupName, 'API Gateway access log group (one JSON line per request).');
     out(OUTPUT_KEYS.defaultApiEndpoint, a.defaultEndpoint, 'execute-api endpoint of the HTTP API (stays enabled with a custom domain).');
+    if (a.smartHome) {
+      out('SmartHomeFunctionArn', a.smartHome.smartHomeFunction.functionArn, 'Alexa console > Build > Smart Home > "Default endpoint" (deploy one stack per region your markets use).');
+      out('EventsFunctionArn', a.smartHome.eventsFunction.functionArn, 'Invoke with IAM to send an event to the Alexa Event Gateway ({granteeToken, message}).');
+      out('AlexaClientSecretArn', a.smartHome.alexaClientSecret.secretArn, 'Put the Alexa Client Secret (console > Permissions) here with aws secretsmanager put-secret-value.');
+      out('SmartHomeLogGroupName', a.smartHome.smartHomeLogGroup.logGroupName, 'Log group of the smart-home function (AcceptGrant and directive records).');
+      out('EventsLogGroupName', a.smartHome.eventsLogGroup.logGroupName, 'Log group of the events function (POST /events and lwa_refresh records).');
+    }
     if (a.domainName) {
       out(
         OUTPUT_KEYS.customDomainTarget,

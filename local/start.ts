@@ -19,6 +19,7 @@ import { authorizationLegBanner, linkAsAlexaBanner } from './authorize-banner';
 import { loadConfigFile, type LoadedConfigFile } from './config-file';
 import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, startDemoProvider, type DemoProvider } from './demo-provider';
 import { startEmbeddedDynamoDb, type EmbeddedDynamoDb } from './embedded-dynamodb';
+import { smartHomeBanner, startLocalSmartHome, type LocalSmartHome } from './smart-home';
 
 const HOST = '127.0.0.1';
 /** One of Alexa's redirect URIs (the console lists three, one per region; the skill id is made up). */
@@ -35,7 +36,8 @@ const USAGE = `Usage: npm start [-- --config FILE] [--demo-honor-accept]
                          translation shows; the github profile asks for JSON).
   -h, --help             this text
 
-Environment: PORT (default 3000) for the adapter; the demo provider uses PORT+1, the store PORT+2.
+Environment: PORT (default 3000) for the adapter; the demo provider uses PORT+1, the store PORT+2,
+the smart-home endpoint PORT+3.
 `;
 
 const say = (text = '') => process.stderr.write(`${text}\n`);
@@ -64,7 +66,7 @@ function parsePort(raw: string | undefined): number {
   if (raw === undefined || raw === '') return 3000;
   const port = Number(raw);
   if (!/^\d+$/.test(raw) || port > 65535) throw new UsageError(`PORT must be an integer between 0 and 65535, got "${raw}"`);
-  if (port !== 0 && port > 65533) throw new UsageError(`PORT ${port} leaves no room for PORT+1 and PORT+2; use at most 65533`);
+  if (port !== 0 && port > 65532) throw new UsageError(`PORT ${port} leaves no room for PORT+1..PORT+3; use at most 65532`);
   return port;
 }
 
@@ -92,6 +94,7 @@ export interface LocalStack {
   demo?: DemoProvider;
   store: EmbeddedDynamoDb;
   config: RuntimeConfig;
+  smartHome?: LocalSmartHome;
   close(): Promise<void>;
 }
 
@@ -134,7 +137,11 @@ async function startAll(port: number, loaded: LoadedConfigFile | undefined, hono
       throw err;
     }
     started.push(adapter);
-    return { adapter, demo, store, config, close: closeAll };
+    // Smart home: LWA and Event Gateway fakes and the smart-home/events functions (local/smart-home.ts).
+    const stateStore = new DynamoDbStateStore({ tableName: store.tableName, client: store.client() });
+    const smartHome = await onPreferredPort(port === 0 ? 0 : port + 3, (p) => startLocalSmartHome({ store: () => Promise.resolve(stateStore), log: stdoutSink, port: p, host: HOST }), 'smart-home endpoint');
+    started.push(smartHome);
+    return { adapter, demo, store, config, smartHome, close: closeAll };
   } catch (err) {
     await closeAll();
     throw err;
@@ -180,6 +187,10 @@ function banner(stack: LocalStack, loaded: LoadedConfigFile | undefined, honorAc
     lines.push(`  curl -s -u CLIENT_ID:CLIENT_SECRET -d grant_type=authorization_code -d code=CODE -d redirect_uri=${ALEXA_REDIRECT_URI} ${tokenUri}`);
   }
   if (config.mode === 'interception' && demo) lines.push('', ...linkAsAlexaBanner(adapter.url));
+  if (stack.smartHome) {
+    lines.push('');
+    lines.push(...smartHomeBanner(stack.smartHome, tokenUri, demo ? `${demo.url}/demo/code` : undefined));
+  }
   lines.push('');
   lines.push('Exchange records go to stdout, one JSON line per request (the same records CloudWatch gets);');
   lines.push('this banner and all other messages go to stderr. To see only the records: npm start -s | jq .');

@@ -7,6 +7,7 @@
  */
 import * as v from 'valibot';
 import { AUTHORIZATION_LEG_ENTRIES, INTERCEPTION_NEEDS_AUTHORIZE_URL, interceptionHasAuthorizeUrl } from './authorize/config';
+import { SmartHomeConfigSchema } from './smart-home/config';
 
 /** Loopback hosts may use plain http (local mode, tests); everything else must be https (RFC 6749 §3.2). */
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
@@ -79,6 +80,8 @@ export const DeploymentConfigSchema = v.strictObject({
   certificateArn: v.optional(v.pipe(v.string(), v.regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/, 'must be an ACM certificate ARN'))),
   /** Keep the state table when the stack is deleted (default) or destroy it. */
   tableRemovalPolicy: v.optional(v.picklist(['retain', 'destroy']), 'retain'),
+  /** Smart home (AcceptGrant, LWA tokens, Event Gateway): off unless given. See lambda/core/smart-home/config.ts. */
+  smartHome: v.optional(SmartHomeConfigSchema),
 });
 
 export const AdapterConfigSchema = v.pipe(

@@ -10,6 +10,7 @@ import { OAuthError, errorAnswer, type HttpAnswer } from './oauth-error';
 import type { ProviderProfile } from './profiles/types';
 import type { StateStore } from '../store/state-store';
 import { clip } from './redact';
+import { recordGrantee } from './smart-home/identity';
 import { TokenRequestError, parseTokenRequest, type TokenRequest } from './token-request';
 import { translateResponse } from './translate';
 import { callUpstream } from './upstream-call';
@@ -163,6 +164,8 @@ export async function exchangeToken(req: HttpRequest, deps: TokenExchangeDeps, o
     timeoutMs,
     secrets: [code, presentedRefresh, parsed.params.get('code_verifier'), parsed.credentials?.clientSecret, alexaVerifier],
   });
+  // Smart home: map the access token Alexa now holds to a stable user key (AcceptGrant's grantee).
+  if (t.answer.status === 200) await recordGrantee(deps.store, { grantType: parsed.grantType, presentedRefreshToken: presentedRefresh, answerBody: t.answer.body, now });
   record.upstream = { ...record.upstream, ...t.upstream };
   record.timing.upstreamMs = result.latencyMs;
   record.tokens = { ...record.tokens, ...t.tokens };

@@ -1,0 +1,132 @@
+/**
+ * `SmartHome`: the smart-home side of the adapter (issue 5), an opt-in L3 construct composed by
+ * `AccountLinkingAdapter` when `config.smartHome` is set.
+ *
+ * - The smart-home function Alexa invokes directly (default endpoint of the skill): AcceptGrant is
+ *   handled here, every other directive is forwarded to `smartHome.forwardTargetArn`. Alexa may
+ *   invoke it only for this skill: principal `alexa-connectedhome.amazon.com`, event source token =
+ *   skill id (Alexa docs: smarthome/steps-to-build-a-smart-home-skill, "Add a trigger").
+ * - The events function the user's own code invokes with IAM to send to the Event Gateway.
+ * - A Secrets Manager secret for the Alexa Client Secret (Permissions page), created with a
+ *   placeholder the code treats as unset; the README gives the put-secret-value command.
+ *
+ * Alexa invokes the function in the AWS region of the user's market: deploy one stack per region
+ * you serve (NA us-east-1, EU/IN eu-west-1, FE/AU us-west-2).
+ */
+import { fileURLToPath } from 'node:url';
+import { Duration, RemovalPolicy, SecretValue, Validations } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { SECRET_PLACEHOLDER, type SmartHomeConfig } from '../lambda/core/smart-home/config';
+
+const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+const LOCK_FILE = fileURLToPath(new URL('../package-lock.json', import.meta.url));
+const SMART_HOME_ENTRY = fileURLToPath(new URL('../lambda/handlers/smart-home.ts', import.meta.url));
+const EVENTS_ENTRY = fileURLToPath(new URL('../lambda/handlers/events.ts', import.meta.url));
+
+/** Service principal Alexa smart-home skills invoke Lambda functions with. */
+export const ALEXA_SMART_HOME_PRINCIPAL = 'alexa-connectedhome.amazon.com';
+
+/** Properties of {@link SmartHome}. */
+export interface SmartHomeProps {
+  /** The validated `smartHome` settings. */
+  readonly config: SmartHomeConfig;
+  /** The adapter's state table (grantee mappings, LWA tokens, refresh single-flight). */
+  readonly table: dynamodb.ITable;
+  /** Log retention of both functions' log groups. */
+  readonly logRetention: logs.RetentionDays;
+  /**
+   * Timeout of the smart-home function. Alexa waits 8 s for an answer.
+   * @default Duration.seconds(8)
+   */
+  readonly timeout?: Duration;
+  /**
+   * Bundle the AWS SDK instead of using the runtime's (see AccountLinkingAdapterProps.bundleAwsSdk).
+   * @default false
+   */
+  readonly bundleAwsSdk?: boolean;
+}
+
+export class SmartHome extends Construct {
+  /** The function Alexa invokes: its ARN is the skill's default endpoint. */
+  public readonly smartHomeFunction: NodejsFunction;
+  /** The function the user's code invokes (IAM) to send events to the Event Gateway. */
+  public readonly eventsFunction: NodejsFunction;
+  /** The Alexa Client Secret (Permissions page); fill it with put-secret-value. */
+  public readonly alexaClientSecret: secretsmanager.Secret;
+  public readonly smartHomeLogGroup: logs.LogGroup;
+  public readonly eventsLogGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: SmartHomeProps) {
+    super(scope, id);
+    const { config } = props;
+
+    this.alexaClientSecret = new secretsmanager.Secret(this, 'AlexaClientSecret', {
+      description: 'Alexa Client Secret of the smart-home skill (console > Build > Permissions > Alexa Skill Messaging). Fill with aws secretsmanager put-secret-value.',
+      // Not a secret: a placeholder the code recognises as "unset" (accept_grant_secret_missing).
+      secretStringValue: SecretValue.unsafePlainText(SECRET_PLACEHOLDER),
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    Validations.of(this.alexaClientSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason: 'The Alexa Client Secret is issued by Amazon in the developer console and cannot be rotated by a Lambda; it changes only when the developer regenerates it there and puts the new value.',
+    });
+
+    const env = {
+      SMART_HOME_CONFIG: JSON.stringify(config),
+      TABLE_NAME: props.table.tableName,
+      ALEXA_CLIENT_SECRET_ARN: this.alexaClientSecret.secretArn,
+    };
+    const make = (name: string, entry: string, description: string, timeout: Duration) => {
+      const logGroup = new logs.LogGroup(this, `${name}LogGroup`, { retention: props.logRetention });
+      const role = new iam.Role(this, `${name}Role`, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'), description: `${description}: its own log group, the state table, the Alexa Client Secret` });
+      logGroup.grantWrite(role);
+      const fn = new NodejsFunction(this, name, {
+        description,
+        entry,
+        handler: 'handler',
+        projectRoot: PROJECT_ROOT,
+        depsLockFilePath: LOCK_FILE,
+        runtime: lambda.Runtime.NODEJS_24_X,
+        architecture: lambda.Architecture.ARM_64,
+        memorySize: 256,
+        timeout,
+        role,
+        logGroup,
+        loggingFormat: lambda.LoggingFormat.JSON,
+        environment: env,
+        bundling: { minify: true, sourceMap: false, keepNames: true, target: 'node24', format: OutputFormat.CJS, bundleAwsSDK: props.bundleAwsSdk ?? false },
+      });
+      props.table.grantReadWriteData(fn);
+      this.alexaClientSecret.grantRead(fn);
+      return { fn, logGroup };
+    };
+
+    const sh = make('SmartHomeFunction', SMART_HOME_ENTRY, 'Alexa smart home: AcceptGrant and directive forwarding', props.timeout ?? Duration.seconds(8));
+    this.smartHomeFunction = sh.fn;
+    this.smartHomeLogGroup = sh.logGroup;
+    this.smartHomeFunction.addPermission('AlexaSmartHomeInvoke', {
+      principal: new iam.ServicePrincipal(ALEXA_SMART_HOME_PRINCIPAL),
+      action: 'lambda:InvokeFunction',
+      eventSourceToken: config.skillId,
+    });
+    if (config.forwardTargetArn) {
+      this.smartHomeFunction.addToRolePolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [config.forwardTargetArn] }));
+    }
+
+    const ev = make('EventsFunction', EVENTS_ENTRY, 'Alexa smart home: send events to the Alexa Event Gateway (invoke with IAM)', Duration.seconds(15));
+    this.eventsFunction = ev.fn;
+    this.eventsLogGroup = ev.logGroup;
+
+  }
+
+  /** Lets a principal (e.g. your device service's role) send events through the events function. */
+  public grantSendEvents(grantee: iam.IGrantable): iam.Grant {
+    return this.eventsFunction.grantInvoke(grantee);
+  }
+}
