@@ -175,6 +175,12 @@ export class AccountLinkingAdapter extends Construct {
       },
     });
     this.table.grantReadWriteData(this.tokenFunction);
+    if (config.applePrivateKeySecretArn) {
+      // Sign in with Apple: read exactly the secret holding the .p8 key, nothing else.
+      this.tokenFunctionRole.addToPrincipalPolicy(
+        new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [config.applePrivateKeySecretArn] }),
+      );
+    }
 
     // --- HTTP API ------------------------------------------------------------------------------
     this.httpApi = new apigwv2.HttpApi(this, 'HttpApi', {

@@ -20,6 +20,8 @@ export interface LocalAdapterOptions {
   fetch?: typeof fetch;
   /** Grant and token state (local mode: the embedded store; tests: DynamoDB Local). */
   store?: () => Promise<StateStore>;
+  /** Sign in with Apple's private key (PEM); default: APPLE_PRIVATE_KEY(_FILE) or the configured secret. */
+  applePrivateKey?: () => Promise<string>;
 }
 
 export interface RunningServer {
@@ -53,7 +55,7 @@ export async function listen(server: Server, port: number, host: string): Promis
 export const TOKEN_FUNCTION_TIMEOUT_MS = 5000;
 
 export async function startLocalAdapter(options: LocalAdapterOptions): Promise<RunningServer> {
-  const token = createTokenHandler({ config: options.config, log: options.log, fetch: options.fetch, store: options.store }) as V2Handler;
+  const token = createTokenHandler({ config: options.config, log: options.log, fetch: options.fetch, store: options.store, applePrivateKey: options.applePrivateKey }) as V2Handler;
   const listener = apiGatewayListener([{ method: 'POST', path: '/token', handler: token, timeoutMs: TOKEN_FUNCTION_TIMEOUT_MS }], token);
   const server = createServer((req, res) => void listener(req, res));
   server.keepAliveTimeout = 5000;

@@ -6,6 +6,8 @@
  * cold-starts, so a hand-edited environment variable cannot slip past it.
  */
 import * as v from 'valibot';
+import { selectProfile } from './profiles/resolve';
+import { CustomProfileSchema } from './profiles/schema';
 
 /** Loopback hosts may use plain http (local mode, tests); everything else must be https (RFC 6749 §3.2). */
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
@@ -58,6 +60,16 @@ export const RuntimeConfigSchema = v.strictObject({
    * forwarded to the provider, so the stack stores no provider secret.
    */
   clientCredentials: v.optional(v.picklist(['passthrough']), 'passthrough'),
+  /** A custom provider profile (whole, or `extends` a built-in one); `provider` is then its id. */
+  profile: v.optional(CustomProfileSchema),
+  /** Sign in with Apple: Team ID (`iss` of the client-secret JWT). */
+  appleTeamId: v.optional(v.pipe(v.string(), v.regex(/^[A-Z0-9]{10}$/, 'must be a 10-character Apple Team ID'))),
+  /** Sign in with Apple: Key ID of the .p8 key (`kid` of the client-secret JWT). */
+  appleKeyId: v.optional(v.pipe(v.string(), v.regex(/^[A-Z0-9]{10}$/, 'must be a 10-character Apple Key ID'))),
+  /** Sign in with Apple: Secrets Manager secret holding the .p8 private key (PEM) as its string value. */
+  applePrivateKeySecretArn: v.optional(
+    v.pipe(v.string(), v.regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/, 'must be a Secrets Manager secret ARN')),
+  ),
 });
 
 export const DeploymentConfigSchema = v.strictObject({
@@ -111,19 +123,24 @@ function problemsOf(issues: v.BaseIssue<unknown>[]): string[] {
 export function parseAdapterConfig(input: unknown, source = 'config'): AdapterConfig {
   const result = v.safeParse(AdapterConfigSchema, input);
   if (!result.success) throw new ConfigError(problemsOf(result.issues), source);
+  const profile = selectProfile(result.output);
+  if (profile.problems.length > 0) throw new ConfigError(profile.problems, source);
   return result.output;
 }
 
 export function parseRuntimeConfig(input: unknown, source = 'config'): RuntimeConfig {
   const result = v.safeParse(RuntimeConfigSchema, input);
   if (!result.success) throw new ConfigError(problemsOf(result.issues), source);
+  const profile = selectProfile(result.output);
+  if (profile.problems.length > 0) throw new ConfigError(profile.problems, source);
   return result.output;
 }
 
 /** The subset of the configuration a Lambda needs, as it is passed in `ADAPTER_CONFIG`. */
 export function runtimePart(config: AdapterConfig): RuntimeConfig {
-  const { provider, tokenUrl, authorizeUrl, upstreamTimeoutMs, clientCredentials } = config;
-  return { provider, tokenUrl, upstreamTimeoutMs, clientCredentials, ...(authorizeUrl ? { authorizeUrl } : {}) };
+  const { provider, tokenUrl, authorizeUrl, upstreamTimeoutMs, clientCredentials, profile, appleTeamId, appleKeyId, applePrivateKeySecretArn } = config;
+  const optional = { authorizeUrl, profile, appleTeamId, appleKeyId, applePrivateKeySecretArn };
+  return { provider, tokenUrl, upstreamTimeoutMs, clientCredentials, ...Object.fromEntries(Object.entries(optional).filter(([, value]) => value !== undefined)) };
 }
 
 /**

@@ -13,7 +13,7 @@ import { clip } from './redact';
 import { TokenRequestError, parseTokenRequest, type TokenRequest } from './token-request';
 import { translateResponse } from './translate';
 import { callUpstream } from './upstream-call';
-import { buildUpstreamRequest } from './upstream-request';
+import { prepareUpstreamRequest, type ClientSecretMinter } from './upstream-request';
 
 export interface TokenExchangeDeps {
   config: RuntimeConfig;
@@ -22,6 +22,8 @@ export interface TokenExchangeDeps {
   now?: () => number;
   /** Grant and token state, opened on first use; undefined when no table is configured. */
   store?: () => Promise<StateStore>;
+  /** Mints the client secret for profiles that need one (Sign in with Apple). */
+  mintClientSecret?: ClientSecretMinter;
 }
 
 export interface ExchangeOptions {
@@ -137,7 +139,7 @@ export async function exchangeToken(req: HttpRequest, deps: TokenExchangeDeps, o
     notes.push({ code: 'parameters_dropped', severity: 'info', message: `parameters RFC 6749 does not define for ${parsed.grantType} were not forwarded: ${parsed.dropped.join(', ')}` });
   }
 
-  const upstreamReq = buildUpstreamRequest(deps.profile, deps.config.tokenUrl, parsed);
+  const upstreamReq = await prepareUpstreamRequest(deps.profile, deps.config.tokenUrl, parsed, deps.mintClientSecret);
   record.upstream.method = upstreamReq.method;
   record.upstream.clientAuth = upstreamReq.clientAuth;
   const elapsed = now() - start;
