@@ -7,7 +7,8 @@ export const auth0 = extendProfile(generic, {
   displayName: 'Auth0',
   authorize: { addScopes: ['offline_access'], pkce: 'supported' },
   response: { format: 'json' },
-  errors: { statusMap: { '403': 400 } },
+  // A wrong client secret answers 401 {"error":"access_denied","error_description":"Unauthorized"}.
+  errors: { statusMap: { '403': 400 }, codeMap: { access_denied: 'invalid_client' } },
   refresh: {
     omitsRefreshToken: false,
     rotation: 'none',
@@ -17,6 +18,7 @@ export const auth0 = extendProfile(generic, {
   sources: [
     { quirk: '403 invalid_grant for an unknown refresh token (statusMap 403 → 400)', url: 'https://github.com/auth0/Auth0.Android/issues/334', confidence: 'secondary' },
     { quirk: 'tokenUrl per tenant domain; JSON answers', url: 'https://auth0.com/docs/api/authentication#authorization-code-flow', confidence: 'secondary' },
+    { quirk: 'errors.codeMap access_denied → invalid_client (401 on a wrong client secret)', url: 'https://community.auth0.com/t/access-denied-unauthorized-when-requesting-token/', confidence: 'unverified' },
     { quirk: 'client auth method, rotation and offline_access are per-application settings (as_received)', url: 'https://auth0.com/docs/secure/tokens/refresh-tokens', confidence: 'unverified' },
   ],
 });

@@ -10,6 +10,8 @@ export const reddit = extendProfile(generic, {
   authorize: { extraParams: { duration: 'permanent' } },
   tokenRequest: { clientAuth: { method: 'client_secret_basic' } },
   response: { format: 'json' },
+  // A wrong client answers 401 {"message":"Unauthorized","error":401}: the numeric error is the code.
+  errors: { codeMap: { '401': 'invalid_client' } },
   refresh: {
     omitsRefreshToken: true,
     rotation: 'none',
@@ -20,6 +22,7 @@ export const reddit = extendProfile(generic, {
     { quirk: 'authorize.extraParams duration=permanent', url: 'https://github.com/reddit-archive/reddit/wiki/OAuth2', confidence: 'official' },
     { quirk: 'errors with HTTP 200', url: 'https://github.com/praw-dev/prawcore/blob/06e47308/prawcore/auth.py', confidence: 'library' },
     { quirk: 'refresh.omitsRefreshToken (refresh answers may omit refresh_token)', url: 'https://github.com/praw-dev/prawcore/blob/06e47308/prawcore/auth.py', confidence: 'library' },
+    { quirk: 'errors.codeMap 401 → invalid_client ({"message":"Unauthorized","error":401} on bad Basic credentials)', url: 'https://github.com/praw-dev/prawcore/blob/06e47308/prawcore/auth.py', confidence: 'unverified' },
     { quirk: 'expires_in 3600 vs 86400; refresh-token rotation', url: 'https://github.com/reddit-archive/reddit/wiki/OAuth2', confidence: 'unverified' },
   ],
 });

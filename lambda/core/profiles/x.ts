@@ -10,6 +10,9 @@ export const x = extendProfile(generic, {
   authorize: { addScopes: ['offline.access'], pkce: 'required' },
   tokenRequest: { clientAuth: { method: 'client_secret_basic' } },
   response: { format: 'json' },
+  // X answers invalid_request for a bad or used code or refresh token; the adapter has already checked
+  // the request itself, so it is the grant that failed (RFC 6749 §5.2 invalid_grant).
+  errors: { codeMap: { invalid_request: 'invalid_grant' } },
   refresh: {
     omitsRefreshToken: false,
     rotation: 'single_use',
@@ -20,6 +23,6 @@ export const x = extendProfile(generic, {
     { quirk: 'tokenRequest.clientAuth client_secret_basic (confidential clients)', url: 'https://docs.x.com/fundamentals/authentication/oauth-2-0/user-access-token', confidence: 'official' },
     { quirk: '401 unauthorized_client without Basic on refresh', url: 'https://github.com/unasuke/omniauth-twitter2/issues/4', confidence: 'secondary' },
     { quirk: 'refresh.rotation single_use', url: 'https://github.com/r-lib/httr2/issues/197', confidence: 'secondary' },
-    { quirk: 'error body {error, error_description, errors:[…]}', url: 'https://github.com/plhery/node-twitter-api-v2/issues/496', confidence: 'secondary' },
+    { quirk: 'error body {error, error_description, errors:[…]}; errors.codeMap invalid_request (bad code) → invalid_grant', url: 'https://github.com/plhery/node-twitter-api-v2/issues/496', confidence: 'secondary' },
   ],
 });
