@@ -41,10 +41,11 @@ function section<E extends Entries>(entries: E, partial: boolean) {
 }
 
 function profileEntries(partial: boolean) {
+  const sectionOf = <S extends v.GenericSchema>(schema: S) => (partial ? v.optional(schema) : schema);
   return {
     tokenUrl: v.optional(httpsUrl),
     authorizeUrl: v.optional(httpsUrl),
-    authorize: section(
+    authorize: sectionOf(section(
       {
         extraParams: v.record(paramName, v.string()),
         addScopes: v.array(v.pipe(v.string(), v.regex(/^[\x21\x23-\x5b\x5d-\x7e]+$/, 'must be a scope token (RFC 6749 §3.3)'))),
@@ -53,8 +54,8 @@ function profileEntries(partial: boolean) {
         responseMode: v.optional(v.picklist(['query', 'fragment', 'form_post'], oneOf(['query', 'fragment', 'form_post']))),
       },
       partial,
-    ),
-    tokenRequest: section(
+    )),
+    tokenRequest: sectionOf(section(
       {
         method: v.picklist(['POST', 'GET'], oneOf(['POST', 'GET'])),
         bodyEncoding: v.picklist(['form', 'json', 'query'], oneOf(['form', 'json', 'query'])),
@@ -64,8 +65,8 @@ function profileEntries(partial: boolean) {
         sendRedirectUri: v.boolean('must be true or false'),
       },
       partial,
-    ),
-    response: section(
+    )),
+    response: sectionOf(section(
       {
         format: v.picklist(['json', 'form', 'sniff'], oneOf(['json', 'form', 'sniff'])),
         envelope: v.optional(dotPath),
@@ -73,8 +74,8 @@ function profileEntries(partial: boolean) {
         successWhen: v.optional(v.strictObject({ path: dotPath, equals: v.union([v.string(), v.number(), v.boolean()], 'must be a string, number or boolean') })),
       },
       partial,
-    ),
-    errors: section(
+    )),
+    errors: sectionOf(section(
       {
         codePaths: v.array(dotPath),
         descriptionPaths: v.array(dotPath),
@@ -82,16 +83,16 @@ function profileEntries(partial: boolean) {
         statusMap: v.record(v.pipe(v.string(), v.regex(/^[1-5]\d\d$/, 'keys must be HTTP statuses')), v.pipe(v.number(), v.integer(), v.minValue(400, 'must be a 4xx status'), v.maxValue(499, 'must be a 4xx status'))),
       },
       partial,
-    ),
-    fields: section(
+    )),
+    fields: sectionOf(section(
       {
         defaultExpiresIn: v.optional(seconds),
         expiresAtField: v.optional(paramName),
         responseScopeDelimiter: scopeDelimiter,
       },
       partial,
-    ),
-    refresh: section(
+    )),
+    refresh: sectionOf(section(
       {
         omitsRefreshToken: v.boolean('must be true or false'),
         noRefreshTokenHint: v.optional(text),
@@ -99,7 +100,7 @@ function profileEntries(partial: boolean) {
         invalidGrantHint: v.optional(text),
       },
       partial,
-    ),
+    )),
   };
 }
 
