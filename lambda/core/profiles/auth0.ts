@@ -18,7 +18,8 @@ export const auth0 = extendProfile(generic, {
   sources: [
     { quirk: '403 invalid_grant for an unknown refresh token (statusMap 403 → 400)', url: 'https://github.com/auth0/Auth0.Android/issues/334', confidence: 'secondary' },
     { quirk: 'tokenUrl per tenant domain; JSON answers', url: 'https://auth0.com/docs/api/authentication#authorization-code-flow', confidence: 'secondary' },
-    { quirk: 'errors.codeMap access_denied → invalid_client (401 on a wrong client secret)', url: 'https://community.auth0.com/t/access-denied-unauthorized-when-requesting-token/', confidence: 'unverified' },
+    { quirk: 'errors.codeMap access_denied → invalid_client (401 on a wrong client secret)', url: 'https://github.com/auth0-samples/auth0-angular-samples/issues/201', confidence: 'secondary' },
+    { quirk: 'access_denied "Unauthorized" means a wrong client id or secret (Auth0 maintainer)', url: 'https://github.com/auth0/laravel-auth0/issues/42', confidence: 'secondary' },
     { quirk: 'client auth method, rotation and offline_access are per-application settings (as_received)', url: 'https://auth0.com/docs/secure/tokens/refresh-tokens', confidence: 'unverified' },
   ],
 });

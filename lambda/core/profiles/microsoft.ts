@@ -20,8 +20,8 @@ export const microsoft = extendProfile(generic, {
   sources: [
     { quirk: 'tokenUrl has the tenant; form request; Basic or body client auth (as_received)', url: 'https://learn.microsoft.com/en-us/entra/identity-platform/v2-oauth2-auth-code-flow', confidence: 'official' },
     { quirk: 'authorize.addScopes offline_access (refresh token only with it)', url: 'https://learn.microsoft.com/en-us/entra/identity-platform/v2-oauth2-auth-code-flow', confidence: 'official' },
-    { quirk: 'error body: error, error_description (AADSTS…), error_codes[], trace_id, correlation_id', url: 'https://learn.microsoft.com/en-us/entra/identity-platform/v2-oauth2-auth-code-flow#error-response-1', confidence: 'official' },
+    { quirk: 'error body: error, error_description (AADSTS…), error_codes[], trace_id, correlation_id', url: 'https://learn.microsoft.com/en-us/entra/identity-platform/v2-oauth2-auth-code-flow', confidence: 'official' },
     { quirk: 'refresh.rotation rotating (new refresh token per use, old one not revoked); 90 days / 24 h SPA', url: 'https://learn.microsoft.com/en-us/entra/identity-platform/refresh-tokens', confidence: 'official' },
-    { quirk: 'error status 400', url: 'https://learn.microsoft.com/en-us/entra/identity-platform/v2-oauth2-auth-code-flow#error-response-1', confidence: 'secondary' },
+    { quirk: 'error status 400', url: 'https://learn.microsoft.com/en-us/entra/identity-platform/v2-oauth2-auth-code-flow', confidence: 'secondary' },
   ],
 });

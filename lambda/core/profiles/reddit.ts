@@ -22,7 +22,8 @@ export const reddit = extendProfile(generic, {
     { quirk: 'authorize.extraParams duration=permanent', url: 'https://github.com/reddit-archive/reddit/wiki/OAuth2', confidence: 'official' },
     { quirk: 'errors with HTTP 200', url: 'https://github.com/praw-dev/prawcore/blob/06e47308/prawcore/auth.py', confidence: 'library' },
     { quirk: 'refresh.omitsRefreshToken (refresh answers may omit refresh_token)', url: 'https://github.com/praw-dev/prawcore/blob/06e47308/prawcore/auth.py', confidence: 'library' },
-    { quirk: 'errors.codeMap 401 → invalid_client ({"message":"Unauthorized","error":401} on bad Basic credentials)', url: 'https://github.com/praw-dev/prawcore/blob/06e47308/prawcore/auth.py', confidence: 'unverified' },
+    { quirk: 'errors.codeMap 401 → invalid_client ({"message": "Unauthorized", "error": 401}, 41 bytes, on bad credentials)', url: 'https://github.com/csu/export-saved-reddit/issues/48', confidence: 'secondary' },
+    { quirk: 'body of that 401', url: 'https://github.com/andrewbanchich/shreddit/issues/163', confidence: 'secondary' },
     { quirk: 'expires_in 3600 vs 86400; refresh-token rotation', url: 'https://github.com/reddit-archive/reddit/wiki/OAuth2', confidence: 'unverified' },
   ],
 });

@@ -17,7 +17,8 @@ export const spotify = extendProfile(generic, {
   },
   sources: [
     { quirk: 'refresh.invalidGrantHint (hard 6-month refresh-token expiry)', url: 'https://developer.spotify.com/blog/2026-06-18-refresh-token-expiration', confidence: 'official' },
-    { quirk: 'tokenUrl; tokenRequest.clientAuth client_secret_basic', url: 'https://developer.spotify.com/documentation/web-api/tutorials/code-flow', confidence: 'secondary' },
+    { quirk: 'tokenUrl; tokenRequest.clientAuth client_secret_basic (Authorization: Basic base64(client_id:client_secret) at /api/token)', url: 'https://developer.spotify.com/documentation/web-api/tutorials/client-credentials-flow', confidence: 'official' },
+    { quirk: 'the same Basic header on the authorization-code exchange', url: 'https://developer.spotify.com/documentation/web-api/tutorials/code-flow', confidence: 'secondary' },
     { quirk: 'invalid_grant with 400', url: 'https://developer.spotify.com/documentation/web-api/tutorials/refreshing-tokens', confidence: 'official' },
     { quirk: 'refresh.omitsRefreshToken (refresh answers may omit refresh_token)', url: 'https://developer.spotify.com/documentation/web-api/tutorials/refreshing-tokens', confidence: 'unverified' },
   ],

@@ -20,9 +20,11 @@ export const strava = extendProfile(generic, {
   refresh: { omitsRefreshToken: false, rotation: 'rotating' },
   sources: [
     { quirk: 'tokenRequest.clientAuth client_secret_post', url: 'https://github.com/pilcrowonpaper/arctic/blob/5baf108~1/src/providers/strava.ts', confidence: 'library' },
-    { quirk: 'response expires_at and expires_in, athlete object; rotating refresh token', url: 'https://developers.strava.com/docs/authentication/', confidence: 'secondary' },
+    { quirk: 'response expires_at and expires_in, athlete object; refresh returns a refresh token to store', url: 'https://developers.strava.com/docs/authentication/', confidence: 'official' },
     { quirk: 'fields.expiresAtField expires_at (used when expires_in is missing)', url: 'https://git.drupalcode.org/project/strava/-/merge_requests/4', confidence: 'secondary' },
     { quirk: 'scope delimiter comma', url: 'https://github.com/pilcrowonpaper/arctic/blob/5baf108~1/src/providers/strava.ts', confidence: 'library' },
-    { quirk: 'errors.codePaths errors.0.resource ({message, errors:[{resource, field, code}]} at the token endpoint)', url: 'https://communityhub.strava.com/developers-api-7/401-error-for-get-requests-3198', confidence: 'unverified' },
+    { quirk: 'errors.codePaths errors.0.resource: 400 {message, errors:[{resource: AuthorizationCode, field: code, code: invalid}]}', url: 'https://github.com/yihong0618/running_page/issues/523', confidence: 'secondary' },
+    { quirk: 'errors.codeMap RefreshToken → invalid_grant (400 resource RefreshToken, field refresh_token)', url: 'https://github.com/dreeveapp/dreeve/issues/1449', confidence: 'secondary' },
+    { quirk: 'errors.codeMap Application → invalid_client (400 resource Application, field client_id)', url: 'https://github.com/dreeveapp/dreeve/issues/372', confidence: 'secondary' },
   ],
 });
