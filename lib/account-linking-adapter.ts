@@ -295,6 +295,11 @@ function checkProps(scope: Construct, props: AccountLinkingAdapterProps, memoryS
   if ((config.domainName === undefined) !== (config.certificateArn === undefined)) {
     problems.push('domainName and certificateArn must be given together');
   }
+  // Lambda caps a function's environment at 4 KB; a large custom profile lives in ADAPTER_CONFIG.
+  const runtimeBytes = Buffer.byteLength(JSON.stringify(runtimePart(config)));
+  if (runtimeBytes > 3584) {
+    problems.push(`profile: the runtime configuration is ${runtimeBytes} bytes, over the 3584 bytes left in the Lambda environment (4 KB); shorten the custom profile (hints, maps)`);
+  }
   if (config.certificateArn) {
     const region = Stack.of(scope).region;
     const certRegion = Arn.split(config.certificateArn, ArnFormat.SLASH_RESOURCE_NAME).region;

@@ -139,7 +139,9 @@ export function parseRuntimeConfig(input: unknown, source = 'config'): RuntimeCo
 /** The subset of the configuration a Lambda needs, as it is passed in `ADAPTER_CONFIG`. */
 export function runtimePart(config: AdapterConfig): RuntimeConfig {
   const { provider, tokenUrl, authorizeUrl, upstreamTimeoutMs, clientCredentials, profile, appleTeamId, appleKeyId, applePrivateKeySecretArn } = config;
-  const optional = { authorizeUrl, profile, appleTeamId, appleKeyId, applePrivateKeySecretArn };
+  // A custom profile's `sources` document it; the Lambda does not need them (and its environment is capped at 4 KB).
+  const runtimeProfile = profile ? { ...profile, sources: undefined } : undefined;
+  const optional = { authorizeUrl, profile: runtimeProfile, appleTeamId, appleKeyId, applePrivateKeySecretArn };
   return { provider, tokenUrl, upstreamTimeoutMs, clientCredentials, ...Object.fromEntries(Object.entries(optional).filter(([, value]) => value !== undefined)) };
 }
 

@@ -44,3 +44,23 @@ describe('Apple private key secret', () => {
     expect(() => build({ ...APPLE, applePrivateKeySecretArn: 'arn:aws:s3:::bucket/key' })).toThrow(/applePrivateKeySecretArn: must be a Secrets Manager secret ARN/);
   });
 });
+
+describe('custom profile in the function environment', () => {
+  it('passes the profile without its sources (documentation only)', () => {
+    const { template } = build({
+      provider: 'acme',
+      tokenUrl: 'https://id.acme.example/token',
+      profile: { extends: 'withings', refresh: { invalidGrantHint: 'ACME: 30 days' }, sources: [{ quirk: 'hint', url: 'https://docs.acme.example', confidence: 'official' }] },
+    });
+    const fn = Object.values(template.findResources('AWS::Lambda::Function'))[0]!;
+    const cfg = JSON.parse(fn.Properties.Environment.Variables.ADAPTER_CONFIG as string) as { profile: Record<string, unknown> };
+    expect(cfg.profile).toEqual({ extends: 'withings', refresh: { invalidGrantHint: 'ACME: 30 days' } });
+  });
+
+  it('refuses synth when the profile would overflow the 4 KB Lambda environment', () => {
+    const codeMap = Object.fromEntries(Array.from({ length: 150 }, (_, i) => [`provider_error_code_${i}`, 'invalid_grant' as const]));
+    expect(() => build({ provider: 'acme', tokenUrl: 'https://id.acme.example/token', profile: { extends: 'generic', errors: { codeMap } } })).toThrow(
+      /profile: the runtime configuration is \d+ bytes, over the 3584 bytes left in the Lambda environment/,
+    );
+  });
+});

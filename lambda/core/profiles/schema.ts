@@ -32,77 +32,49 @@ const clientAuth = v.variant(
   oneOf(CLIENT_AUTH_METHODS),
 );
 
-type Entries = v.ObjectEntries;
-/** All fields optional (an `extends` patch) or as the profile type says (a whole profile). */
-function section<E extends Entries>(entries: E, partial: boolean) {
-  const out: Entries = {};
-  for (const [k, s] of Object.entries(entries)) out[k] = partial && s.type !== 'optional' ? v.optional(s) : s;
-  return v.strictObject(out as E);
-}
-
-function profileEntries(partial: boolean) {
-  const sectionOf = <S extends v.GenericSchema>(schema: S) => (partial ? v.optional(schema) : schema);
-  return {
-    tokenUrl: v.optional(httpsUrl),
-    authorizeUrl: v.optional(httpsUrl),
-    authorize: sectionOf(section(
-      {
-        extraParams: v.record(paramName, v.string()),
-        addScopes: v.array(v.pipe(v.string(), v.regex(/^[\x21\x23-\x5b\x5d-\x7e]+$/, 'must be a scope token (RFC 6749 §3.3)'))),
-        scopeDelimiter,
-        pkce: v.picklist(['required', 'supported', 'unsupported'], oneOf(['required', 'supported', 'unsupported'])),
-        responseMode: v.optional(v.picklist(['query', 'fragment', 'form_post'], oneOf(['query', 'fragment', 'form_post']))),
-      },
-      partial,
-    )),
-    tokenRequest: sectionOf(section(
-      {
-        method: v.picklist(['POST', 'GET'], oneOf(['POST', 'GET'])),
-        bodyEncoding: v.picklist(['form', 'json', 'query'], oneOf(['form', 'json', 'query'])),
-        clientAuth,
-        extraParams: v.record(paramName, v.string()),
-        headers: v.record(headerName, v.string()),
-        sendRedirectUri: v.boolean('must be true or false'),
-      },
-      partial,
-    )),
-    response: sectionOf(section(
-      {
-        format: v.picklist(['json', 'form', 'sniff'], oneOf(['json', 'form', 'sniff'])),
-        envelope: v.optional(dotPath),
-        nestedTokens: v.optional(dotPath),
-        successWhen: v.optional(v.strictObject({ path: dotPath, equals: v.union([v.string(), v.number(), v.boolean()], 'must be a string, number or boolean') })),
-      },
-      partial,
-    )),
-    errors: sectionOf(section(
-      {
-        codePaths: v.array(dotPath),
-        descriptionPaths: v.array(dotPath),
-        codeMap: v.record(v.string(), v.picklist(ERROR_CODES, oneOf(ERROR_CODES))),
-        statusMap: v.record(v.pipe(v.string(), v.regex(/^[1-5]\d\d$/, 'keys must be HTTP statuses')), v.pipe(v.number(), v.integer(), v.minValue(400, 'must be a 4xx status'), v.maxValue(499, 'must be a 4xx status'))),
-      },
-      partial,
-    )),
-    fields: sectionOf(section(
-      {
-        defaultExpiresIn: v.optional(seconds),
-        expiresAtField: v.optional(paramName),
-        responseScopeDelimiter: scopeDelimiter,
-      },
-      partial,
-    )),
-    refresh: sectionOf(section(
-      {
-        omitsRefreshToken: v.boolean('must be true or false'),
-        noRefreshTokenHint: v.optional(text),
-        rotation: v.picklist(['none', 'rotating', 'single_use'], oneOf(['none', 'rotating', 'single_use'])),
-        invalidGrantHint: v.optional(text),
-      },
-      partial,
-    )),
-  };
-}
+const sections = {
+  authorize: v.strictObject({
+    extraParams: v.record(paramName, v.string()),
+    addScopes: v.array(v.pipe(v.string(), v.regex(/^[\x21\x23-\x5b\x5d-\x7e]+$/, 'must be a scope token (RFC 6749 §3.3)'))),
+    scopeDelimiter,
+    pkce: v.picklist(['required', 'supported', 'unsupported'], oneOf(['required', 'supported', 'unsupported'])),
+    responseMode: v.optional(v.picklist(['query', 'fragment', 'form_post'], oneOf(['query', 'fragment', 'form_post']))),
+  }),
+  tokenRequest: v.strictObject({
+    method: v.picklist(['POST', 'GET'], oneOf(['POST', 'GET'])),
+    bodyEncoding: v.picklist(['form', 'json', 'query'], oneOf(['form', 'json', 'query'])),
+    clientAuth,
+    extraParams: v.record(paramName, v.string()),
+    headers: v.record(headerName, v.string()),
+    sendRedirectUri: v.boolean('must be true or false'),
+  }),
+  response: v.strictObject({
+    format: v.picklist(['json', 'form', 'sniff'], oneOf(['json', 'form', 'sniff'])),
+    envelope: v.optional(dotPath),
+    nestedTokens: v.optional(dotPath),
+    successWhen: v.optional(v.strictObject({ path: dotPath, equals: v.union([v.string(), v.number(), v.boolean()], 'must be a string, number or boolean') })),
+  }),
+  errors: v.strictObject({
+    codePaths: v.array(dotPath),
+    descriptionPaths: v.array(dotPath),
+    codeMap: v.record(v.string(), v.picklist(ERROR_CODES, oneOf(ERROR_CODES))),
+    statusMap: v.record(
+      v.pipe(v.string(), v.regex(/^[1-5]\d\d$/, 'keys must be HTTP statuses')),
+      v.pipe(v.number(), v.integer(), v.minValue(400, 'must be a 4xx status'), v.maxValue(499, 'must be a 4xx status')),
+    ),
+  }),
+  fields: v.strictObject({
+    defaultExpiresIn: v.optional(seconds),
+    expiresAtField: v.optional(paramName),
+    responseScopeDelimiter: scopeDelimiter,
+  }),
+  refresh: v.strictObject({
+    omitsRefreshToken: v.boolean('must be true or false'),
+    noRefreshTokenHint: v.optional(text),
+    rotation: v.picklist(['none', 'rotating', 'single_use'], oneOf(['none', 'rotating', 'single_use'])),
+    invalidGrantHint: v.optional(text),
+  }),
+};
 
 const source = v.strictObject({
   quirk: text,
@@ -114,7 +86,9 @@ const source = v.strictObject({
 export const ProviderProfileSchema = v.strictObject({
   id: v.pipe(v.string(), v.regex(/^[a-z][a-z0-9-]{0,39}$/, 'must be a lowercase profile id')),
   displayName: text,
-  ...profileEntries(false),
+  tokenUrl: v.optional(httpsUrl),
+  authorizeUrl: v.optional(httpsUrl),
+  ...sections,
   sources: v.array(source),
 });
 
@@ -126,7 +100,14 @@ export const ProviderProfileSchema = v.strictObject({
 export const CustomProfileSchema = v.strictObject({
   extends: v.optional(v.pipe(v.string(), v.regex(/^[a-z][a-z0-9-]{0,39}$/, 'must be a built-in profile id'))),
   displayName: v.optional(text),
-  ...profileEntries(true),
+  tokenUrl: v.optional(httpsUrl),
+  authorizeUrl: v.optional(httpsUrl),
+  authorize: v.optional(v.partial(sections.authorize)),
+  tokenRequest: v.optional(v.partial(sections.tokenRequest)),
+  response: v.optional(v.partial(sections.response)),
+  errors: v.optional(v.partial(sections.errors)),
+  fields: v.optional(v.partial(sections.fields)),
+  refresh: v.optional(v.partial(sections.refresh)),
   sources: v.optional(v.array(source)),
 });
 
