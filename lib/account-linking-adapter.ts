@@ -184,6 +184,12 @@ export class AccountLinkingAdapter extends Construct {
       },
     });
     this.table.grantReadWriteData(this.tokenFunction);
+    if (config.applePrivateKeySecretArn) {
+      // Sign in with Apple: read exactly the secret holding the .p8 key, nothing else.
+      this.tokenFunctionRole.addToPrincipalPolicy(
+        new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [config.applePrivateKeySecretArn] }),
+      );
+    }
 
     // --- HTTP API ------------------------------------------------------------------------------
     this.httpApi = new apigwv2.HttpApi(this, 'HttpApi', {
@@ -309,6 +315,11 @@ function checkProps(scope: Construct, props: AccountLinkingAdapterProps, memoryS
   if (timeoutMs > 29_000) problems.push(`tokenTimeout: ${timeoutMs} ms exceeds the HTTP API integration limit (29 s)`);
   if ((config.domainName === undefined) !== (config.certificateArn === undefined)) {
     problems.push('domainName and certificateArn must be given together');
+  }
+  // Lambda caps a function's environment at 4 KB; a large custom profile lives in ADAPTER_CONFIG.
+  const runtimeBytes = Buffer.byteLength(JSON.stringify(runtimePart(config)));
+  if (runtimeBytes > 3584) {
+    problems.push(`profile: the runtime configuration is ${runtimeBytes} bytes, over the 3584 bytes left in the Lambda environment (4 KB); shorten the custom profile (hints, maps)`);
   }
   if (config.certificateArn) {
     const region = Stack.of(scope).region;

@@ -23,6 +23,8 @@ export interface LocalAdapterOptions {
   store?: () => Promise<StateStore>;
   /** Clock of the handlers (tests of expiry). */
   now?: () => number;
+  /** Sign in with Apple's private key (PEM); default: APPLE_PRIVATE_KEY(_FILE) or the configured secret. */
+  applePrivateKey?: () => Promise<string>;
 }
 
 export interface RunningServer {
@@ -56,7 +58,7 @@ export async function listen(server: Server, port: number, host: string): Promis
 export const TOKEN_FUNCTION_TIMEOUT_MS = 5000;
 
 export async function startLocalAdapter(options: LocalAdapterOptions): Promise<RunningServer> {
-  const token = createTokenHandler({ config: options.config, log: options.log, fetch: options.fetch, store: options.store, now: options.now }) as V2Handler;
+  const token = createTokenHandler({ config: options.config, log: options.log, fetch: options.fetch, store: options.store, now: options.now, applePrivateKey: options.applePrivateKey }) as V2Handler;
   const routes: Route[] = [{ method: 'POST', path: '/token', handler: token, timeoutMs: TOKEN_FUNCTION_TIMEOUT_MS }];
   // As in the stack: GET /authorize and GET /callback exist in interception mode only.
   if (options.config.mode === 'interception') {

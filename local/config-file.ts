@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError, parseAdapterConfig, type AdapterConfig } from '../lambda/core/config';
-import { BUILT_IN_PROFILES, getProfile } from '../lambda/core/profiles';
+import { selectProfile } from '../lambda/core/profiles/resolve';
 
 export interface LoadedConfigFile {
   config: AdapterConfig;
@@ -65,8 +65,7 @@ export function loadConfigFile(file: string): LoadedConfigFile {
 
 /** The schema checks the profile id's form; whether such a profile exists is checked here, naming the file. */
 function withKnownProfile(config: AdapterConfig, source: string): AdapterConfig {
-  if (!getProfile(config.provider)) {
-    throw new ConfigError([`provider: unknown profile "${config.provider}"; built-in profiles: ${Object.keys(BUILT_IN_PROFILES).join(', ')}`], source);
-  }
+  const { problems } = selectProfile(config);
+  if (problems.length > 0) throw new ConfigError(problems, source);
   return config;
 }

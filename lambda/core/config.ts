@@ -8,6 +8,8 @@
 import * as v from 'valibot';
 import { AUTHORIZATION_LEG_ENTRIES, INTERCEPTION_NEEDS_AUTHORIZE_URL, interceptionHasAuthorizeUrl } from './authorize/config';
 import { SmartHomeConfigSchema } from './smart-home/config';
+import { selectProfile } from './profiles/resolve';
+import { CustomProfileSchema } from './profiles/schema';
 
 /** Loopback hosts may use plain http (local mode, tests); everything else must be https (RFC 6749 §3.2). */
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
@@ -61,6 +63,16 @@ export const RuntimeConfigSchema = v.strictObject({
    */
   clientCredentials: v.optional(v.picklist(['passthrough']), 'passthrough'),
   ...AUTHORIZATION_LEG_ENTRIES,
+  /** A custom provider profile (whole, or `extends` a built-in one); `provider` is then its id. */
+  profile: v.optional(CustomProfileSchema),
+  /** Sign in with Apple: Team ID (`iss` of the client-secret JWT). */
+  appleTeamId: v.optional(v.pipe(v.string(), v.regex(/^[A-Z0-9]{10}$/, 'must be a 10-character Apple Team ID'))),
+  /** Sign in with Apple: Key ID of the .p8 key (`kid` of the client-secret JWT). */
+  appleKeyId: v.optional(v.pipe(v.string(), v.regex(/^[A-Z0-9]{10}$/, 'must be a 10-character Apple Key ID'))),
+  /** Sign in with Apple: Secrets Manager secret holding the .p8 private key (PEM) as its string value. */
+  applePrivateKeySecretArn: v.optional(
+    v.pipe(v.string(), v.regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/, 'must be a Secrets Manager secret ARN')),
+  ),
 });
 
 export const DeploymentConfigSchema = v.strictObject({
@@ -117,28 +129,34 @@ function problemsOf(issues: v.BaseIssue<unknown>[]): string[] {
 export function parseAdapterConfig(input: unknown, source = 'config'): AdapterConfig {
   const result = v.safeParse(AdapterConfigSchema, input);
   if (!result.success) throw new ConfigError(problemsOf(result.issues), source);
+  const profile = selectProfile(result.output);
+  if (profile.problems.length > 0) throw new ConfigError(profile.problems, source);
   return result.output;
 }
 
 export function parseRuntimeConfig(input: unknown, source = 'config'): RuntimeConfig {
   const result = v.safeParse(RuntimeConfigSchema, input);
   if (!result.success) throw new ConfigError(problemsOf(result.issues), source);
+  const profile = selectProfile(result.output);
+  if (profile.problems.length > 0) throw new ConfigError(profile.problems, source);
   return result.output;
 }
 
 /** The subset of the configuration a Lambda needs, as it is passed in `ADAPTER_CONFIG`. */
 export function runtimePart(config: AdapterConfig): RuntimeConfig {
-  const { provider, tokenUrl, authorizeUrl, upstreamTimeoutMs, clientCredentials, mode, vendorId, extraRedirectHosts, grantTtlSeconds } = config;
+  const { provider, tokenUrl, authorizeUrl, upstreamTimeoutMs, clientCredentials, mode, vendorId, extraRedirectHosts, grantTtlSeconds, profile, appleTeamId, appleKeyId, applePrivateKeySecretArn } = config;
+  // A custom profile's `sources` document it; the Lambda does not need them (and its environment is capped at 4 KB).
+  const runtimeProfile = profile ? { ...profile, sources: undefined } : undefined;
+  const optional = { authorizeUrl, vendorId, profile: runtimeProfile, appleTeamId, appleKeyId, applePrivateKeySecretArn };
   return {
     provider,
     tokenUrl,
     upstreamTimeoutMs,
     clientCredentials,
-    ...(authorizeUrl ? { authorizeUrl } : {}),
     mode,
-    ...(vendorId ? { vendorId } : {}),
     extraRedirectHosts,
     grantTtlSeconds,
+    ...Object.fromEntries(Object.entries(optional).filter(([, value]) => value !== undefined)),
   };
 }
 

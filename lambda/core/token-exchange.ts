@@ -14,7 +14,7 @@ import { recordGrantee } from './smart-home/identity';
 import { TokenRequestError, parseTokenRequest, type TokenRequest } from './token-request';
 import { translateResponse } from './translate';
 import { callUpstream } from './upstream-call';
-import { buildUpstreamRequest } from './upstream-request';
+import { prepareUpstreamRequest, type ClientSecretMinter } from './upstream-request';
 import { applyCodeLink } from './authorize/code-link';
 
 export interface TokenExchangeDeps {
@@ -24,6 +24,8 @@ export interface TokenExchangeDeps {
   now?: () => number;
   /** Grant and token state, opened on first use; undefined when no table is configured. */
   store?: () => Promise<StateStore>;
+  /** Mints the client secret for profiles that need one (Sign in with Apple). */
+  mintClientSecret?: ClientSecretMinter;
 }
 
 export interface ExchangeOptions {
@@ -150,7 +152,7 @@ export async function exchangeToken(req: HttpRequest, deps: TokenExchangeDeps, o
   }
   notes.push(...link.notes);
   parsed = link.request;
-  const upstreamReq = buildUpstreamRequest(deps.profile, deps.config.tokenUrl, parsed);
+  const upstreamReq = await prepareUpstreamRequest(deps.profile, deps.config.tokenUrl, parsed, deps.mintClientSecret);
   record.upstream.method = upstreamReq.method;
   record.upstream.clientAuth = upstreamReq.clientAuth;
   const elapsed = now() - start;

@@ -112,10 +112,15 @@ function at(obj: unknown, path: string): unknown {
 }
 
 function firstString(obj: unknown, paths: readonly string[]): string | undefined {
+  return firstStringAt(obj, paths)?.value;
+}
+
+/** The first path that holds a non-empty string (or a number), and its value. */
+function firstStringAt(obj: unknown, paths: readonly string[]): { path: string; value: string } | undefined {
   for (const p of paths) {
     const v = at(obj, p);
-    if (typeof v === 'string' && v !== '') return v;
-    if (typeof v === 'number') return String(v);
+    if (typeof v === 'string' && v !== '') return { path: p, value: v };
+    if (typeof v === 'number') return { path: p, value: String(v) };
   }
   return undefined;
 }
@@ -162,7 +167,8 @@ export function translateResponse(profile: ProviderProfile, result: UpstreamResu
   // Envelope (Withings `body`), then the error code wherever the profile says it lives.
   const root = body.value;
   const envelope = root && profile.response.envelope ? at(root, profile.response.envelope) : root;
-  const providerCode = root ? firstString(root, profile.errors.codePaths) ?? (envelope !== root ? firstString(envelope, profile.errors.codePaths) : undefined) : undefined;
+  const codeAt = root ? firstStringAt(root, profile.errors.codePaths) ?? (envelope !== root ? firstStringAt(envelope, profile.errors.codePaths) : undefined) : undefined;
+  const providerCode = codeAt?.value;
   const predicate = profile.response.successWhen;
   const predicateFailed = root !== undefined && predicate !== undefined && at(root, predicate.path) !== predicate.equals;
 
@@ -177,6 +183,8 @@ export function translateResponse(profile: ProviderProfile, result: UpstreamResu
       verdicts.push(verdict('error_in_success_status', 'info', `the provider answered HTTP ${status} with an error body (${clip(rawCode, 60)}); translated to an RFC 6749 §5.2 error so Alexa sees the failure`));
       translated.push(`status ${status} → 400 (error body)`);
     }
+    // Profiles may read the code from a non-RFC place (Fitbit `errors.0.errorType`): say where it came from.
+    if (codeAt !== undefined && codeAt.path !== 'error') translated.push(`error taken from ${codeAt.path}`);
     if (mapped === undefined || mapped !== rawCode) {
       translated.push(`error ${clip(rawCode, 60)} → ${code}`);
     }
@@ -187,6 +195,7 @@ export function translateResponse(profile: ProviderProfile, result: UpstreamResu
     // RFC 6749 §5.2: invalid_client answers 401, with WWW-Authenticate when the client used Basic.
     const challenge = code === 'invalid_client' && ctx.alexaScheme === 'basic';
     if (code === 'invalid_client') outStatus = 401;
+    if (!ok && outStatus !== status) translated.push(`status ${status} → ${outStatus}`);
     return fail('provider_error', code, description, outStatus, challenge);
   }
 

@@ -16,7 +16,20 @@ export interface UpstreamRequest {
   clientAuth: 'basic' | 'body' | 'none';
 }
 
-export function buildUpstreamRequest(profile: ProviderProfile, tokenUrl: string, req: TokenRequest): UpstreamRequest {
+/** Mints a client secret for a client id (Sign in with Apple's ES256 JWT). */
+export type ClientSecretMinter = (clientId: string) => Promise<string>;
+
+/**
+ * `buildUpstreamRequest`, after minting the client secret when the profile's client authentication
+ * is `apple_jwt` (the secret Alexa sent is then not forwarded).
+ */
+export async function prepareUpstreamRequest(profile: ProviderProfile, tokenUrl: string, req: TokenRequest, mint?: ClientSecretMinter): Promise<UpstreamRequest> {
+  if (profile.tokenRequest.clientAuth.method !== 'apple_jwt' || !req.credentials) return buildUpstreamRequest(profile, tokenUrl, req);
+  if (!mint) throw new Error('the profile mints its client secret but no minter is configured');
+  return buildUpstreamRequest(profile, tokenUrl, req, await mint(req.credentials.clientId));
+}
+
+export function buildUpstreamRequest(profile: ProviderProfile, tokenUrl: string, req: TokenRequest, mintedSecret?: string): UpstreamRequest {
   const shaping = profile.tokenRequest;
   const params: [string, string][] = [['grant_type', req.grantType]];
   for (const [name, value] of req.params) {
@@ -37,6 +50,13 @@ export function buildUpstreamRequest(profile: ProviderProfile, tokenUrl: string,
       // RFC 6749 §2.3.1: form-encode id and secret, then Basic.
       headers['authorization'] = basicAuthorization({ clientId: creds.clientId, clientSecret: creds.clientSecret! });
       clientAuth = 'basic';
+    } else if (auth.method === 'apple_jwt') {
+      // The minted JWT replaces whatever secret Alexa sent; credentials in the body (Apple's token endpoint).
+      params.push(['client_id', creds.clientId]);
+      if (mintedSecret !== undefined) {
+        params.push(['client_secret', mintedSecret]);
+        clientAuth = 'body';
+      }
     } else if (auth.method === 'none') {
       params.push([auth.idParam ?? 'client_id', creds.clientId]);
     } else {

@@ -8,7 +8,7 @@ import { handleCallback } from '../core/authorize/callback';
 import { baseRecord, finish, type AuthorizeLegDeps, type LegResult } from '../core/authorize/leg';
 import { htmlPage, START_AGAIN } from '../core/authorize/pages';
 import { ConfigError, parseRuntimeConfig, type RuntimeConfig } from '../core/config';
-import { getProfile } from '../core/profiles';
+import { selectProfile } from '../core/profiles/resolve';
 import { toApiGatewayResult, toHttpRequest } from '../shared/apigw';
 import { stdoutSink, type RecordSink } from '../shared/log';
 import { storeFromEnv } from '../shared/store-from-env';
@@ -25,8 +25,8 @@ export interface AuthorizeHandlerDeps {
 const CALLBACK_PATH = /(^|\/)callback\/?$/;
 
 export function createAuthorizeHandler(deps: AuthorizeHandlerDeps) {
-  const profile = getProfile(deps.config.provider);
-  if (!profile) throw new ConfigError([`provider: unknown profile "${deps.config.provider}"`], 'ADAPTER_CONFIG');
+  const { profile, problems } = selectProfile(deps.config);
+  if (!profile) throw new ConfigError(problems, 'ADAPTER_CONFIG');
   const core: AuthorizeLegDeps = { config: deps.config, profile, fetch: deps.fetch, now: deps.now, store: deps.store };
   const log = deps.log ?? stdoutSink;
 

@@ -4,7 +4,9 @@
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { ConfigError, parseRuntimeConfig, type RuntimeConfig } from '../core/config';
-import { getProfile } from '../core/profiles';
+import { appleClientSecretMinter } from '../core/apple-client-secret';
+import { selectProfile } from '../core/profiles/resolve';
+import { appleKeyLoader } from '../shared/apple-key-from-env';
 import { adapterFailure, exchangeToken, rejectRoute, type ExchangeResult, type TokenExchangeDeps } from '../core/token-exchange';
 import { toApiGatewayResult, toHttpRequest } from '../shared/apigw';
 import { stdoutSink, type RecordSink } from '../shared/log';
@@ -19,6 +21,8 @@ export interface TokenHandlerDeps {
   now?: () => number;
   /** Grant and token state; default: the table named by TABLE_NAME, if any. */
   store?: () => Promise<StateStore>;
+  /** Sign in with Apple's private key (PEM); default: APPLE_PRIVATE_KEY(_FILE) or the configured secret. */
+  applePrivateKey?: () => Promise<string>;
 }
 
 export type LambdaContextLike = Pick<Context, 'awsRequestId'> & Partial<Pick<Context, 'getRemainingTimeInMillis'>>;
@@ -26,9 +30,9 @@ export type LambdaContextLike = Pick<Context, 'awsRequestId'> & Partial<Pick<Con
 const TOKEN_PATH = /(^|\/)token\/?$/;
 
 export function createTokenHandler(deps: TokenHandlerDeps) {
-  const profile = getProfile(deps.config.provider);
-  if (!profile) throw new ConfigError([`provider: unknown profile "${deps.config.provider}"`], 'ADAPTER_CONFIG');
-  const core: TokenExchangeDeps = { config: deps.config, profile, fetch: deps.fetch, now: deps.now, store: deps.store };
+  const { profile, problems } = selectProfile(deps.config);
+  if (!profile) throw new ConfigError(problems, 'ADAPTER_CONFIG');
+  const core: TokenExchangeDeps = { config: deps.config, profile, fetch: deps.fetch, now: deps.now, store: deps.store, mintClientSecret: appleMinter(deps) };
   const log = deps.log ?? stdoutSink;
 
   return async (event: APIGatewayProxyEventV2, context?: LambdaContextLike): Promise<APIGatewayProxyStructuredResultV2> => {
@@ -48,6 +52,12 @@ export function createTokenHandler(deps: TokenHandlerDeps) {
     log(result.record);
     return toApiGatewayResult(result.answer);
   };
+}
+
+function appleMinter(deps: TokenHandlerDeps) {
+  const { appleTeamId: teamId, appleKeyId: keyId, applePrivateKeySecretArn } = deps.config;
+  const load = deps.applePrivateKey ?? appleKeyLoader(applePrivateKeySecretArn);
+  return teamId && keyId && load ? appleClientSecretMinter({ teamId, keyId }, load, deps.now) : undefined;
 }
 
 let cached: ReturnType<typeof createTokenHandler> | undefined;

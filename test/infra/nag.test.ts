@@ -33,6 +33,13 @@ describe('cdk-nag AwsSolutions', () => {
       authorizeUrl: 'https://github.com/login/oauth/authorize',
       tableRemovalPolicy: 'destroy' as const,
     }],
+    ['Sign in with Apple (Secrets Manager key)', {
+      provider: 'apple',
+      tokenUrl: 'https://appleid.apple.com/auth/token',
+      appleTeamId: 'ABCDE12345',
+      appleKeyId: 'KEY1234567',
+      applePrivateKeySecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:alexa-link-adapter/apple-key-AbCdEf',
+    }],
   ])('%s: zero unacknowledged findings', (_name, overrides) => {
     // Template.fromStack runs the registered plugin and throws ValidationFailed on any finding.
     const { stack } = build(overrides, { nag: true });

@@ -7,7 +7,7 @@ export const google = extendProfile(generic, {
   displayName: 'Google',
   tokenUrl: 'https://oauth2.googleapis.com/token',
   authorizeUrl: 'https://accounts.google.com/o/oauth2/v2/auth',
-  authorize: { extraParams: { access_type: 'offline', prompt: 'consent' } },
+  authorize: { extraParams: { access_type: 'offline', prompt: 'consent' }, pkce: 'supported' },
   response: { format: 'json' },
   refresh: {
     omitsRefreshToken: true,
@@ -22,5 +22,7 @@ export const google = extendProfile(generic, {
     { quirk: 'authorize.extraParams prompt=consent (refresh token only on first consent)', url: 'https://github.com/googleapis/google-api-php-client/issues/2591', confidence: 'secondary' },
     { quirk: 'refresh.omitsRefreshToken', url: 'https://developers.google.com/identity/protocols/oauth2/web-server#offline', confidence: 'secondary' },
     { quirk: 'refresh.invalidGrantHint (7-day expiry in Testing)', url: 'https://developers.google.com/identity/protocols/oauth2#expiration', confidence: 'secondary' },
+    { quirk: 'tokenRequest.clientAuth as_received (Basic and body both accepted)', url: 'https://github.com/nextauthjs/next-auth/blob/a1a16a5a/packages/core/src/lib/actions/callback/oauth/callback.ts', confidence: 'library' },
+    { quirk: 'JSON answers, 400 JSON errors; PKCE for web clients', url: 'https://developers.google.com/identity/protocols/oauth2/web-server#exchange-authorization-code', confidence: 'unverified' },
   ],
 });

@@ -15,7 +15,12 @@ export type UpstreamClientAuth =
   /** In the request body, optionally under provider-specific parameter names. */
   | { method: 'client_secret_post'; idParam?: string; secretParam?: string }
   /** Only `client_id` in the body (public clients, Home Assistant). */
-  | { method: 'none'; idParam?: string };
+  | { method: 'none'; idParam?: string }
+  /**
+   * Sign in with Apple: `client_id` and a `client_secret` that is an ES256 JWT the adapter mints per
+   * request from the team's private key (config `appleTeamId`, `appleKeyId`, `applePrivateKeySecretArn`).
+   */
+  | { method: 'apple_jwt' };
 
 export interface AuthorizeShaping {
   /** Extra query parameters on the provider's authorize URL (e.g. `access_type=offline`). */

@@ -1,0 +1,96 @@
+/** Custom profiles in the configuration: extends + overrides, whole profiles, and errors naming the field. */
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseAdapterConfig, parseRuntimeConfig } from '../../lambda/core/config';
+import { BUILT_IN_PROFILES } from '../../lambda/core/profiles';
+import { selectProfile } from '../../lambda/core/profiles/resolve';
+import { ProviderProfileSchema } from '../../lambda/core/profiles/schema';
+import * as v from 'valibot';
+
+const base = { tokenUrl: 'https://id.example.com/oauth/token' };
+
+function problems(input: unknown): string[] {
+  try {
+    parseAdapterConfig(input, 'test');
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  return [];
+}
+
+describe('custom profiles', () => {
+  it('extends a built-in profile: overrides merge, sources append, the id is the provider', () => {
+    const config = parseRuntimeConfig({
+      ...base,
+      provider: 'acme',
+      profile: {
+        extends: 'withings',
+        tokenRequest: { extraParams: { action: 'requesttoken', tenant: 'eu' } },
+        refresh: { invalidGrantHint: 'ACME refresh tokens last 30 days' },
+        sources: [{ quirk: 'tenant parameter', url: 'https://docs.acme.example/oauth', confidence: 'official' }],
+      },
+    });
+    const { profile } = selectProfile(config);
+    expect(profile).toMatchObject({
+      id: 'acme',
+      response: { envelope: 'body', successWhen: { path: 'status', equals: 0 } },
+      tokenRequest: { clientAuth: { method: 'client_secret_post' }, extraParams: { action: 'requesttoken', tenant: 'eu' } },
+      refresh: { rotation: 'rotating', invalidGrantHint: 'ACME refresh tokens last 30 days' },
+    });
+    expect(profile!.sources.at(-1)).toEqual({ quirk: 'tenant parameter', url: 'https://docs.acme.example/oauth', confidence: 'official' });
+    expect(profile!.sources.length).toBe(BUILT_IN_PROFILES.withings!.sources.length + 1);
+  });
+
+  it('accepts a whole profile without extends', () => {
+    const { id: _id, displayName: _d, sources: _s, ...rest } = BUILT_IN_PROFILES.generic!;
+    const config = parseRuntimeConfig({ ...base, provider: 'whole', profile: { ...rest, tokenRequest: { ...rest.tokenRequest, bodyEncoding: 'json' } } });
+    expect(selectProfile(config).profile).toMatchObject({ id: 'whole', displayName: 'whole', tokenRequest: { bodyEncoding: 'json' } });
+  });
+
+  it('names the field of a bad value', () => {
+    expect(problems({ ...base, provider: 'acme', profile: { extends: 'generic', tokenRequest: { clientAuth: { method: 'private_key_jwt' } } } })).toEqual([
+      'profile.tokenRequest.clientAuth.method: must be one of "as_received", "client_secret_basic", "client_secret_post", "none", "apple_jwt"',
+    ]);
+    expect(problems({ ...base, provider: 'acme', profile: { extends: 'generic', response: { format: 'xml' }, errors: { codeMap: { bad_code: 'invalid_token' } } } })).toEqual([
+      'profile.response.format: must be one of "json", "form", "sniff"',
+      'profile.errors.codeMap.bad_code: must be one of "invalid_request", "invalid_client", "invalid_grant", "unauthorized_client", "unsupported_grant_type", "invalid_scope", "server_error", "temporarily_unavailable"',
+    ]);
+    expect(problems({ ...base, provider: 'acme', profile: { extends: 'generic', fields: { defaultExpiresIn: -5 } } })).toEqual(['profile.fields.defaultExpiresIn: must be at least 1']);
+    expect(problems({ ...base, provider: 'acme', profile: { extends: 'generic', sources: [{ quirk: 'x', url: 'http://docs.example', confidence: 'sure' }] } })).toEqual([
+      'profile.sources.0.url: must use https',
+      'profile.sources.0.confidence: must be one of "official", "library", "secondary", "unverified"',
+    ]);
+  });
+
+  it('names unknown fields', () => {
+    expect(problems({ ...base, provider: 'acme', profile: { extends: 'generic', tokenRequest: { encoding: 'json' } } })).toEqual(['profile.tokenRequest.encoding: unknown field']);
+  });
+
+  it('requires every section of a profile without extends, naming each', () => {
+    expect(problems({ ...base, provider: 'acme', profile: { response: { format: 'json' } } })).toEqual(
+      ['authorize', 'tokenRequest', 'errors', 'fields', 'refresh'].map((f) => `profile.${f}: required (a profile without "extends" must give every section)`),
+    );
+  });
+
+  it('refuses an unknown base, a custom profile under a built-in id, and an unknown provider without profile', () => {
+    expect(problems({ ...base, provider: 'acme', profile: { extends: 'gitlab' } })[0]).toMatch(/^profile\.extends: unknown profile "gitlab"; built-in profiles: generic, github, /);
+    expect(problems({ ...base, provider: 'github', profile: { extends: 'github' } })).toEqual([
+      'provider: "github" is a built-in profile; give a custom profile its own id (and "extends": "github" to build on it)',
+    ]);
+    expect(problems({ ...base, provider: 'acme' })[0]).toMatch(/^provider: unknown profile "acme"/);
+  });
+
+  it('a custom profile with apple_jwt needs the Apple key settings too', () => {
+    expect(problems({ ...base, provider: 'acme', profile: { extends: 'generic', tokenRequest: { clientAuth: { method: 'apple_jwt' } } } })).toEqual(
+      ['appleTeamId', 'appleKeyId', 'applePrivateKeySecretArn'].map((f) => `${f}: required when the profile's client authentication is apple_jwt (provider "acme")`),
+    );
+  });
+});
+
+describe('built-in profiles', () => {
+  it.each(Object.values(BUILT_IN_PROFILES).map((p) => [p.id, p] as const))('%s is valid against the profile schema and cites https sources', (_id, profile) => {
+    const result = v.safeParse(ProviderProfileSchema, profile);
+    expect(result.issues?.map((i) => `${v.getDotPath(i)}: ${i.message}`) ?? []).toEqual([]);
+    expect(profile.sources.length).toBeGreaterThan(0);
+  });
+});
