@@ -221,8 +221,8 @@ async function bundle(entry: string): Promise<Uint8Array> {
     minify: true,
     keepNames: true,
     sourcemap: false,
-    // bundleAwsSDK: true (the construct's default) → NodejsFunction marks nothing external.
-    external: [],
+    // bundleAwsSdk: false (the construct's default) → NodejsFunction leaves the runtime's AWS SDK v3 external.
+    external: ['@aws-sdk/*'],
     write: false,
     logLevel: 'silent',
     absWorkingDir: ROOT,
@@ -237,7 +237,7 @@ function median(values: number[]): number {
 async function bundleSection(workDir: string): Promise<string | undefined> {
   const handlersDir = join(ROOT, 'lambda', 'handlers');
   const entries = readdirSync(handlersDir).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')).sort();
-  out('Lambda bundles (esbuild: bundle, platform node, target node24, cjs, minify, keep-names, AWS SDK bundled)');
+  out('Lambda bundles (esbuild: bundle, platform node, target node24, cjs, minify, keep-names, AWS SDK external as deployed)');
   out('');
   const rows: string[][] = [];
   let tokenBundle: string | undefined;
