@@ -408,7 +408,10 @@ export function diagnose(timelines: readonly Timeline[], rules: readonly Rule[] 
       });
     }
     // Anything failed or warned about that no rule explains is still reported, never dropped.
-    const unexplained = t.records.filter((r) => !claimed.has(r) && (r.outcome !== 'success' || r.verdicts.some((v) => v.severity === 'error' || v.severity === 'warn')) && !r.verdicts.some((v) => rules.some((x) => x.severity !== 'handled' && x.codes.includes(v.code))));
+    const covered = (code: string) => rules.some((x) => x.codes.includes(code));
+    const unexplained = t.records.filter((r) =>
+      r.outcome !== 'success' ? !claimed.has(r) : r.verdicts.some((v) => (v.severity === 'error' || v.severity === 'warn') && !covered(v.code)),
+    );
     if (unexplained.length > 0) {
       const vs = unexplained.flatMap((r) => r.verdicts.filter((v) => v.severity !== 'info'));
       all.push({
