@@ -74,12 +74,13 @@ export async function runScenario(s: Scenario): Promise<LogRecord[]> {
  */
 export function normalise(records: readonly LogRecord[], start = Date.parse('2026-11-25T09:00:00.000Z'), tag = 'req'): LogRecord[] {
   return records.map((r, i) => {
-    const copy = JSON.parse(JSON.stringify(r)) as LogRecord & { upstream?: { latencyMs?: number } };
+    const copy = JSON.parse(JSON.stringify(r)) as LogRecord;
     copy.time = new Date(start + i * 1000).toISOString();
     copy.requestId = `${tag}-${i + 1}`;
-    const timedOut = copy.upstream && (copy.upstream as { outcome?: string }).outcome === 'timeout';
-    copy.timing = timedOut ? { totalMs: copy.timing.upstreamMs + 2, upstreamMs: copy.timing.upstreamMs, ownMs: 2 } : { totalMs: 42, upstreamMs: copy.timing.upstreamMs > 0 ? 40 : 0, ownMs: copy.timing.upstreamMs > 0 ? 2 : 42 };
-    if (copy.upstream?.latencyMs !== undefined) copy.upstream.latencyMs = 40;
+    const up = copy.upstream as { outcome?: string; url?: string; latencyMs?: number } | undefined;
+    copy.timing = up?.outcome === 'timeout' ? { totalMs: 152, upstreamMs: 150, ownMs: 2 } : { totalMs: 42, upstreamMs: copy.timing.upstreamMs > 0 ? 40 : 0, ownMs: copy.timing.upstreamMs > 0 ? 2 : 42 };
+    if (up?.latencyMs !== undefined) up.latencyMs = 40;
+    if (up?.url !== undefined) up.url = 'https://provider.example/token';
     return copy;
   });
 }
