@@ -175,7 +175,7 @@ async function openSource(v: Values, io: CliIO): Promise<Source> {
     groups.push(...stack.logGroups);
   }
   const client = logsClient(aws);
-  return { source: new CloudWatchLogSource(client, groups, { now: io.now, pollMs: io.pollMs ?? 2000 }), stack, local: false };
+  return { source: new CloudWatchLogSource(client, groups, { now: io.now, pollMs: io.pollMs ?? 2000, insightsPollMs: io.pollMs ?? 1000 }), stack, local: false };
 }
 
 /** A progress line on stderr, rewritten in place on a terminal; silent when stderr is not a terminal. */

@@ -75,7 +75,7 @@ export async function startFakeAws(): Promise<FakeAws> {
             const page = matching.slice(offset, offset + self.pageSize);
             const next = offset + self.pageSize < matching.length ? String(offset + self.pageSize) : undefined;
             return json(res, 200, {
-              events: page.map((e, i) => ({ logStreamName: e.logStreamName ?? '2026/11/25/[$LATEST]abc', timestamp: e.timestamp, ingestionTime: e.timestamp + 100, message: e.message, eventId: e.eventId ?? `${group}-${offset + i}-${e.timestamp}` })),
+              events: page.map((e) => ({ logStreamName: e.logStreamName ?? '2026/11/25/[$LATEST]abc', timestamp: e.timestamp, ingestionTime: e.timestamp + 100, message: e.message, eventId: e.eventId ?? `${group}#${events.indexOf(e)}` })),
               ...(next ? { nextToken: next } : {}),
             });
           }
