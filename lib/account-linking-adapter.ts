@@ -27,6 +27,7 @@ import {
   TABLE_SORT_KEY,
   TABLE_TTL_ATTRIBUTE,
 } from './defaults';
+import { AdapterObservability } from './observability';
 
 /** Project root (holds package-lock.json), resolved from this file so synth works from any cwd. */
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -110,6 +111,8 @@ export class AccountLinkingAdapter extends Construct {
   public readonly authenticationScheme: string;
   /** "Domain List" for the Alexa console. */
   public readonly domainList: string;
+  /** Saved Logs Insights queries, the failed-exchanges metric and alarm (lib/observability.ts). */
+  public readonly observability: AdapterObservability;
 
   constructor(scope: Construct, id: string, props: AccountLinkingAdapterProps) {
     super(scope, id);
@@ -241,6 +244,14 @@ export class AccountLinkingAdapter extends Construct {
     this.authorizationUri = config.authorizeUrl ?? PASSTHROUGH_AUTHORIZATION_URI;
     this.authenticationScheme = AUTHENTICATION_SCHEME;
     this.domainList = PASSTHROUGH_DOMAIN_LIST;
+
+    // --- Saved queries, failed-exchange metric and alarm (routes added later: observability.addLogGroup) ---
+    this.observability = new AdapterObservability(this, 'Observability', {
+      logGroups: [this.tokenLogGroup],
+      alarmThreshold: config.alarmThreshold,
+      alarmEmail: config.alarmEmail,
+      alarmTopicArn: config.alarmTopicArn,
+    });
   }
 }
 

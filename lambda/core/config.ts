@@ -77,6 +77,12 @@ export const DeploymentConfigSchema = v.strictObject({
   certificateArn: v.optional(v.pipe(v.string(), v.regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/, 'must be an ACM certificate ARN'))),
   /** Keep the state table when the stack is deleted (default) or destroy it. */
   tableRemovalPolicy: v.optional(v.picklist(['retain', 'destroy']), 'retain'),
+  /** Failed exchanges within 5 minutes that set off the failed-exchanges alarm. */
+  alarmThreshold: v.optional(int(1, 100000), 1),
+  /** Email notified by the failed-exchanges alarm (a new SNS topic with an email subscription). */
+  alarmEmail: v.optional(v.pipe(v.string(), v.email('must be an email address'))),
+  /** Existing SNS topic notified by the failed-exchanges alarm (instead of alarmEmail). */
+  alarmTopicArn: v.optional(v.pipe(v.string(), v.regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_.-]{1,256}$/, 'must be an SNS topic ARN'))),
 });
 
 export const AdapterConfigSchema = v.pipe(
@@ -85,6 +91,7 @@ export const AdapterConfigSchema = v.pipe(
     (c) => (c.domainName === undefined) === (c.certificateArn === undefined),
     'domainName and certificateArn must be given together',
   ),
+  v.check((c) => c.alarmEmail === undefined || c.alarmTopicArn === undefined, 'give alarmEmail or alarmTopicArn, not both'),
 );
 
 export type RuntimeConfig = v.InferOutput<typeof RuntimeConfigSchema>;
