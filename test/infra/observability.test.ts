@@ -10,7 +10,7 @@ describe('AdapterObservability', () => {
   it('saves the three Logs Insights queries on the token log group', () => {
     const { template } = build();
     const queries = template.findResources('AWS::Logs::QueryDefinition');
-    const byName = Object.fromEntries(Object.values(queries).map((q) => [q.Properties.Name, q.Properties]));
+    const byName: Record<string, { QueryString: string; LogGroupNames: unknown }> = Object.fromEntries(Object.values(queries).map((q) => [q.Properties.Name, q.Properties]));
     expect(Object.keys(byName).sort()).toEqual(['AlexaLinkAdapter/failed-links', 'AlexaLinkAdapter/link-timeline', 'AlexaLinkAdapter/slow-exchanges']);
     for (const [name, q] of Object.entries(byName)) {
       expect(q.QueryString).toBe(SAVED_QUERIES[name.split('/')[1] as keyof typeof SAVED_QUERIES]);
