@@ -95,7 +95,13 @@ export function renderDiagnosis(d: Diagnosis, ts: readonly Timeline[], s: Style)
   if (d.handled.length > 0) {
     if (d.findings.length === 0) out.push('');
     out.push(s.dim('Handled by the adapter (no action needed while Alexa goes through it):'));
-    for (const f of d.handled) out.push(s.dim(`  - ${f.title} [${f.rule}], link ${f.link}, ${f.times.length}× (last ${f.times.at(-1)})`));
+    const byRule = new Map<string, Finding[]>();
+    for (const f of d.handled) byRule.set(f.rule, [...(byRule.get(f.rule) ?? []), f]);
+    for (const [rule, fs] of byRule) {
+      const times = fs.flatMap((f) => f.times).sort();
+      const links = fs.map((f) => f.link);
+      out.push(s.dim(`  - ${fs[0]!.title} [${rule}]: ${times.length}× in ${links.length === 1 ? `link ${links[0]}` : `links ${links.join(', ')}`} (last ${times.at(-1)})`));
+    }
   }
   return `${out.join('\n').replace(/\n+$/, '')}\n`;
 }
