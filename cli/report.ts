@@ -3,7 +3,7 @@
  * filled from the link's records and the stack's outputs, as Markdown. What only the user knows is a
  * clearly marked placeholder (`[FILL IN: …]`). Nothing secret: fingerprints only.
  */
-import { codesOf, str, type LogRecord } from './records';
+import { codesOf, num, str } from './records';
 import type { Diagnosis } from './rules';
 import { passed, stepLabel, type Timeline } from './timeline';
 
@@ -81,9 +81,8 @@ export function renderReport(c: ReportContext): string {
   L.push('| Time | Step | Result | HTTP | Verdicts |');
   L.push('|---|---|---|---|---|');
   for (const r of t.records) {
-    L.push(`| ${r.time} | ${md(stepLabel(r))} | ${passed(r) ? 'pass' : `FAIL (${r.outcome})`} | ${str(r, 'response.status') ?? (r as { response?: { status?: number } }).response?.status ?? ''} | ${md(codesOf(r).join(', '))} |`);
+    L.push(`| ${r.time} | ${md(stepLabel(r))} | ${passed(r) ? 'pass' : `FAIL (${r.outcome})`} | ${num(r, 'response.status') ?? ''} | ${md(codesOf(r).join(', '))} |`);
   }
   return `${L.join('\n')}\n`;
 }
 
-export type { LogRecord };

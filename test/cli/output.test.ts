@@ -136,3 +136,29 @@ describe('usage', () => {
     expect(r.stderr).toContain('--since: "yesterday"');
   });
 });
+
+describe('logs --local FILE --follow', () => {
+  it('prints what the file holds, then lines appended later (npm start -s >> records.jsonl)', async () => {
+    const { appendFileSync } = await import('node:fs');
+    const rot = byName.get('refresh token invalidated after rotation')!;
+    const growing = join(mkdtempSync(join(tmpdir(), 'ala-follow-')), 'records.jsonl');
+    writeFileSync(growing, jsonl(rot.slice(0, 1)));
+    const controller = new AbortController();
+    const running = runCli(['logs', '--local', growing, '--follow'], { signal: controller.signal, pollMs: 10 });
+    await new Promise((r) => setTimeout(r, 50));
+    // Appended in two writes, the first ending mid-line: only whole lines are read.
+    const rest = jsonl(rot.slice(1));
+    appendFileSync(growing, rest.slice(0, 40));
+    await new Promise((r) => setTimeout(r, 50));
+    appendFileSync(growing, rest.slice(40));
+    await new Promise((r) => setTimeout(r, 500));
+    controller.abort();
+    const r = await running;
+    expect(r.code).toBe(0);
+    expect([...r.stdout.matchAll(/^ {2}(PASS|FAIL) {2}(\S+)/gm)].map((m) => [m[1], m[2]])).toEqual([
+      ['PASS', rot[0]!.time],
+      ['PASS', rot[1]!.time],
+      ['FAIL', rot[2]!.time],
+    ]);
+  });
+});
