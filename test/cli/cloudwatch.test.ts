@@ -8,6 +8,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import type { LogRecord } from '../../cli/records';
 import { startFakeAws, type FakeAws } from '../support/fake-aws-logs';
 import { runCli, scenarioFixtures } from './cli-support';
+import { SCENARIOS } from './scenarios';
+
+/** Each scenario is its own link; diagnose names each scenario's findings. */
+const SUMMARY = `${SCENARIOS.reduce((n, s) => n + s.findings.length, 0)} findings in ${SCENARIOS.length} links`;
 
 const TOKEN_GROUP = '/aws/lambda/AlexaLinkAdapter-TokenFunction';
 const AUTH_GROUP = '/aws/lambda/AlexaLinkAdapter-AuthorizeFunction';
@@ -65,7 +69,7 @@ describe('stack discovery and FilterLogEvents paging', () => {
     aws.pageSize = 4;
     const r = await runCli(['diagnose', '--region', 'eu-west-1'], { env, stderrTty: true });
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain('8 findings in 11 links');
+    expect(r.stdout).toContain(SUMMARY);
     expect(aws.calls[0]).toMatchObject({ operation: 'DescribeStacks', body: { StackName: 'AlexaLinkAdapter' } });
     const filters = aws.calls.filter((c) => c.operation === 'FilterLogEvents');
     // Every …LogGroupName output but the access log, each paged to the end by nextToken.
@@ -92,7 +96,7 @@ describe('stack discovery and FilterLogEvents paging', () => {
     const r = await runCli(['logs', '--stack', 'Other', '--since', '2h', '--json'], { env });
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
-    expect(r.stdout.trim().split('\n')).toHaveLength(11);
+    expect(r.stdout.trim().split('\n')).toHaveLength(SCENARIOS.length);
   });
 
   it('--log-group skips CloudFormation', async () => {
@@ -117,7 +121,7 @@ describe('Logs Insights for ranges over a day', () => {
     aws.insightsRunningPolls = 2;
     const r = await runCli(['diagnose', '--since', '3d'], { env, stderrTty: true });
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain('8 findings in 11 links');
+    expect(r.stdout).toContain(SUMMARY);
     expect(aws.calls.map((c) => c.operation)).toEqual(['DescribeStacks', 'StartQuery', 'GetQueryResults', 'GetQueryResults', 'GetQueryResults']);
     expect(aws.calls[1]!.body).toMatchObject({ logGroupNames: [TOKEN_GROUP, AUTH_GROUP], startTime: Date.parse('2026-11-22T10:00:00Z') / 1000 });
     expect(String(aws.calls[1]!.body['queryString'])).toContain('filter type = "alexa-link-adapter.exchange"');

@@ -65,4 +65,25 @@ describe('diagnose over records written by the real handlers', () => {
     const all = JSON.stringify(SCENARIOS.map((s) => diagnose(groupTimelines(records.get(s.name)!))));
     for (const secret of ['skill-secret', 'code-rot', 'rt-r1', 'at-r1', 'ya29.g']) expect(all).not.toContain(secret);
   });
+
+  it('Google refresh rejected: names the refresh token issued by the code exchange and the profile hint', () => {
+    const recs = records.get('Google refresh rejected (Testing app, 7 days)')!;
+    const [f] = diagnose(groupTimelines(recs)).findings;
+    expect(f!.cause).toContain(`was issued at ${recs[0]!.time}`);
+    expect(f!.cause).toMatch(/Provider hint: .*7 days/);
+  });
+
+  it('body credentials refused with a bare 401: the fix suggests HTTP Basic', () => {
+    const [f] = diagnose(groupTimelines(records.get('provider wants the other auth scheme (bare 401)')!)).findings;
+    expect(f!.codes).toEqual(['upstream_unauthorized']);
+    expect(f!.fix).toContain('"HTTP Basic (Recommended)"');
+  });
+
+  it('a successful but slow exchange (derived from a real record: latency set to 3.5 s) is a warning-level upstream_slow', () => {
+    const slow = JSON.parse(JSON.stringify(records.get('healthy link')![0])) as LogRecord & { upstream: { latencyMs: number } };
+    slow.upstream.latencyMs = 3500;
+    const [f] = diagnose(groupTimelines([slow])).findings;
+    expect(f!.rule).toBe('upstream_slow');
+    expect(f!.cause).toContain("took 3500 ms to answer: close to Alexa's 4500 ms deadline");
+  });
 });

@@ -84,7 +84,9 @@ describe('logs --local', () => {
   });
 
   it('--since filters local records by time', async () => {
-    const r = await runCli(['logs', '--local', file, '--json', '--since', '2026-11-25T09:17:30Z']);
+    // Scenarios start two minutes apart from 09:00: the last two.
+    const since = new Date(Date.parse('2026-11-25T09:00:00Z') + (byName.size - 2) * 120_000 - 30_000).toISOString();
+    const r = await runCli(['logs', '--local', file, '--json', '--since', since]);
     expect(r.stdout.trim().split('\n')).toHaveLength(2);
   });
 

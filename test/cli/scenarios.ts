@@ -110,4 +110,23 @@ export const SCENARIOS: Scenario[] = [
     requests: [{ ...code('code-path'), path: '/oauth/access_token' }],
     findings: ['wrong_access_token_uri'],
   },
+  {
+    name: 'provider wants the other auth scheme (bare 401)',
+    seed: 'If your service uses another type of authentication, account linking will fail',
+    provider: 'generic',
+    answers: [{ status: 401, text: '', contentType: 'text/plain' }],
+    requests: [{ scheme: 'body', ...CLIENT, params: { grant_type: 'authorization_code', code: 'code-bare401', redirect_uri: ALEXA_REDIRECT_URI } }],
+    findings: ['client_auth_mismatch'],
+  },
+  {
+    name: 'Google refresh rejected (Testing app, 7 days)',
+    seed: 'after some time the customer has to link accounts again',
+    provider: 'google',
+    answers: [
+      { status: 200, json: { access_token: 'ya29.t', token_type: 'Bearer', expires_in: 3599, refresh_token: '1//rt-t' } },
+      { status: 400, json: { error: 'invalid_grant', error_description: 'Token has been expired or revoked.' } },
+    ],
+    requests: [code('code-gtest'), refresh('1//rt-t')],
+    findings: ['refresh_invalidated'],
+  },
 ];
