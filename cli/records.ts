@@ -71,15 +71,18 @@ export const num = (record: object, path: string): number | undefined => {
 /**
  * Fingerprint fields that identify one user's grant or tokens (`codeFp`, `accessTokenFp`,
  * `refreshTokenInFp`, `refreshTokenOutFp`, AcceptGrant's `granteeTokenFp`, …), found anywhere in the
- * record. `clientIdFp` (and anything about the client) is left out: it is the same for every user and
- * would join all links into one.
+ * record. `clientIdFp` and other fingerprints of what every user shares (skill, vendor, redirect URI,
+ * endpoint) are left out: they would join all links into one.
  */
+/** Fingerprints of things every user shares (the client, the skill, the vendor, a redirect URI, an endpoint). */
+const SHARED_FP_KEY = /client|vendor|skill|redirect|endpoint/i;
+
 export function linkFingerprints(record: object): string[] {
   const found = new Set<string>();
   const walk = (value: unknown, depth: number) => {
     if (!isObject(value) || depth > 4) return;
     for (const [key, v] of Object.entries(value)) {
-      if (typeof v === 'string' && key.endsWith('Fp') && v.startsWith('fp:') && !/client/i.test(key)) found.add(v);
+      if (typeof v === 'string' && key.endsWith('Fp') && v.startsWith('fp:') && !SHARED_FP_KEY.test(key)) found.add(v);
       else if (isObject(v)) walk(v, depth + 1);
     }
   };

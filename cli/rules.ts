@@ -90,6 +90,14 @@ export const RULES: readonly Rule[] = [
     fix: 'Nothing to do for the status (the adapter answers an RFC 6749 §5.2 error); see the error itself in the other findings.',
   },
   {
+    id: 'token_type_replaced',
+    severity: 'handled',
+    title: 'The provider\'s token_type is not Bearer',
+    codes: ['token_type_replaced'],
+    cause: 'Alexa supports only Bearer tokens; the provider named another token_type.',
+    fix: 'Handled (replaced by Bearer). If the provider really issues another kind of token (e.g. MAC), Alexa cannot use it.',
+  },
+  {
     id: 'client_auth_mismatch',
     severity: 'error',
     title: 'The provider rejects the client credentials or the way Alexa sends them',

@@ -102,4 +102,25 @@ describe('PROVISIONAL rules for routes not on this branch (replace with generate
     const covered = new Set(RULES.flatMap((r) => r.codes));
     expect(agreed.filter((c) => !covered.has(c))).toEqual([]);
   });
+
+  it('every agreed token-route code that is not purely informational is covered by a rule (not verbatim "unrecognised")', () => {
+    const informational = new Set(['ok', 'alexa_auth_basic', 'alexa_auth_body', 'parameters_dropped', 'token_type_defaulted', 'expires_in_synthesised', 'no_expires_in', 'refresh_token_retained', 'refresh_token_rotated']);
+    const agreed = [
+      'ok', 'upstream_form_encoded', 'content_type_mismatch', 'error_in_success_status', 'success_status_normalized', 'token_type_defaulted', 'token_type_replaced',
+      'no_expires_in', 'expires_in_synthesised', 'expires_in_invalid', 'expires_in_short', 'no_refresh_token', 'refresh_token_retained', 'refresh_token_rotated',
+      'refresh_rejected', 'code_rejected', 'client_rejected', 'provider_error', 'upstream_timeout', 'upstream_unreachable', 'upstream_too_large', 'upstream_redirect',
+      'upstream_html', 'upstream_unauthorized', 'upstream_5xx', 'upstream_http_error', 'upstream_invalid_json', 'upstream_unreadable', 'missing_access_token',
+      'alexa_auth_basic', 'alexa_auth_body', 'parameters_dropped', 'bad_method', 'unknown_route', 'bad_content_type', 'body_too_large', 'malformed_body',
+      'repeated_parameter', 'bad_basic_credentials', 'unsupported_auth_scheme', 'two_auth_methods', 'client_id_mismatch', 'missing_grant_type',
+      'unsupported_grant_type', 'missing_parameter', 'missing_client_auth', 'adapter_error',
+    ];
+    const covered = new Set(RULES.flatMap((r) => r.codes));
+    expect(agreed.filter((c) => !informational.has(c) && !covered.has(c))).toEqual([]);
+  });
+
+  it('fingerprints every user shares (skill, vendor, redirect URI) do not join links', () => {
+    const a = rec('GET /authorize', 'success', 'authorize_redirected', 'info', { linkId: undefined, skillIdFp: 'fp:111111111111', redirectUriFp: 'fp:222222222222', stateFp: 'fp:aaaaaaaaaaa1' });
+    const b = rec('GET /authorize', 'success', 'authorize_redirected', 'info', { linkId: undefined, skillIdFp: 'fp:111111111111', redirectUriFp: 'fp:222222222222', stateFp: 'fp:bbbbbbbbbbb2' });
+    expect(groupTimelines([a, b]).map((t) => t.id)).toEqual(['fp:aaaaaaaaaaa1', 'fp:bbbbbbbbbbb2']);
+  });
 });
