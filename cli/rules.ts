@@ -396,7 +396,8 @@ export function diagnose(timelines: readonly Timeline[], rules: readonly Rule[] 
       const matched = t.records.filter((r) => codesOf(r).some((c) => rule.codes.includes(c)) || (rule.matches?.(r) ?? false));
       if (matched.length === 0) continue;
       if (rule.severity !== 'handled') matched.forEach((r) => claimed.add(r));
-      const code = codesOf(matched[0]!).find((c) => rule.codes.includes(c)) ?? rule.id;
+      const byCode = codesOf(matched[0]!).find((c) => rule.codes.includes(c));
+      const code = byCode ?? rule.id;
       const ctx: Ctx = { timeline: t, records: matched, code, provider: matched.map((r) => str(r, 'provider')).find(Boolean) };
       const text = (x: Text) => (typeof x === 'string' ? x : x(ctx));
       const evidence = matched.slice(0, MAX_EVIDENCE).map(evidenceLine);
@@ -405,7 +406,7 @@ export function diagnose(timelines: readonly Timeline[], rules: readonly Rule[] 
       all.push({
         rule: rule.id,
         // Matched without a verdict code (a slow but successful exchange): a warning, not a failure.
-        severity: code === rule.id && rule.severity === 'error' ? 'warn' : rule.severity,
+        severity: byCode === undefined && rule.severity === 'error' ? 'warn' : rule.severity,
         title: rule.title,
         cause: text(rule.cause),
         evidence,
