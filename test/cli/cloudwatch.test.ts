@@ -136,9 +136,9 @@ describe('--follow (polling FilterLogEvents)', () => {
     aws.groups.set(TOKEN_GROUP, events(first));
     const controller = new AbortController();
     const run = runCli(['logs', '--log-group', TOKEN_GROUP, '--follow', '--since', '2h'], { env, signal: controller.signal, pollMs: 10 });
-    await vi.waitFor(() => expect(aws.calls.filter((c) => c.operation === 'FilterLogEvents').length).toBeGreaterThanOrEqual(2));
+    await vi.waitFor(() => expect(aws.calls.filter((c) => c.operation === 'FilterLogEvents').length).toBeGreaterThanOrEqual(2), { timeout: 5000 });
     aws.groups.get(TOKEN_GROUP)!.push(...events(later));
-    await vi.waitFor(() => expect(aws.calls.filter((c) => c.operation === 'FilterLogEvents').length).toBeGreaterThanOrEqual(5));
+    await vi.waitFor(() => expect(aws.calls.filter((c) => c.operation === 'FilterLogEvents').length).toBeGreaterThanOrEqual(5), { timeout: 5000 });
     controller.abort();
     const r = await run;
     expect(r.code).toBe(0);

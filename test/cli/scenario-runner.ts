@@ -78,7 +78,9 @@ export function normalise(records: readonly LogRecord[], start = Date.parse('202
     copy.time = new Date(start + i * 1000).toISOString();
     copy.requestId = `${tag}-${i + 1}`;
     const up = copy.upstream as { outcome?: string; url?: string; latencyMs?: number } | undefined;
-    copy.timing = up?.outcome === 'timeout' ? { totalMs: 152, upstreamMs: 150, ownMs: 2 } : { totalMs: 42, upstreamMs: copy.timing.upstreamMs > 0 ? 40 : 0, ownMs: copy.timing.upstreamMs > 0 ? 2 : 42 };
+    // Whether the provider was called decides the split, never the measured value (a loopback call can take 0 ms).
+    const called = up?.outcome !== undefined && up.outcome !== 'not_called';
+    copy.timing = up?.outcome === 'timeout' ? { totalMs: 152, upstreamMs: 150, ownMs: 2 } : { totalMs: 42, upstreamMs: called ? 40 : 0, ownMs: called ? 2 : 42 };
     if (up?.latencyMs !== undefined) up.latencyMs = 40;
     if (up?.url !== undefined) up.url = 'https://provider.example/token';
     return copy;
