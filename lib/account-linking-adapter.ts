@@ -30,6 +30,7 @@ import {
   TABLE_TTL_ATTRIBUTE,
 } from './defaults';
 import { SmartHome } from './smart-home';
+import { AdapterObservability } from './observability';
 
 /** Project root (holds package-lock.json), resolved from this file so synth works from any cwd. */
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -119,6 +120,8 @@ export class AccountLinkingAdapter extends Construct {
   public readonly providerRedirectUri?: string;
   /** Smart home (AcceptGrant, LWA tokens, Event Gateway), when `config.smartHome` is set. */
   public readonly smartHome?: SmartHome;
+  /** Saved Logs Insights queries, the failed-exchanges metric and alarm (lib/observability.ts). */
+  public readonly observability: AdapterObservability;
 
   constructor(scope: Construct, id: string, props: AccountLinkingAdapterProps) {
     super(scope, id);
@@ -268,6 +271,15 @@ export class AccountLinkingAdapter extends Construct {
     if (config.smartHome) {
       this.smartHome = new SmartHome(this, 'SmartHome', { config: config.smartHome, table: this.table, logRetention: retention, bundleAwsSdk: props.bundleAwsSdk });
     }
+    // --- Saved queries, failed-exchange metric and alarm (routes added later: observability.addLogGroup) ---
+    this.observability = new AdapterObservability(this, 'Observability', {
+      logGroups: [this.tokenLogGroup],
+      alarmThreshold: config.alarmThreshold,
+      alarmEmail: config.alarmEmail,
+      alarmTopicArn: config.alarmTopicArn,
+    });
+    if (this.authorizationLeg) this.observability.addLogGroup(this.authorizationLeg.logGroup);
+    if (this.smartHome) for (const group of [this.smartHome.smartHomeLogGroup, this.smartHome.eventsLogGroup]) this.observability.addLogGroup(group);
   }
 }
 

@@ -94,6 +94,12 @@ export const DeploymentConfigSchema = v.strictObject({
   tableRemovalPolicy: v.optional(v.picklist(['retain', 'destroy']), 'retain'),
   /** Smart home (AcceptGrant, LWA tokens, Event Gateway): off unless given. See lambda/core/smart-home/config.ts. */
   smartHome: v.optional(SmartHomeConfigSchema),
+  /** Failed exchanges within 5 minutes that set off the failed-exchanges alarm. */
+  alarmThreshold: v.optional(int(1, 100000), 1),
+  /** Email notified by the failed-exchanges alarm (a new SNS topic with an email subscription). */
+  alarmEmail: v.optional(v.pipe(v.string(), v.email('must be an email address'))),
+  /** Existing SNS topic notified by the failed-exchanges alarm (instead of alarmEmail). */
+  alarmTopicArn: v.optional(v.pipe(v.string(), v.regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_.-]{1,256}$/, 'must be an SNS topic ARN'))),
 });
 
 export const AdapterConfigSchema = v.pipe(
@@ -103,6 +109,7 @@ export const AdapterConfigSchema = v.pipe(
     'domainName and certificateArn must be given together',
   ),
   v.forward(v.check((c) => interceptionHasAuthorizeUrl(c), INTERCEPTION_NEEDS_AUTHORIZE_URL), ['authorizeUrl']),
+  v.check((c) => c.alarmEmail === undefined || c.alarmTopicArn === undefined, 'give alarmEmail or alarmTopicArn, not both'),
 );
 
 export type RuntimeConfig = v.InferOutput<typeof RuntimeConfigSchema>;

@@ -1,0 +1,10 @@
+/** Numbers and names the CLI shares with the stack (kept here so the CLI imports no CDK code). */
+
+/** Alexa's deadline for the whole token answer, in ms (Alexa docs: configure-authorization-code-grant). */
+export const ALEXA_TOKEN_DEADLINE_MS = 4500;
+
+/** Default CloudFormation stack name (`-c stackName=…` in bin/app.ts). */
+export const DEFAULT_STACK_NAME = 'AlexaLinkAdapter';
+
+/** The Alexa console's Domain List holds at most this many entries. */
+export const DOMAIN_LIST_LIMIT = 15;

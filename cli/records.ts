@@ -1,0 +1,100 @@
+/**
+ * Reading exchange records back: one JSON line per record, as the handlers write them (stdout in
+ * local mode, the CloudWatch log event's message in Lambda). Only the shared envelope (`RecordBase`)
+ * is relied on; route-specific fields are read defensively so records of routes added later (and of
+ * older or newer schema minor changes) never break the reader.
+ */
+import type { RecordBase, Verdict } from '../lambda/core/exchange-record';
+
+export const RECORD_TYPE = 'alexa-link-adapter.exchange';
+
+/** A record as read from the log: the envelope plus whatever the route added. */
+export type LogRecord = RecordBase & Record<string, unknown>;
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Parses one log line or message. Tolerates a prefix before the JSON (the Lambda text log format
+ * puts a timestamp and request id first). Returns undefined for anything that is not a record.
+ */
+export function parseRecordLine(line: string): LogRecord | undefined {
+  const start = line.indexOf('{');
+  if (start < 0) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(line.slice(start));
+  } catch {
+    return undefined;
+  }
+  if (!isObject(value) || value['type'] !== RECORD_TYPE) return undefined;
+  if (typeof value['time'] !== 'string' || typeof value['route'] !== 'string' || typeof value['outcome'] !== 'string') return undefined;
+  const verdicts = Array.isArray(value['verdicts']) ? value['verdicts'].filter((v): v is Verdict => isObject(v) && typeof v['code'] === 'string') : [];
+  const timing = isObject(value['timing']) ? value['timing'] : {};
+  return {
+    ...value,
+    requestId: typeof value['requestId'] === 'string' ? value['requestId'] : '',
+    verdicts,
+    timing: { totalMs: Number(timing['totalMs'] ?? 0), upstreamMs: Number(timing['upstreamMs'] ?? 0), ownMs: Number(timing['ownMs'] ?? 0) },
+  } as LogRecord;
+}
+
+export function parseRecordLines(text: string): LogRecord[] {
+  const out: LogRecord[] = [];
+  for (const line of text.split(/\r?\n/)) {
+    const r = parseRecordLine(line);
+    if (r) out.push(r);
+  }
+  return out;
+}
+
+/** A nested field by dot path (`upstream.status`), or undefined. */
+export function field(record: object, path: string): unknown {
+  let cur: unknown = record;
+  for (const part of path.split('.')) {
+    if (!isObject(cur)) return undefined;
+    cur = cur[part];
+  }
+  return cur;
+}
+
+export const str = (record: object, path: string): string | undefined => {
+  const v = field(record, path);
+  return typeof v === 'string' ? v : undefined;
+};
+export const num = (record: object, path: string): number | undefined => {
+  const v = field(record, path);
+  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+};
+
+/**
+ * Fingerprint fields that identify one user's grant or tokens (`codeFp`, `accessTokenFp`,
+ * `refreshTokenInFp`, `refreshTokenOutFp`, AcceptGrant's `granteeTokenFp`, …), found anywhere in the
+ * record. `clientIdFp` and other fingerprints of what every user shares (skill, vendor, redirect URI,
+ * endpoint) are left out: they would join all links into one.
+ */
+/** Fingerprints of things every user shares (the client, the skill, the vendor, a redirect URI, an endpoint). */
+const SHARED_FP_KEY = /client|vendor|skill|redirect|endpoint/i;
+
+export function linkFingerprints(record: object): string[] {
+  const found = new Set<string>();
+  const walk = (value: unknown, depth: number) => {
+    if (!isObject(value) || depth > 4) return;
+    for (const [key, v] of Object.entries(value)) {
+      if (typeof v === 'string' && key.endsWith('Fp') && v.startsWith('fp:') && !SHARED_FP_KEY.test(key)) found.add(v);
+      else if (isObject(v)) walk(v, depth + 1);
+    }
+  };
+  walk(record, 0);
+  return [...found];
+}
+
+export function codesOf(record: LogRecord): string[] {
+  return record.verdicts.map((v) => v.code);
+}
+
+export function timeMs(record: LogRecord): number {
+  const t = Date.parse(record.time);
+  return Number.isFinite(t) ? t : 0;
+}
