@@ -58,6 +58,12 @@ export const RuntimeConfigSchema = v.strictObject({
    * forwarded to the provider, so the stack stores no provider secret.
    */
   clientCredentials: v.optional(v.picklist(['passthrough']), 'passthrough'),
+  /**
+   * Rotation grace (README "Refresh safety"): for this many seconds a repeated refresh with the same
+   * refresh token gets the cached answer instead of the provider's invalid_grant. 0 turns the grace
+   * window off; concurrent refreshes are still single-flighted.
+   */
+  refreshGraceSeconds: v.optional(int(0, 3600), 600),
 });
 
 export const DeploymentConfigSchema = v.strictObject({
@@ -122,8 +128,8 @@ export function parseRuntimeConfig(input: unknown, source = 'config'): RuntimeCo
 
 /** The subset of the configuration a Lambda needs, as it is passed in `ADAPTER_CONFIG`. */
 export function runtimePart(config: AdapterConfig): RuntimeConfig {
-  const { provider, tokenUrl, authorizeUrl, upstreamTimeoutMs, clientCredentials } = config;
-  return { provider, tokenUrl, upstreamTimeoutMs, clientCredentials, ...(authorizeUrl ? { authorizeUrl } : {}) };
+  const { provider, tokenUrl, authorizeUrl, upstreamTimeoutMs, clientCredentials, refreshGraceSeconds } = config;
+  return { provider, tokenUrl, upstreamTimeoutMs, clientCredentials, refreshGraceSeconds, ...(authorizeUrl ? { authorizeUrl } : {}) };
 }
 
 /**
