@@ -101,7 +101,9 @@ export async function singleFlight<T>(options: SingleFlightOptions, work: () => 
             { ifMatches: { owner } },
           );
         } else {
-          await store.put({ pk, sk, status: 'released', owner, expiresAt: 0 }, { ifMatches: { owner } });
+          // Expired a second ago: reads treat it as absent at once. Not 0: DynamoDB TTL ignores
+          // expiry times more than five years in the past (DynamoDB docs, "Using TTL"), so the item would stay forever.
+          await store.put({ pk, sk, status: 'released', owner, expiresAt: Math.floor(now() / 1000) - 1 }, { ifMatches: { owner } });
         }
       } catch {
         // Lost ownership (a taker-over finished first) or the store failed: the value is still ours to return.
