@@ -81,7 +81,22 @@ export async function singleFlight<T>(options: SingleFlightOptions, work: () => 
       if (err instanceof StoreUnavailableError) return runDegraded(err);
       if (!(err instanceof ConditionFailedError)) throw err;
       existing = err.existing;
-      if (existing === undefined) continue; // it expired between the condition and now: try again
+      if (existing === undefined) {
+        // The store did not return the winner (dynalite, local mode's store, ignores
+        // ReturnValuesOnConditionCheckFailure), or it expired meanwhile: read it, and retry
+        // within the deadline, never in a tight loop.
+        try {
+          existing = await store.get(pk, sk);
+        } catch (readErr) {
+          if (readErr instanceof StoreUnavailableError) return runDegraded(readErr);
+          throw readErr;
+        }
+        if (existing === undefined || existing.status === 'released') {
+          if (now() + pollMs > options.waitUntil) return { role: 'timeout', waitedMs: now() - started };
+          await sleep(pollMs);
+          continue;
+        }
+      }
     }
 
     if (existing === undefined) {
