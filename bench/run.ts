@@ -313,8 +313,8 @@ async function bundle(entry: string): Promise<Uint8Array> {
     minify: true,
     keepNames: true,
     sourcemap: false,
-    // bundleAwsSDK: true (the construct's default) → NodejsFunction marks nothing external.
-    external: [],
+    // bundleAwsSdk: false (the construct's default): the nodejs24.x runtime provides SDK v3.
+    external: ['@aws-sdk/*'],
     write: false,
     logLevel: 'silent',
     absWorkingDir: ROOT,
@@ -329,7 +329,7 @@ function median(values: number[]): number {
 async function bundleSection(workDir: string): Promise<string | undefined> {
   const handlersDir = join(ROOT, 'lambda', 'handlers');
   const entries = readdirSync(handlersDir).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')).sort();
-  out('Lambda bundles (esbuild: bundle, platform node, target node24, cjs, minify, keep-names, AWS SDK bundled)');
+  out('Lambda bundles (esbuild: bundle, platform node, target node24, cjs, minify, keep-names, @aws-sdk/* external as deployed)');
   out('');
   const rows: string[][] = [];
   let tokenBundle: string | undefined;

@@ -28,6 +28,30 @@ function options(token: string, clock: { t: number }, over: Partial<RefreshGuard
 }
 
 describe('guardRefresh', () => {
+  it('DynamoDB calls on DynamoDB Local: 2 for a leader, 1 for a grace hit', async () => {
+    const client = ddb().client();
+    const calls: string[] = [];
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        calls.push((context as { commandName?: string }).commandName ?? '?');
+        return next(args);
+      },
+      { step: 'initialize', name: 'countCalls' },
+    );
+    const counted = new DynamoDbStateStore({ tableName: TABLE, client });
+    const token = `rt-${randomBytes(8).toString('hex')}`;
+    const clock = { t: Date.now() };
+    const opts = options(token, clock, { store: () => Promise.resolve(counted) });
+    const work = async () => ok({ access_token: 'at-c', token_type: 'Bearer', refresh_token: 'rt-c2' });
+    await guardRefresh(opts, work, describeAnswer);
+    expect(calls).toEqual(['PutItemCommand', 'PutItemCommand']); // in-progress marker, completed answer
+    calls.length = 0;
+    clock.t += 1;
+    const replay = await guardRefresh(opts, work, describeAnswer);
+    expect(replay.refresh.role).toBe('grace');
+    expect(calls).toEqual(['PutItemCommand']); // the failed conditional write returns the cached item (ALL_OLD)
+  });
+
   it('a grace hit minutes later: same tokens, expires_in reduced by the answer\'s age', async () => {
     const token = `rt-${randomBytes(8).toString('hex')}`;
     const clock = { t: Date.now() };
