@@ -7,7 +7,9 @@
  *    JSON token endpoint (profile `generic`) and the GitHub-like demo provider answering form-encoded
  *    (profile `github`, the translating path).
  * 2. Bundle sizes: every lambda/handlers/*.ts bundled with esbuild as the CDK construct bundles it.
- * 3. Cold-start import time of the token bundle in a fresh node process.
+ * 3. Refresh with state: the stateful refresh path (rotation grace + single-flight on the state
+ *    table) against the stateless one, same upstream, and DynamoDB calls per refresh.
+ * 4. Cold-start import time of the token bundle in a fresh node process.
  *
  * Prints figures and goals with PASS/MISS; never exits non-zero for a miss.
  * Options: --requests N (3000) --warmup N (300) --max-seconds S (30, per scenario) --spawns N (10)
@@ -25,6 +27,8 @@ import { build } from 'esbuild';
 import { parseRuntimeConfig } from '../lambda/core/config';
 import { listen, startLocalAdapter } from '../local/adapter';
 import { startDemoProvider } from '../local/demo-provider';
+import { startEmbeddedDynamoDb } from '../local/embedded-dynamodb';
+import { DynamoDbStateStore } from '../lambda/store/dynamodb-store';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -81,7 +85,9 @@ async function startJsonUpstream() {
       const clientId = basic ? Buffer.from(basic[1]!, 'base64').toString('utf8').split(':')[0] : params.get('client_id');
       if (req.method !== 'POST' || req.url !== '/token') return json(404, { error: 'invalid_request' });
       if (!clientId) return json(401, { error: 'invalid_client' });
-      if (params.get('grant_type') !== 'authorization_code' || !params.get('code')) return json(400, { error: 'invalid_grant' });
+      // RFC 6749 §6: a refresh answers a new access token (and here a new refresh token).
+      const refresh = params.get('grant_type') === 'refresh_token' && params.get('refresh_token');
+      if (!refresh && (params.get('grant_type') !== 'authorization_code' || !params.get('code'))) return json(400, { error: 'invalid_grant' });
       json(200, { access_token: randomBytes(24).toString('base64url'), token_type: 'Bearer', expires_in: 3600, refresh_token: randomBytes(24).toString('base64url'), scope: 'profile' });
     });
   });
@@ -208,6 +214,92 @@ async function latencySection() {
   }
 }
 
+// --- Refresh with state (rotation grace + single-flight) -------------------------------------------
+
+/**
+ * The same refresh, through the same upstream, once through an adapter without a state table
+ * (stateless) and once through one with the table (README "Refresh safety"); every request presents
+ * a fresh refresh token, so the stateful path is its common case: lead, call the provider, keep the
+ * answer. DynamoDB API calls are counted at the SDK client (middleware), by command.
+ */
+async function refreshSection() {
+  const upstream = await startJsonUpstream();
+  const ddb = await startEmbeddedDynamoDb();
+  const client = ddb.client();
+  const calls = new Map<string, number>();
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const name = (context as { commandName?: string }).commandName ?? 'unknown';
+      calls.set(name, (calls.get(name) ?? 0) + 1);
+      return next(args);
+    },
+    { step: 'initialize', name: 'benchCallCounter' },
+  );
+  const store = new DynamoDbStateStore({ tableName: ddb.tableName, client });
+  const noLog = () => {};
+  const config = parseRuntimeConfig({ provider: 'generic', tokenUrl: `${upstream.url}/token` });
+  const stateless = await startLocalAdapter({ config, log: noLog });
+  const stateful = await startLocalAdapter({ config, log: noLog, store: () => Promise.resolve(store) });
+  const form = 'application/x-www-form-urlencoded';
+  const refreshVia = (base: string, token: string) =>
+    timed(`${base}/token`, {
+      method: 'POST',
+      headers: { 'content-type': form, authorization: basicOf('bench-client', 'bench-secret') },
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: token }).toString(),
+    });
+  const fresh = () => randomBytes(24).toString('base64url');
+  const usedTokens: string[] = [];
+  try {
+    const r = await runLatency({
+      name: 'refresh',
+      direct: () => refreshVia(stateless.url, fresh()),
+      adapter: () => {
+        const t = fresh();
+        usedTokens.push(t);
+        return refreshVia(stateful.url, t);
+      },
+    });
+    const statefulRequests = usedTokens.length;
+    const total = [...calls.values()].reduce((a, b) => a + b, 0);
+    const perRefresh = total / statefulRequests;
+    const breakdown = [...calls.entries()].map(([k, n]) => `${k} ${(n / statefulRequests).toFixed(2)}`).join(', ');
+
+    // The grace path: replays of tokens refreshed above (Alexa retrying after a lost answer).
+    calls.clear();
+    const replays = usedTokens.slice(-200);
+    const graceMs: number[] = [];
+    for (const t of replays) graceMs.push(await refreshVia(stateful.url, t));
+    const graceCalls = [...calls.values()].reduce((a, b) => a + b, 0) / replays.length;
+    const grace = summary(graceMs);
+
+    out(`Refresh with state: ${WARMUP} warm-up + up to ${REQUESTS} refreshes per path, each with a fresh refresh token, same JSON upstream, ms`);
+    out(`  (state table: dynalite in this process, as in local mode; in AWS a DynamoDB call adds a few ms per round trip)`);
+    out('');
+    const addedMedian = r.adapter.median - r.direct.median;
+    const addedP99 = r.adapter.p99 - r.direct.p99;
+    table(
+      ['path', 'n', 'median', 'p99', 'mean'],
+      [
+        ['stateless refresh (no table)', String(r.direct.n), ms(r.direct.median), ms(r.direct.p99), ms(r.direct.mean)],
+        ['stateful refresh (leader: guard + provider)', String(r.adapter.n), ms(r.adapter.median), ms(r.adapter.p99), ms(r.adapter.mean)],
+        ['added by the state', '', ms(addedMedian), ms(addedP99), ms(r.adapter.mean - r.direct.mean)],
+        [`grace replay (cached answer, no provider call)`, String(grace.n), ms(grace.median), ms(grace.p99), ms(grace.mean)],
+      ],
+    );
+    out('');
+    table(
+      ['statistic', 'measured', 'goal', 'result'],
+      [
+        ['DynamoDB calls per refresh, common path', perRefresh.toFixed(2), '≤ 2', verdict(perRefresh <= 2)],
+        ['  by command', breakdown, '', ''],
+        ['DynamoDB calls per grace replay', graceCalls.toFixed(2), '', ''],
+      ],
+    );
+  } finally {
+    await Promise.allSettled([stateless.close(), stateful.close(), upstream.close(), ddb.close()]);
+  }
+}
+
 // --- Bundles and cold start -----------------------------------------------------------------------
 
 /** esbuild as NodejsFunction runs it for this stack (lib/account-linking-adapter.ts `bundling`). */
@@ -319,6 +411,8 @@ async function main() {
   out(`alexa-link-adapter bench — ${new Date().toISOString()} — node ${process.version}, ${process.platform}/${process.arch}`);
   out('');
   await latencySection();
+  out('');
+  await refreshSection();
   out('');
   const workDir = mkdtempSync(join(tmpdir(), 'adapter-bench-'));
   try {

@@ -73,6 +73,12 @@ export const RuntimeConfigSchema = v.strictObject({
   applePrivateKeySecretArn: v.optional(
     v.pipe(v.string(), v.regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/, 'must be a Secrets Manager secret ARN')),
   ),
+  /**
+   * Rotation grace (README "Refresh safety"): for this many seconds a repeated refresh with the same
+   * refresh token gets the cached answer instead of the provider's invalid_grant. 0 turns the grace
+   * window off; concurrent refreshes are still single-flighted.
+   */
+  refreshGraceSeconds: v.optional(int(0, 3600), 600),
 });
 
 export const DeploymentConfigSchema = v.strictObject({
@@ -151,7 +157,7 @@ export function parseRuntimeConfig(input: unknown, source = 'config'): RuntimeCo
 
 /** The subset of the configuration a Lambda needs, as it is passed in `ADAPTER_CONFIG`. */
 export function runtimePart(config: AdapterConfig): RuntimeConfig {
-  const { provider, tokenUrl, authorizeUrl, upstreamTimeoutMs, clientCredentials, mode, vendorId, extraRedirectHosts, grantTtlSeconds, profile, appleTeamId, appleKeyId, applePrivateKeySecretArn } = config;
+  const { provider, tokenUrl, authorizeUrl, upstreamTimeoutMs, clientCredentials, mode, vendorId, extraRedirectHosts, grantTtlSeconds, refreshGraceSeconds, profile, appleTeamId, appleKeyId, applePrivateKeySecretArn } = config;
   // A custom profile's `sources` document it; the Lambda does not need them (and its environment is capped at 4 KB).
   const runtimeProfile = profile ? { ...profile, sources: undefined } : undefined;
   const optional = { authorizeUrl, vendorId, profile: runtimeProfile, appleTeamId, appleKeyId, applePrivateKeySecretArn };
@@ -163,6 +169,7 @@ export function runtimePart(config: AdapterConfig): RuntimeConfig {
     mode,
     extraRedirectHosts,
     grantTtlSeconds,
+    refreshGraceSeconds,
     ...Object.fromEntries(Object.entries(optional).filter(([, value]) => value !== undefined)),
   };
 }

@@ -44,6 +44,31 @@ export interface TokenSummary {
   idTokenPresent?: boolean;
 }
 
+/** How a refresh was coordinated (refresh-guard.ts; README "Refresh safety"). */
+export interface RefreshSummary {
+  /**
+   * `leader`: this request called the provider; `follower`: it waited for a concurrent request with
+   * the same refresh token and served its answer; `grace`: the answer was already cached (a replay
+   * within the grace window); `timeout`: the concurrent request did not finish within the deadline;
+   * `degraded`: the state table failed, the provider was called without coordination; `bypass`: a
+   * cached answer existed for other client credentials, the provider was asked; `stateless`: no
+   * state table is configured.
+   */
+  role: 'leader' | 'follower' | 'grace' | 'timeout' | 'degraded' | 'bypass' | 'stateless';
+  /** Time spent waiting for another request's answer (ms). */
+  waitedMs: number;
+  /** Alexa received an answer cached earlier (role `grace`). */
+  graceHit: boolean;
+  /** The state table was unavailable; no grace, no single-flight for this request. */
+  degraded: boolean;
+  /** The leader took over from an earlier leader whose in-progress marker had expired. */
+  tookOver?: boolean;
+  /** Age of the cached answer served (s), for `follower` and `grace`. */
+  cachedAgeS?: number;
+  /** Why the store was unavailable (an error name, never a message), for `degraded`. */
+  storeError?: string;
+}
+
 /**
  * The envelope every record shares, whatever the route (token, authorize, callback, AcceptGrant,
  * Event Gateway): the diagnosis CLI groups and judges records by these fields alone.
@@ -76,5 +101,7 @@ export interface ExchangeRecord extends RecordBase {
   /** What the adapter changed between the provider's answer and Alexa's. */
   translated: string[];
   response: { status: number; error?: string; errorDescription?: string };
+  /** Refresh grants only: how the refresh was coordinated across instances. */
+  refresh?: RefreshSummary;
   outcome: 'success' | 'rejected' | 'upstream_error' | 'provider_error' | 'adapter_error';
 }

@@ -11,6 +11,7 @@ import type { ProviderProfile } from './profiles/types';
 import type { StateStore } from '../store/state-store';
 import { clip } from './redact';
 import { recordGrantee } from './smart-home/identity';
+import { guardRefresh } from './refresh-guard';
 import { TokenRequestError, parseTokenRequest, type TokenRequest } from './token-request';
 import { translateResponse } from './translate';
 import { callUpstream } from './upstream-call';
@@ -41,6 +42,8 @@ export interface ExchangeResult {
 
 /** Time kept back from the Lambda timeout to shape the answer and write the record. */
 const SAFETY_MARGIN_MS = 250;
+/** A refresh leader's in-progress marker is honoured for the upstream budget plus this (ms). */
+const IN_PROGRESS_MARGIN_MS = 1000;
 
 function upstreamBase(url: string): string {
   try {
@@ -157,15 +160,50 @@ export async function exchangeToken(req: HttpRequest, deps: TokenExchangeDeps, o
   record.upstream.clientAuth = upstreamReq.clientAuth;
   const elapsed = now() - start;
   const remaining = options.remainingMs !== undefined ? options.remainingMs - elapsed - SAFETY_MARGIN_MS : Infinity;
-  const timeoutMs = Math.max(50, Math.min(deps.config.upstreamTimeoutMs, remaining));
-  const result = await callUpstream(upstreamReq, { timeoutMs, fetch: deps.fetch, now });
-  const t = translateResponse(deps.profile, result, {
-    grantType: parsed.grantType,
-    presentedRefreshToken: presentedRefresh,
-    alexaScheme: parsed.scheme,
-    timeoutMs,
-    secrets: [code, presentedRefresh, parsed.params.get('code_verifier'), parsed.credentials?.clientSecret, alexaVerifier],
-  });
+  const budgetMs = Math.max(50, Math.min(deps.config.upstreamTimeoutMs, remaining));
+  const callAndTranslate = async (timeoutMs: number) => {
+    const result = await callUpstream(upstreamReq, { timeoutMs, fetch: deps.fetch, now });
+    const t = translateResponse(deps.profile, result, {
+      grantType: parsed.grantType,
+      presentedRefreshToken: presentedRefresh,
+      alexaScheme: parsed.scheme,
+      timeoutMs,
+      secrets: [code, presentedRefresh, parsed.params.get('code_verifier'), parsed.credentials?.clientSecret, alexaVerifier],
+    });
+    return { result, t };
+  };
+
+  let called: Awaited<ReturnType<typeof callAndTranslate>>;
+  if (parsed.grantType === 'refresh_token' && presentedRefresh) {
+    // Rotation grace and single-flight (refresh-guard.ts): at most one provider call per refresh token.
+    const guarded = await guardRefresh(
+      {
+        store: deps.store,
+        refreshToken: presentedRefresh,
+        clientId: parsed.credentials?.clientId,
+        clientSecret: parsed.credentials?.clientSecret,
+        graceSeconds: deps.config.refreshGraceSeconds,
+        inProgressMs: deps.config.upstreamTimeoutMs + IN_PROGRESS_MARGIN_MS,
+        deadline: now() + budgetMs,
+        now,
+      },
+      callAndTranslate,
+      ({ t }) => ({ answer: t.answer, outcome: t.outcome, verdicts: t.verdicts, tokens: t.tokens }),
+    );
+    record.refresh = guarded.refresh;
+    if (guarded.kind === 'served') {
+      record.tokens = { ...record.tokens, ...guarded.served.tokens };
+      record.translated = guarded.translated;
+      record.outcome = guarded.served.outcome;
+      record.verdicts = [...guarded.verdicts, ...guarded.served.verdicts, ...notes];
+      return finish(record, guarded.served.answer, start, now);
+    }
+    called = guarded.value;
+    notes.unshift(...guarded.verdicts);
+  } else {
+    called = await callAndTranslate(budgetMs);
+  }
+  const { result, t } = called;
   // Smart home: map the access token Alexa now holds to a stable user key (AcceptGrant's grantee).
   if (t.answer.status === 200) await recordGrantee(deps.store, { grantType: parsed.grantType, presentedRefreshToken: presentedRefresh, answerBody: t.answer.body, now });
   record.upstream = { ...record.upstream, ...t.upstream };

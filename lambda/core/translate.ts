@@ -376,7 +376,7 @@ function normaliseScope(profile: ProviderProfile, raw: unknown, translated: stri
 function providerErrorVerdict(profile: ProviderProfile, ctx: TranslateContext, code: OAuthErrorCode, rawCode: string, description: string): Verdict {
   const said = `${rawCode}${description ? `: ${description}` : ''}`;
   if (code === 'invalid_grant' && ctx.grantType === 'refresh_token') {
-    return verdict('refresh_rejected', 'error', `provider rejected the refresh with invalid_grant: the user must link again (${said})${profile.refresh.invalidGrantHint ? `. Likely reason: ${profile.refresh.invalidGrantHint}` : ''}`);
+    return verdict('refresh_rejected', 'error', `provider rejected the refresh with invalid_grant: the user must link again (${said})${profile.refresh.invalidGrantHint ? `. Likely reason: ${profile.refresh.invalidGrantHint}` : ''}${profile.refresh.rotation === 'single_use' ? '. This provider\'s refresh tokens are single use: a token already spent by an earlier refresh is dead once the rotation grace window has passed' : ''}`);
   }
   if (code === 'invalid_grant') {
     return verdict('code_rejected', 'error', `provider rejected the authorization code (${said}): it expired, was already used, or redirect_uri differs from the one on the authorize request`);

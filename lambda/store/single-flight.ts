@@ -81,7 +81,22 @@ export async function singleFlight<T>(options: SingleFlightOptions, work: () => 
       if (err instanceof StoreUnavailableError) return runDegraded(err);
       if (!(err instanceof ConditionFailedError)) throw err;
       existing = err.existing;
-      if (existing === undefined) continue; // it expired between the condition and now: try again
+      if (existing === undefined) {
+        // The store did not return the winner (dynalite, local mode's store, ignores
+        // ReturnValuesOnConditionCheckFailure), or it expired meanwhile: read it, and retry
+        // within the deadline, never in a tight loop.
+        try {
+          existing = await store.get(pk, sk);
+        } catch (readErr) {
+          if (readErr instanceof StoreUnavailableError) return runDegraded(readErr);
+          throw readErr;
+        }
+        if (existing === undefined || existing.status === 'released') {
+          if (now() + pollMs > options.waitUntil) return { role: 'timeout', waitedMs: now() - started };
+          await sleep(pollMs);
+          continue;
+        }
+      }
     }
 
     if (existing === undefined) {
@@ -101,7 +116,9 @@ export async function singleFlight<T>(options: SingleFlightOptions, work: () => 
             { ifMatches: { owner } },
           );
         } else {
-          await store.put({ pk, sk, status: 'released', owner, expiresAt: 0 }, { ifMatches: { owner } });
+          // Expired a second ago: reads treat it as absent at once. Not 0: DynamoDB TTL ignores
+          // expiry times more than five years in the past (DynamoDB docs, "Using TTL"), so the item would stay forever.
+          await store.put({ pk, sk, status: 'released', owner, expiresAt: Math.floor(now() / 1000) - 1 }, { ifMatches: { owner } });
         }
       } catch {
         // Lost ownership (a taker-over finished first) or the store failed: the value is still ours to return.
