@@ -116,7 +116,8 @@ async function startAll(port: number, loaded: LoadedConfigFile | undefined, hono
     let config: RuntimeConfig;
     const answerFormat = honorAccept ? 'accept' : 'form';
     if (loaded) {
-      config = runtimePart(loaded.config);
+      // Local mode always runs the smart-home stand-in, so the token route records AcceptGrant grantees.
+      config = { ...runtimePart(loaded.config), recordGrantees: true };
       if (pointsAtDemo(config.tokenUrl, demoPort)) {
         // The file names the demo's address: it must get exactly that port.
         demo = await startDemoProvider({ port: demoPort, host: HOST, answerFormat });
@@ -125,7 +126,7 @@ async function startAll(port: number, loaded: LoadedConfigFile | undefined, hono
     } else {
       demo = await onPreferredPort(demoPort, (p) => startDemoProvider({ port: p, host: HOST, answerFormat }), 'demo provider');
       started.push(demo);
-      config = parseRuntimeConfig({ provider: 'github', tokenUrl: demo.tokenUrl, authorizeUrl: demo.authorizeUrl, mode: 'interception' }, 'local mode (built-in demo provider)');
+      config = parseRuntimeConfig({ provider: 'github', tokenUrl: demo.tokenUrl, authorizeUrl: demo.authorizeUrl, mode: 'interception', recordGrantees: true }, 'local mode (built-in demo provider)');
     }
 
     let adapter: RunningServer;

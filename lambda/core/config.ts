@@ -79,6 +79,12 @@ export const RuntimeConfigSchema = v.strictObject({
    * window off; concurrent refreshes are still single-flighted.
    */
   refreshGraceSeconds: v.optional(int(0, 3600), 600),
+  /**
+   * Record, at each successful token answer, which user the access token belongs to (the AcceptGrant
+   * grantee mapping, lambda/core/smart-home/identity.ts). Set from `smartHome` by runtimePart: without
+   * smart home the token route writes nothing for it (two DynamoDB writes per exchange saved).
+   */
+  recordGrantees: v.optional(v.boolean(), false),
 });
 
 export const DeploymentConfigSchema = v.strictObject({
@@ -170,6 +176,7 @@ export function runtimePart(config: AdapterConfig): RuntimeConfig {
     extraRedirectHosts,
     grantTtlSeconds,
     refreshGraceSeconds,
+    recordGrantees: config.smartHome !== undefined,
     ...Object.fromEntries(Object.entries(optional).filter(([, value]) => value !== undefined)),
   };
 }

@@ -205,7 +205,7 @@ export async function exchangeToken(req: HttpRequest, deps: TokenExchangeDeps, o
   }
   const { result, t } = called;
   // Smart home: map the access token Alexa now holds to a stable user key (AcceptGrant's grantee).
-  if (t.answer.status === 200) await recordGrantee(deps.store, { grantType: parsed.grantType, presentedRefreshToken: presentedRefresh, answerBody: t.answer.body, now });
+  if (deps.config.recordGrantees && t.answer.status === 200) await recordGrantee(deps.store, { grantType: parsed.grantType, presentedRefreshToken: presentedRefresh, answerBody: t.answer.body, now });
   record.upstream = { ...record.upstream, ...t.upstream };
   record.timing.upstreamMs = result.latencyMs;
   record.tokens = { ...record.tokens, ...t.tokens };

@@ -19,7 +19,7 @@ beforeAll(async () => {
   const store = await makeStore(ddb());
   demo = await startDemoProvider({ answerFormat: 'accept' });
   const log = (r: object) => records.push(r as (typeof records)[number]);
-  adapter = await startLocalAdapter({ config: parseRuntimeConfig({ provider: 'github', tokenUrl: demo.tokenUrl }), log, store: () => Promise.resolve(store) });
+  adapter = await startLocalAdapter({ config: parseRuntimeConfig({ provider: 'github', tokenUrl: demo.tokenUrl, recordGrantees: true }), log, store: () => Promise.resolve(store) });
   sh = await startLocalSmartHome({ store: () => Promise.resolve(store), log });
 });
 afterAll(async () => {

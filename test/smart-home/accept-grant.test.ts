@@ -35,7 +35,7 @@ beforeAll(async () => {
   gateway = await startFakeGateway(lwa);
   demo = await startDemoProvider({ answerFormat: 'accept' });
   adapter = await startLocalAdapter({
-    config: parseRuntimeConfig({ provider: 'github', tokenUrl: demo.tokenUrl }),
+    config: parseRuntimeConfig({ provider: 'github', tokenUrl: demo.tokenUrl, recordGrantees: true }),
     log: (r) => tokenRecords.push(r as Record<string, unknown>),
     store: () => Promise.resolve(store),
   });
