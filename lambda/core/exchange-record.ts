@@ -3,6 +3,7 @@
  * The diagnosis CLI and the saved Logs Insights queries read these fields, so they are a public
  * interface: add fields, never rename them (the README documents each one).
  */
+import { clip } from './redact';
 
 export type Severity = 'info' | 'warn' | 'error';
 
@@ -104,4 +105,18 @@ export interface ExchangeRecord extends RecordBase {
   /** Refresh grants only: how the refresh was coordinated across instances. */
   refresh?: RefreshSummary;
   outcome: 'success' | 'rejected' | 'upstream_error' | 'provider_error' | 'adapter_error';
+}
+
+/** The fields every HTTP route's record starts with (token, authorize, callback); the caller adds its own. */
+export function httpRecordStart<R extends string>(req: { requestId: string; method: string; path: string }, route: R, provider: string, start: number) {
+  return {
+    type: 'alexa-link-adapter.exchange' as const,
+    v: 1 as const,
+    time: new Date(start).toISOString(),
+    requestId: clip(req.requestId, 100),
+    route,
+    method: clip(req.method, 10),
+    path: clip(req.path, 200),
+    provider,
+  };
 }

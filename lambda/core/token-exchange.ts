@@ -3,7 +3,7 @@
  * No AWS imports: the Lambda handler and the local server both call this.
  */
 import type { RuntimeConfig } from './config';
-import type { ExchangeRecord, Verdict } from './exchange-record';
+import { httpRecordStart, type ExchangeRecord, type Verdict } from './exchange-record';
 import { fingerprint } from './fingerprint';
 import type { HttpRequest } from './http-types';
 import { OAuthError, errorAnswer, type HttpAnswer } from './oauth-error';
@@ -56,14 +56,7 @@ function upstreamBase(url: string): string {
 
 function baseRecord(req: HttpRequest, deps: TokenExchangeDeps, route: string, start: number): ExchangeRecord {
   return {
-    type: 'alexa-link-adapter.exchange',
-    v: 1,
-    time: new Date(start).toISOString(),
-    requestId: clip(req.requestId, 100),
-    route,
-    method: clip(req.method, 10),
-    path: clip(req.path, 200),
-    provider: deps.profile.id,
+    ...httpRecordStart(req, route, deps.profile.id, start),
     grantType: undefined,
     clientAuth: undefined,
     clientIdFp: undefined,

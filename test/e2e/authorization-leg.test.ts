@@ -22,6 +22,7 @@ import { DynamoDbStateStore } from '../../lambda/store/dynamodb-store';
 import { listen, startLocalAdapter, type RunningServer } from '../../local/adapter';
 import { createStateTable } from '../../local/table-definition';
 import { useDynamoDbLocal } from '../support/dynamodb-local';
+import { CookieJar } from '../support/cookie-jar';
 
 const ALEXA_REDIRECT_URI = 'https://pitangui.amazon.com/api/skill/link/M2E2EVENDOR';
 const CONFIDENTIAL = { client_id: 'alexa-skill', client_secret: 'skill s3cret+/:%&=~', token_endpoint_auth_method: 'client_secret_basic' } as const;
@@ -64,24 +65,6 @@ afterAll(async () => {
   await adapter?.close();
   await op?.close();
 });
-
-class CookieJar {
-  private readonly cookies = new Map<string, string>();
-  store(res: Response): void {
-    for (const line of res.headers.getSetCookie()) {
-      const [pair, ...attrs] = line.split(';');
-      const eq = pair!.indexOf('=');
-      const name = pair!.slice(0, eq).trim();
-      const value = pair!.slice(eq + 1).trim();
-      const expired = attrs.some((a) => /^\s*max-age=0\s*$/i.test(a) || (/^\s*expires=/i.test(a) && Date.parse(a.split('=')[1]!) < Date.now()));
-      if (expired || value === '') this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
-  }
-  header(): string {
-    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-  }
-}
 
 /** A browser: starts at our /authorize, logs in at oidc-provider, follows everything until Alexa's redirect URL. */
 async function browse(start: string): Promise<{ alexa: URL; hops: string[] }> {

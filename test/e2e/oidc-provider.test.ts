@@ -17,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fingerprint } from '../../lambda/core/fingerprint';
 import { listen, type RunningServer } from '../../local/adapter';
 import { ALEXA_REDIRECT_URI, startTestAdapter, verdictCodes, type TestAdapter } from '../support/fake-alexa';
+import { CookieJar } from '../support/cookie-jar';
 
 // Secrets with characters RFC 6749 §2.3.1's form-encoding matters for: oauth4webapi encodes them,
 // the adapter must decode and re-encode them, oidc-provider decodes them. (Only VSCHAR, %x20-7E:
@@ -61,24 +62,6 @@ afterAll(async () => {
 });
 
 /** A tiny cookie jar: name → value, deletions honoured; paths ignored (one host, test only). */
-class CookieJar {
-  private readonly cookies = new Map<string, string>();
-  store(res: Response): void {
-    for (const line of res.headers.getSetCookie()) {
-      const [pair, ...attrs] = line.split(';');
-      const eq = pair!.indexOf('=');
-      const name = pair!.slice(0, eq).trim();
-      const value = pair!.slice(eq + 1).trim();
-      const expired = attrs.some((a) => /^\s*max-age=0\s*$/i.test(a) || (/^\s*expires=/i.test(a) && Date.parse(a.split('=')[1]!) < Date.now()));
-      if (expired || value === '') this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
-  }
-  header(): string {
-    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-  }
-}
-
 /** Follows oidc-provider's redirects by hand (keeping cookies) until it redirects to Alexa. */
 async function authorize(clientId: string, state: string, codeChallenge: string): Promise<URL> {
   const jar = new CookieJar();

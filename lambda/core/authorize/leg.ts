@@ -4,8 +4,8 @@ import type { RuntimeConfig } from '../config';
 import { FormParseError, parseForm } from '../form';
 import type { HttpAnswer, HttpRequest } from '../http-types';
 import type { ProviderProfile } from '../profiles/types';
-import { clip } from '../redact';
 import type { StateStore } from '../../store/state-store';
+import { httpRecordStart } from '../exchange-record';
 import type { AuthorizeRecord } from './record';
 
 export interface AuthorizeLegDeps {
@@ -23,14 +23,7 @@ export interface LegResult {
 
 export function baseRecord(req: HttpRequest, deps: AuthorizeLegDeps, route: AuthorizeRecord['route'], start: number): AuthorizeRecord {
   return {
-    type: 'alexa-link-adapter.exchange',
-    v: 1,
-    time: new Date(start).toISOString(),
-    requestId: clip(req.requestId, 100),
-    route,
-    method: clip(req.method, 10),
-    path: clip(req.path, 200),
-    provider: deps.profile.id,
+    ...httpRecordStart(req, route, deps.profile.id, start),
     mode: deps.config.mode,
     response: { status: 0, kind: 'page' },
     outcome: 'success',
