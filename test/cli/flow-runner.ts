@@ -116,17 +116,19 @@ export async function runFlow(s: FlowScenario, ddb: FlowDatabase): Promise<LogRe
       // A provider doing the implicit grant in the query (against RFC 6749 §4.2.2).
       else if (req.query.response_type === 'token') set({ access_token: `at-implicit-${randomBytes(6).toString('hex')}`, token_type: 'bearer', expires_in: '3600' });
       else {
-        const code = `pc-${randomBytes(10).toString('hex')}`;
+        const code = `provider-code-${randomBytes(10).toString('hex')}`;
         issued.push(code);
         set({ code });
       }
       if (req.query.state !== undefined) set({ state: req.query.state });
       res.writeHead(302, { location: back.toString() });
-      return res.end();
+      res.end();
+      return;
     }
     if (req.path === '/skill') {
       res.writeHead(500, { 'content-type': 'application/json' });
-      return res.end('{"errorType":"Runtime.HandlerError"}');
+      res.end('{"errorType":"Runtime.HandlerError"}');
+      return;
     }
     const n = ++tokenN;
     const a = s.answers?.[Math.min(n - 1, s.answers.length - 1)];
@@ -182,7 +184,9 @@ export async function runFlow(s: FlowScenario, ddb: FlowDatabase): Promise<LogRe
         const code = (step.authorize.params?.response_type ?? 'code') === 'code';
         verifier = code && step.authorize.pkce !== false ? randomBytes(32).toString('base64url') : undefined;
         const pkce = verifier ? { code_challenge: s256(verifier), code_challenge_method: 'S256' } : {};
-        const res = await hop(authorizeUrl(adapter.url, { client_id: FLOW_CLIENT.clientId, ...pkce, ...step.authorize.params }));
+        // Alexa's state is new on every attempt.
+        const state = `alexa-state-${randomBytes(12).toString('base64url')}`;
+        const res = await hop(authorizeUrl(adapter.url, { client_id: FLOW_CLIENT.clientId, state, ...pkce, ...step.authorize.params }));
         providerUrl = res.status === 302 && res.location?.startsWith(provider.url) ? res.location : undefined;
       } else if ('login' in step) {
         loginAction = step.login;
