@@ -321,8 +321,30 @@ export const RULES: readonly Rule[] = [
     severity: 'error',
     title: 'A smart-home directive could not be forwarded',
     codes: ['directive_no_target', 'directive_malformed'],
-    cause: (c) => `The directive was not forwarded (${c.code}).`,
-    fix: 'Check the forwarding target in the configuration and the skill\'s endpoint.',
+    cause: (c) =>
+      c.code === 'directive_no_target'
+        ? 'Alexa sent a directive other than AcceptGrant, but no skill Lambda is configured to forward it to: Alexa got an INTERNAL_ERROR ErrorResponse and the device shows "not responding".'
+        : 'Alexa\'s directive could not be read (no directive.header, or not an object): it was answered with an ErrorResponse and not forwarded.',
+    fix: (c) =>
+      c.code === 'directive_no_target'
+        ? 'Set smartHome.forwardTargetArn (cdk.json, context.adapter) to the ARN of your existing smart-home skill Lambda and deploy; the adapter then forwards every directive except AcceptGrant to it.'
+        : 'If this came from Alexa, report it with the record; if from a test, send a directive as in the README (Smart home).',
+  },
+  {
+    id: 'directive_forward_failed',
+    severity: 'error',
+    title: 'The skill failed the forwarded directive',
+    codes: ['directive_forward_failed'],
+    cause: (c) => `The directive was forwarded, but the skill Lambda failed, timed out or could not be invoked (${c.records[0]!.verdicts.find((v) => v.code === 'directive_forward_failed')?.message ?? ''}); Alexa got INTERNAL_ERROR.`,
+    fix: 'Open the skill Lambda\'s own logs at the time shown; check that it answers within Alexa\'s 8 s and that the smart-home function\'s role may lambda:InvokeFunction the target (smartHome.forwardTargetArn).',
+  },
+  {
+    id: 'store_unavailable',
+    severity: 'error',
+    title: 'The adapter\'s state table could not be reached',
+    codes: ['store_unavailable'],
+    cause: (c) => `The adapter could not read or write its DynamoDB state table during ${stepLabel(c.records[0]!)} (missing table, no permission, throttling or an outage), so the linking attempt could not be saved or matched; the user or Alexa was told to try again (temporarily_unavailable).`,
+    fix: 'Check that the stack\'s state table (TableName output) exists in the stack\'s region and that the functions\' roles still have access to it (TABLE_NAME in their environment); look at the table\'s throttling and system-error metrics at the time shown, then link again.',
   },
   // --- Wiring and bugs ----------------------------------------------------------------------------
   {

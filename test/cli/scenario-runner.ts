@@ -4,21 +4,16 @@
  * Alexa's requests as Alexa makes them (test/support/fake-alexa.ts). The records the handlers write
  * are the fixtures the CLI is tested on, so the CLI and the handlers cannot drift apart.
  *
- * Scenarios are data (scenarios.ts). After the authorization-leg, refresh-safety and smart-home
- * branches merge, their scenarios are added as rows (with the extra routes started by the runner).
+ * Scenarios are data (scenarios.ts). Scenarios across routes (authorization leg, smart home) are
+ * walked by flow-runner.ts (flow-scenarios.ts).
  */
-import type { ServerResponse } from 'node:http';
 import type { LogRecord } from '../../cli/records';
 import { parseRecordLine } from '../../cli/records';
 import { alexaTokenRequest, startTestAdapter, type TokenCall } from '../support/fake-alexa';
 import { startFakeServer, type ReceivedRequest } from '../support/fake-server';
+import { answer, type ProviderAnswer } from './provider-answer';
 
-/** One answer of the scripted provider. */
-export type ProviderAnswer =
-  | { status: number; json: Record<string, unknown> }
-  | { status: number; form: Record<string, string> }
-  | { status: number; text: string; contentType: string }
-  | { hang: true };
+export type { ProviderAnswer };
 
 export interface Scenario {
   name: string;
@@ -34,20 +29,6 @@ export interface Scenario {
   findings: string[];
   /** Rule ids reported as handled by the adapter, exactly. */
   handled?: string[];
-}
-
-function answer(res: ServerResponse, a: ProviderAnswer): void {
-  if ('hang' in a) return; // never answers; the adapter's budget must cut it off
-  if ('json' in a) {
-    res.writeHead(a.status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-    res.end(JSON.stringify(a.json));
-  } else if ('form' in a) {
-    res.writeHead(a.status, { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' });
-    res.end(new URLSearchParams(a.form).toString());
-  } else {
-    res.writeHead(a.status, { 'content-type': a.contentType });
-    res.end(a.text);
-  }
 }
 
 /** Runs one scenario and returns the records the handlers wrote, re-read from their JSON lines. */
