@@ -129,10 +129,26 @@ export class DynamoDbStateStore implements StateStore {
       );
     } catch (err) {
       if (err instanceof ConditionalCheckFailedException || (err as Error)?.name === 'ConditionalCheckFailedException') {
-        const existing = unmarshallItem((err as ConditionalCheckFailedException).Item);
+        const existing = await this.itemOfFailedCondition(err as ConditionalCheckFailedException, item.pk, item.sk);
         throw new ConditionFailedError(existing && existing.expiresAt >= this.now() ? existing : undefined);
       }
       throw unavailable(err);
+    }
+  }
+
+  /**
+   * The item that made a condition fail. DynamoDB returns it (ReturnValuesOnConditionCheckFailure); servers
+   * that ignore that option (dynalite, local mode's embedded store) need one consistent read instead, or an
+   * expired grant would read as an unknown one.
+   */
+  private async itemOfFailedCondition(err: ConditionalCheckFailedException, pk: string, sk: string): Promise<StateItem | undefined> {
+    const returned = unmarshallItem(err.Item);
+    if (returned) return returned;
+    try {
+      const res = await this.client.send(new GetItemCommand({ TableName: this.table, Key: { pk: { S: pk }, sk: { S: sk } }, ConsistentRead: true }));
+      return unmarshallItem(res.Item);
+    } catch (readErr) {
+      throw unavailable(readErr);
     }
   }
 
@@ -153,7 +169,7 @@ export class DynamoDbStateStore implements StateStore {
       return item ? { status: 'taken', item } : { status: 'absent' };
     } catch (err) {
       if (err instanceof ConditionalCheckFailedException || (err as Error)?.name === 'ConditionalCheckFailedException') {
-        const existing = unmarshallItem((err as ConditionalCheckFailedException).Item);
+        const existing = await this.itemOfFailedCondition(err as ConditionalCheckFailedException, pk, sk);
         return existing ? { status: 'expired', item: existing } : { status: 'absent' };
       }
       throw unavailable(err);

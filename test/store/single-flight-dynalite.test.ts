@@ -4,6 +4,7 @@
  * must read it instead of retrying the write.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConditionFailedError } from '../../lambda/store/state-store';
 import { DynamoDbStateStore } from '../../lambda/store/dynamodb-store';
 import { singleFlight } from '../../lambda/store/single-flight';
 import { startEmbeddedDynamoDb, type EmbeddedDynamoDb } from '../../local/embedded-dynamodb';
@@ -34,5 +35,27 @@ describe('singleFlight on dynalite', () => {
     expect(later.role).toBe('follower');
     expect(new TextDecoder().decode((later as { payload: Uint8Array }).payload)).toBe('kept');
     expect(calls).toBe(1);
+  });
+});
+
+describe('DynamoDbStateStore on dynalite (no ReturnValuesOnConditionCheckFailure)', () => {
+  it('take tells an expired item from an absent one, as on DynamoDB', async () => {
+    let now = 1_800_000_000;
+    const store = new DynamoDbStateStore({ tableName: ddb.tableName, client: ddb.client(), nowSeconds: () => now });
+    await store.put({ pk: 'grant#dynalite-expired', sk: 'grant', expiresAt: now + 600, v: 'x' });
+    now += 601;
+    const expired = await store.take('grant#dynalite-expired', 'grant');
+    expect(expired.status).toBe('expired');
+    expect(expired.status === 'expired' && expired.item.v).toBe('x');
+    expect((await store.take('grant#never-written', 'grant')).status).toBe('absent');
+  });
+
+  it('a lost conditional write carries the live winner', async () => {
+    const store = new DynamoDbStateStore({ tableName: ddb.tableName, client: ddb.client() });
+    const expiresAt = Math.floor(Date.now() / 1000) + 60;
+    await store.put({ pk: 'flight#dynalite-winner', sk: 'x', owner: 'a', expiresAt }, { ifAbsent: true });
+    const err = await store.put({ pk: 'flight#dynalite-winner', sk: 'x', owner: 'b', expiresAt }, { ifAbsent: true }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConditionFailedError);
+    expect((err as ConditionFailedError).existing?.owner).toBe('a');
   });
 });
