@@ -169,10 +169,29 @@ export const RULES: readonly Rule[] = [
   {
     id: 'refresh_single_flight',
     severity: 'warn',
-    title: 'A concurrent refresh could not be coordinated',
+    title: 'A refresh went unprotected: a concurrent refresh timed out, or the state table was down',
     codes: ['refresh_single_flight_timeout', 'refresh_store_degraded'],
-    cause: (c) => (c.code === 'refresh_store_degraded' ? 'The state table was unavailable, so the refresh went to the provider without rotation protection.' : 'A parallel refresh of the same token took longer than the wait budget.'),
-    fix: 'Check the state table (TableName output) and the provider\'s latency; if it repeats, look at the provider\'s refresh latency in the slow-exchanges saved query.',
+    cause: (c) => {
+      const r = c.records.find((x) => codesOf(x).includes(c.code))!;
+      if (c.code === 'refresh_store_degraded') {
+        const status = num(r, 'response.status');
+        return `The adapter's state table could not be used during this refresh (${str(r, 'refresh.storeError') ?? 'unknown error'}), so it went straight to the provider without single-flight or rotation grace${status !== undefined ? `; Alexa got the provider's answer (HTTP ${status})` : ''}. Nothing was lost this time, but while the table is down a lost answer or two overlapping refreshes spend a single-use refresh token twice: the provider answers invalid_grant and the user must link again.`;
+      }
+      const rt = str(r, 'tokens.refreshTokenInFp');
+      const leader = rt ? c.timeline.records.find((x) => x !== r && str(x, 'tokens.refreshTokenInFp') === rt && ['leader', 'degraded'].includes(str(x, 'refresh.role') ?? '')) : undefined;
+      let text = `Another request with the same refresh token${rt ? ` (${rt})` : ''} was calling the provider, and no answer came within this request's wait budget (waited ${num(r, 'refresh.waitedMs') ?? '?'} ms). The adapter answered Alexa 503 temporarily_unavailable instead of spending the token a second time, so the token is still valid and a later refresh with it works.`;
+      if (leader) {
+        const ms = num(leader, 'upstream.latencyMs');
+        text += ` The request holding it (${leader.time}) ${ms !== undefined ? `waited ${ms} ms for the provider` : `ended ${leader.outcome}`}: the provider is too slow for the budget.`;
+      } else {
+        text += ' No record of the request holding it is in these logs: that instance most likely died mid-refresh (Lambda timeout or crash), and its in-progress marker is honoured for upstreamTimeoutMs + 1 s before another request takes over.';
+      }
+      return text;
+    },
+    fix: (c) =>
+      c.code === 'refresh_store_degraded'
+        ? 'Check that the stack\'s state table (TableName output) exists in the stack\'s region and that the token function\'s role may still read and write it (TABLE_NAME in its environment); the store error named in the cause (ResourceNotFoundException, AccessDeniedException, a network error, "no answer within 1000 ms") says which. Look at the table\'s throttling and system-error metrics at the time shown.'
+        : 'If the request holding the token was slow at the provider, make the provider\'s token endpoint answer faster (the wait budget is upstreamTimeoutMs in cdk.json, at most Alexa\'s 4.5 s; the slow-exchanges saved query lists them). If no such record exists, open the token function\'s own logs at the time shown for "Task timed out" or an out-of-memory exit, and raise its timeout or memory.',
   },
   {
     id: 'upstream_slow',

@@ -8,7 +8,7 @@ import type { LogRecord } from '../../cli/records';
 import { diagnose } from '../../cli/rules';
 import { groupTimelines } from '../../cli/timeline';
 import { useDynamoDbLocal } from '../support/dynamodb-local';
-import { runFlow } from './flow-runner';
+import { requestsOf, runFlow } from './flow-runner';
 import { FLOW_SCENARIOS } from './flow-scenarios';
 
 const ddb = useDynamoDbLocal();
@@ -24,7 +24,7 @@ describe('diagnose over authorization-leg and smart-home records written by the 
   it.each(FLOW_SCENARIOS.map((s) => [s.name, s] as const))('%s', (_name, s) => {
     const recs = records.get(s.name)!;
     // Exactly one record per request: every step wrote at least one.
-    expect(recs.length).toBeGreaterThanOrEqual(s.steps.filter((x) => !('wait' in x) && !('login' in x)).length);
+    expect(recs.length).toBeGreaterThanOrEqual(s.steps.reduce((n, x) => n + requestsOf(x), 0));
     const timelines = groupTimelines(recs);
     expect(timelines).toHaveLength(s.links ?? 1);
     const d = diagnose(timelines);
@@ -110,6 +110,62 @@ describe('diagnose over authorization-leg and smart-home records written by the 
     expect(fwd!.fix).toContain('lambda:InvokeFunction');
     const [none] = diagnose(groupTimelines(records.get('directive without a forward target')!)).findings;
     expect(none!.fix).toContain('smartHome.forwardTargetArn');
+  });
+
+  describe('refresh safety (refresh-guard.ts) on DynamoDB Local', () => {
+    const refreshes = (name: string) => records.get(name)!.filter((r) => r.route === 'POST /token' && r.refresh !== undefined);
+    const response = (r: LogRecord) => r.response as { status: number; error?: string };
+
+    it('a rotated token replayed within the grace window gets the cached answer: refresh_grace_served, no finding', () => {
+      const [first, replay] = refreshes('rotated refresh token replayed within the grace window');
+      expect(first).toMatchObject({ outcome: 'success', refresh: { role: 'leader', graceHit: false }, upstream: { outcome: 'answered', status: 200 } });
+      expect(replay).toMatchObject({ outcome: 'success', refresh: { role: 'grace', graceHit: true, degraded: false }, upstream: { outcome: 'not_called' } });
+      expect(response(replay!).status).toBe(200);
+      // The replay presents the token the first refresh rotated away, and gets the same tokens back.
+      expect(replay!.tokens).toMatchObject({ refreshTokenInFp: (first!.tokens as { refreshTokenInFp: string }).refreshTokenInFp, accessTokenFp: (first!.tokens as { accessTokenFp: string }).accessTokenFp });
+      expect(replay!.verdicts[0]).toMatchObject({ code: 'refresh_grace_served', severity: 'info' });
+      expect(replay!.verdicts[0]!.message).toContain('refresh token rotated; old one replayed within the grace window');
+    });
+
+    it('two refreshes at once make one provider call: one leader, one refresh_single_flight_follower, no finding', () => {
+      const both = refreshes('two refreshes with one token at once (single-flight follower)');
+      expect(both.map((r) => (r.refresh as { role: string }).role).sort()).toEqual(['follower', 'leader']);
+      const follower = both.find((r) => (r.refresh as { role: string }).role === 'follower')!;
+      const leader = both.find((r) => r !== follower)!;
+      expect(leader.upstream).toMatchObject({ outcome: 'answered', status: 200 });
+      expect(follower).toMatchObject({ outcome: 'success', upstream: { outcome: 'not_called' } });
+      expect(codes(follower)[0]).toBe('refresh_single_flight_follower');
+      expect(follower.tokens).toEqual(leader.tokens);
+    });
+
+    it('a crashed leader\'s marker outlives the wait: 503 temporarily_unavailable, and the finding says no leader record exists', () => {
+      const recs = records.get('refresh while a crashed instance holds the token (single-flight timeout)')!;
+      const [timedOut] = refreshes('refresh while a crashed instance holds the token (single-flight timeout)');
+      expect(timedOut).toMatchObject({ outcome: 'upstream_error', refresh: { role: 'timeout' }, upstream: { outcome: 'not_called' } });
+      expect(response(timedOut!)).toMatchObject({ status: 503, error: 'temporarily_unavailable' });
+      const [f] = diagnose(groupTimelines(recs)).findings;
+      expect([f!.rule, f!.severity, f!.codes]).toEqual(['refresh_single_flight', 'warn', ['refresh_single_flight_timeout']]);
+      expect(f!.times).toEqual([timedOut!.time]);
+      expect(f!.cause).toContain('503 temporarily_unavailable');
+      expect(f!.cause).toContain((timedOut!.tokens as { refreshTokenInFp: string }).refreshTokenInFp);
+      expect(f!.cause).toContain('No record of the request holding it');
+      expect(f!.fix).toContain('Task timed out');
+    });
+
+    it('state table unreachable: the refresh still gets the provider\'s answer, and the finding names the store error and the table', () => {
+      const recs = records.get('state table unreachable at refresh (degraded)')!;
+      const [degraded] = refreshes('state table unreachable at refresh (degraded)');
+      expect(degraded).toMatchObject({ outcome: 'success', refresh: { role: 'degraded', degraded: true }, upstream: { outcome: 'answered', status: 200 } });
+      expect(response(degraded!).status).toBe(200);
+      const storeError = (degraded!.refresh as { storeError: string }).storeError;
+      expect(storeError).toBeTruthy();
+      expect(degraded!.verdicts.find((v) => v.code === 'refresh_store_degraded')?.severity).toBe('warn');
+      const [f] = diagnose(groupTimelines(recs)).findings;
+      expect([f!.rule, f!.severity, f!.codes]).toEqual(['refresh_single_flight', 'warn', ['refresh_store_degraded']]);
+      expect(f!.cause).toContain(`(${storeError})`);
+      expect(f!.cause).toContain('HTTP 200');
+      expect(f!.fix).toContain('TableName');
+    });
   });
 
   it('all flows read together (as from one log group): what every user shares (client id, skill, redirect URI) joins no links, and each scenario keeps its findings', () => {

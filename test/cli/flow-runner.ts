@@ -21,6 +21,7 @@ import { parseSmartHomeConfig } from '../../lambda/core/smart-home/config';
 import { handleDirective, type SmartHomeDeps } from '../../lambda/core/smart-home/directive';
 import { sendEvent } from '../../lambda/core/smart-home/event-gateway';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { refreshItemKey } from '../../lambda/core/refresh-guard';
 import { DynamoDbStateStore } from '../../lambda/store/dynamodb-store';
 import type { LogRecord } from '../../cli/records';
 import { parseRecordLine } from '../../cli/records';
@@ -28,6 +29,7 @@ import { startLocalAdapter } from '../../local/adapter';
 import { createStateTable } from '../../local/table-definition';
 import { FAKE_ALEXA_CLIENT_ID, FAKE_ALEXA_CLIENT_SECRET, startFakeGateway, startFakeLwa, type GatewayMode } from '../../local/smart-home-fakes';
 import { ALEXA_REDIRECT, authorizeUrl, hop } from '../support/alexa-browser';
+import { dynamoDbClient } from '../support/dynamodb-local';
 import { alexaTokenRequest } from '../support/fake-alexa';
 import { startFakeServer, type ReceivedRequest } from '../support/fake-server';
 import { answer, type ProviderAnswer } from './provider-answer';
@@ -47,8 +49,16 @@ export type FlowStep =
   | { wait: number }
   /** Alexa's code exchange: the code from Alexa's redirect (or `code`), with its verifier and redirect_uri unless tampered. */
   | { token: { code?: string; verifier?: 'wrong'; redirectUri?: string } }
-  /** Alexa refreshes with the last refresh token it got. */
-  | { refresh: true }
+  /**
+   * Alexa refreshes with the last refresh token it got (`true`); `token: 'previous'` replays the one
+   * before it (Alexa lost the answer of the last refresh); `concurrent: n` sends n refreshes at once,
+   * as n Lambda instances would, against a provider that takes 300 ms to answer.
+   */
+  | { refresh: true | { token?: 'previous'; concurrent?: number } }
+  /** An instance took the in-progress marker for the last refresh token and died (Lambda timeout, crash): what it leaves in the table. */
+  | { crashedLeader: true }
+  /** From here on the handlers' state table cannot be reached (DynamoDB down, network, endpoint gone). */
+  | { store: 'unreachable' }
   /** Alexa sends AcceptGrant for the user's last access token. */
   | { acceptGrant: { grantCode?: 'unissued'; grantee?: 'never_issued'; secret?: 'wrong' | 'missing'; malformed?: true } }
   /** Alexa sends a PowerController directive: no forward target configured, or the skill fails. */
@@ -64,6 +74,8 @@ export interface FlowScenario {
   answers?: ProviderAnswer[];
   /** The state table does not exist (a store outage). */
   storeMissing?: true;
+  /** The adapter's upstreamTimeoutMs (also a refresh's wait budget for a concurrent one); default the config's. */
+  upstreamTimeoutMs?: number;
   steps: FlowStep[];
   findings: string[];
   handled?: string[];
@@ -72,6 +84,18 @@ export interface FlowScenario {
 }
 
 const s256 = (v: string) => createHash('sha256').update(v).digest('base64url');
+
+/** How many requests to the adapter a step makes (each writes at least one record). */
+export function requestsOf(step: FlowStep): number {
+  if ('wait' in step || 'login' in step || 'crashedLeader' in step || 'store' in step) return 0;
+  if ('refresh' in step && step.refresh !== true) return step.refresh.concurrent ?? 1;
+  return 1;
+}
+
+/** How long the in-progress marker of a crashed leader is honoured: well past any wait budget. */
+const CRASHED_MARKER_MS = 20_000;
+/** The provider's latency while concurrent refreshes are sent: long enough that they overlap. */
+const CONCURRENT_PROVIDER_DELAY_MS = 300;
 
 function powerDirective(token: string) {
   return {
@@ -108,6 +132,7 @@ export async function runFlow(s: FlowScenario, ddb: FlowDatabase): Promise<LogRe
   const issued: string[] = [];
   // The scripted provider: an authorization endpoint that "logs in" at once, a token endpoint, and a skill endpoint that fails.
   let loginAction: 'approve' | 'deny' = 'approve';
+  let tokenDelayMs = 0;
   const provider = await startFakeServer((req: ReceivedRequest, res: ServerResponse) => {
     if (req.method === 'GET' && req.path === '/authorize') {
       const back = new URL(req.query.redirect_uri ?? 'http://invalid/');
@@ -132,11 +157,13 @@ export async function runFlow(s: FlowScenario, ddb: FlowDatabase): Promise<LogRe
     }
     const n = ++tokenN;
     const a = s.answers?.[Math.min(n - 1, s.answers.length - 1)];
-    answer(res, a ?? { status: 200, json: { access_token: `at-flow-${n}-${randomBytes(4).toString('hex')}`, token_type: 'Bearer', expires_in: 3600, refresh_token: `rt-flow-${n}-${randomBytes(4).toString('hex')}` } });
+    const respond = () => answer(res, a ?? { status: 200, json: { access_token: `at-flow-${n}-${randomBytes(4).toString('hex')}`, token_type: 'Bearer', expires_in: 3600, refresh_token: `rt-flow-${n}-${randomBytes(4).toString('hex')}` } });
+    if (tokenDelayMs > 0) setTimeout(respond, tokenDelayMs);
+    else respond();
   });
   const tableName = `flow-${randomUUID()}`;
   if (!s.storeMissing) await createStateTable(ddb.client(), tableName);
-  const store = new DynamoDbStateStore({ tableName, client: ddb.client(), nowSeconds: () => Math.floor(now() / 1000) });
+  let store = new DynamoDbStateStore({ tableName, client: ddb.client(), nowSeconds: () => Math.floor(now() / 1000) });
   const storeFn = () => Promise.resolve(store);
   const lwa = await startFakeLwa();
   const gateway = await startFakeGateway(lwa);
@@ -149,6 +176,9 @@ export async function runFlow(s: FlowScenario, ddb: FlowDatabase): Promise<LogRe
       mode: 'interception',
       vendorId: FLOW_VENDOR,
       grantTtlSeconds: 600,
+      // Smart home is configured here (AcceptGrant, events): the token route maps grantee tokens, as lambda/core/config.ts sets it when `smartHome` is present.
+      recordGrantees: true,
+      ...(s.upstreamTimeoutMs ? { upstreamTimeoutMs: s.upstreamTimeoutMs } : {}),
       ...(providerId === 'query-implicit' ? { profile: { extends: 'generic', authorize: { responseMode: 'query' } } } : {}),
     },
     'scenario',
@@ -173,6 +203,16 @@ export async function runFlow(s: FlowScenario, ddb: FlowDatabase): Promise<LogRe
   let alexaCode: string | undefined;
   let accessToken: string | undefined;
   let refreshToken: string | undefined;
+  let previousRefreshToken: string | undefined;
+  const tookTokens = (res: { status: number; json: Record<string, unknown> }) => {
+    if (res.status !== 200) return;
+    accessToken = res.json.access_token as string;
+    const rt = res.json.refresh_token as string | undefined;
+    if (rt !== undefined && rt !== refreshToken) {
+      previousRefreshToken = refreshToken;
+      refreshToken = rt;
+    }
+  };
   const need = <T>(v: T | undefined, what: string): T => {
     if (v === undefined) throw new Error(`scenario "${s.name}": no ${what} at this step`);
     return v;
@@ -207,17 +247,28 @@ export async function runFlow(s: FlowScenario, ddb: FlowDatabase): Promise<LogRe
         const t = step.token;
         const params: Record<string, string> = { grant_type: 'authorization_code', code: t.code ?? need(alexaCode, 'code from Alexa\'s redirect'), redirect_uri: t.redirectUri ?? ALEXA_REDIRECT };
         if (verifier) params.code_verifier = t.verifier === 'wrong' ? `${verifier}x` : verifier;
-        const res = await alexaTokenRequest(adapter.url, { scheme: 'basic', ...FLOW_CLIENT, params });
-        if (res.status === 200) {
-          accessToken = res.json.access_token as string;
-          refreshToken = (res.json.refresh_token as string | undefined) ?? refreshToken;
-        }
+        tookTokens(await alexaTokenRequest(adapter.url, { scheme: 'basic', ...FLOW_CLIENT, params }));
       } else if ('refresh' in step) {
-        const res = await alexaTokenRequest(adapter.url, { scheme: 'basic', ...FLOW_CLIENT, params: { grant_type: 'refresh_token', refresh_token: need(refreshToken, 'refresh token') } });
-        if (res.status === 200) {
-          accessToken = res.json.access_token as string;
-          refreshToken = (res.json.refresh_token as string | undefined) ?? refreshToken;
+        const r = step.refresh === true ? {} : step.refresh;
+        const presented = r.token === 'previous' ? need(previousRefreshToken, 'previous refresh token') : need(refreshToken, 'refresh token');
+        const n = r.concurrent ?? 1;
+        tokenDelayMs = n > 1 ? CONCURRENT_PROVIDER_DELAY_MS : 0;
+        try {
+          const answers = await Promise.all(
+            Array.from({ length: n }, () => alexaTokenRequest(adapter.url, { scheme: 'basic', ...FLOW_CLIENT, params: { grant_type: 'refresh_token', refresh_token: presented } })),
+          );
+          // Concurrent answers are identical (one provider call): take the first.
+          tookTokens(answers[0]!);
+        } finally {
+          tokenDelayMs = 0;
         }
+      } else if ('crashedLeader' in step) {
+        // As single-flight.ts writes it: the marker of a leader that never finished, honoured for a while yet.
+        const t = now();
+        await store.put({ pk: refreshItemKey(need(refreshToken, 'refresh token')), sk: 'flight', status: 'in_progress', owner: 'crashed-instance', inProgressUntil: t + CRASHED_MARKER_MS, expiresAt: Math.ceil((t + CRASHED_MARKER_MS) / 1000) + 1 });
+      } else if ('store' in step) {
+        // Nothing listens on the discard port: every store call fails to connect.
+        store = new DynamoDbStateStore({ tableName, client: dynamoDbClient('http://127.0.0.1:9'), nowSeconds: () => Math.floor(now() / 1000) });
       } else if ('acceptGrant' in step) {
         const a = step.acceptGrant;
         const grantee = a.grantee === 'never_issued' ? `at-never-issued-${randomBytes(6).toString('hex')}` : need(accessToken, 'access token');

@@ -94,6 +94,34 @@ export const FLOW_SCENARIOS: FlowScenario[] = [
     steps: [{ authorize: {} }],
     findings: ['store_unavailable'],
   },
+  // --- Refresh safety (lambda/core/refresh-guard.ts) -------------------------------------------------
+  {
+    name: 'rotated refresh token replayed within the grace window',
+    seed: 'after some time the customer has to link again (Alexa lost the answer of a refresh and retries with the old, rotated token)',
+    steps: [...linked, { refresh: true }, { refresh: { token: 'previous' } }],
+    findings: [],
+    handled: [],
+  },
+  {
+    name: 'two refreshes with one token at once (single-flight follower)',
+    seed: '(two Lambda instances refresh with the same token: one provider call, the other waits for its answer)',
+    steps: [...linked, { refresh: { concurrent: 2 } }],
+    findings: [],
+    handled: [],
+  },
+  {
+    name: 'refresh while a crashed instance holds the token (single-flight timeout)',
+    seed: '(an instance died mid-refresh; its in-progress marker outlives the next request\'s wait budget)',
+    upstreamTimeoutMs: 300,
+    steps: [...linked, { crashedLeader: true }, { refresh: true }],
+    findings: ['refresh_single_flight'],
+  },
+  {
+    name: 'state table unreachable at refresh (degraded)',
+    seed: '(DynamoDB unreachable: the refresh goes straight to the provider, without grace or single-flight)',
+    steps: [...linked, { store: 'unreachable' }, { refresh: true }],
+    findings: ['refresh_single_flight'],
+  },
   // --- Smart home -----------------------------------------------------------------------------------
   {
     name: 'healthy smart-home link',

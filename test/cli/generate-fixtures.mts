@@ -5,7 +5,7 @@
  *   npx tsx test/cli/generate-fixtures.mts > fixtures.jsonl
  *   npx alexa-link-adapter diagnose --local fixtures.jsonl
  *
- * Token-route scenarios (scenarios.ts) and the authorization-leg and smart-home flows
+ * Token-route scenarios (scenarios.ts) and the authorization-leg, refresh-safety and smart-home flows
  * (flow-scenarios.ts; these need DynamoDB Local, so Java). `--raw` keeps the real times, request ids
  * and timings; `--token-only` skips the flows (no Java needed).
  */
