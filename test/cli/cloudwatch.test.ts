@@ -28,7 +28,7 @@ beforeAll(async () => {
   aws = await startFakeAws();
   env = { AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: aws.url, AWS_ENDPOINT_URL_CLOUDFORMATION: aws.url };
   // The standard credential chain reads the environment first; keep any real ~/.aws out of the test.
-  vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIAFAKEFAKEFAKEFAKE');
+  vi.stubEnv('AWS_ACCESS_KEY_ID', 'TESTACCESSKEYNOTREAL');
   vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'fake-secret-key');
   vi.stubEnv('AWS_SESSION_TOKEN', '');
   vi.stubEnv('AWS_REGION', 'eu-west-1');
@@ -84,7 +84,7 @@ describe('stack discovery and FilterLogEvents paging', () => {
       endTime: Date.parse('2026-11-25T10:00:00.000Z'),
     });
     // Signed with the standard credential chain (SigV4 from the environment).
-    expect(filters[0]!.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIAFAKEFAKEFAKEFAKE\/\d{8}\/eu-west-1\/logs\/aws4_request/);
+    expect(filters[0]!.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=TESTACCESSKEYNOTREAL\/\d{8}\/eu-west-1\/logs\/aws4_request/);
     // The progress line on a terminal stderr, cleared at the end.
     expect(r.stderr).toContain(`${TOKEN_GROUP}: ${pages} pages, ${records.length} events`);
     expect(r.stderr.endsWith('\r\u001b[K')).toBe(true);
