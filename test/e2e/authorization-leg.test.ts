@@ -22,7 +22,7 @@ import { DynamoDbStateStore } from '../../lambda/store/dynamodb-store';
 import { listen, startLocalAdapter, type RunningServer } from '../../local/adapter';
 import { createStateTable } from '../../local/table-definition';
 import { useDynamoDbLocal } from '../support/dynamodb-local';
-import { CookieJar } from '../support/cookie-jar';
+import { browseUntil } from '../support/browser';
 
 const ALEXA_REDIRECT_URI = 'https://pitangui.amazon.com/api/skill/link/M2E2EVENDOR';
 const CONFIDENTIAL = { client_id: 'alexa-skill', client_secret: 'skill s3cret+/:%&=~', token_endpoint_auth_method: 'client_secret_basic' } as const;
@@ -68,36 +68,8 @@ afterAll(async () => {
 
 /** A browser: starts at our /authorize, logs in at oidc-provider, follows everything until Alexa's redirect URL. */
 async function browse(start: string): Promise<{ alexa: URL; hops: string[] }> {
-  const jar = new CookieJar();
-  const hops: string[] = [];
-  const go = async (url: string, init: RequestInit = {}): Promise<Response> => {
-    hops.push(new URL(url).pathname);
-    const res = await fetch(url, { ...init, redirect: 'manual', headers: { ...(init.headers as Record<string, string>), cookie: jar.header() } });
-    jar.store(res);
-    return res;
-  };
-  let res = await go(start);
-  for (let step = 0; step < 15; step++) {
-    const location = res.headers.get('location');
-    if (res.status >= 300 && res.status < 400 && location) {
-      const next = new URL(location, res.url || start);
-      if (next.href.startsWith(ALEXA_REDIRECT_URI)) return { alexa: next, hops };
-      res = await go(next.href);
-      continue;
-    }
-    const html = await res.text();
-    expect(res.status, `page: ${html.slice(0, 1000)}`).toBe(200);
-    const action = /<form[^>]*action="([^"]+)"/.exec(html)?.[1];
-    expect(action, 'interaction form').toBeDefined();
-    const prompt = /name="prompt" value="([^"]+)"/.exec(html)?.[1];
-    const form: Record<string, string> = prompt === 'login' ? { prompt, login: 'alexa-user-1', password: 'any' } : { prompt: prompt ?? 'consent' };
-    res = await go(new URL(action!.replace(/&amp;/g, '&'), issuer).href, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams(form).toString(),
-    });
-  }
-  throw new Error(`never reached Alexa's redirect URL: ${hops.join(' → ')}`);
+  const { url, hops } = await browseUntil(start, { stopAt: ALEXA_REDIRECT_URI, issuer });
+  return { alexa: url, hops };
 }
 
 const insecure = { [oauth.allowInsecureRequests]: true } as const;

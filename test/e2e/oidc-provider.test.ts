@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fingerprint } from '../../lambda/core/fingerprint';
 import { listen, type RunningServer } from '../../local/adapter';
 import { ALEXA_REDIRECT_URI, startTestAdapter, verdictCodes, type TestAdapter } from '../support/fake-alexa';
-import { CookieJar } from '../support/cookie-jar';
+import { browseUntil } from '../support/browser';
 
 // Secrets with characters RFC 6749 §2.3.1's form-encoding matters for: oauth4webapi encodes them,
 // the adapter must decode and re-encode them, oidc-provider decodes them. (Only VSCHAR, %x20-7E:
@@ -61,15 +61,8 @@ afterAll(async () => {
   await op?.close();
 });
 
-/** A tiny cookie jar: name → value, deletions honoured; paths ignored (one host, test only). */
 /** Follows oidc-provider's redirects by hand (keeping cookies) until it redirects to Alexa. */
 async function authorize(clientId: string, state: string, codeChallenge: string): Promise<URL> {
-  const jar = new CookieJar();
-  const go = async (url: string, init: RequestInit = {}): Promise<Response> => {
-    const res = await fetch(url, { ...init, redirect: 'manual', headers: { ...(init.headers as Record<string, string>), cookie: jar.header() } });
-    jar.store(res);
-    return res;
-  };
   const authUrl = new URL(`${issuer}/auth`);
   authUrl.search = new URLSearchParams({
     client_id: clientId,
@@ -81,29 +74,7 @@ async function authorize(clientId: string, state: string, codeChallenge: string)
     code_challenge_method: 'S256',
   }).toString();
 
-  let res = await go(authUrl.toString());
-  for (let step = 0; step < 10; step++) {
-    const location = res.headers.get('location');
-    if (res.status >= 300 && res.status < 400 && location) {
-      const next = new URL(location, issuer);
-      if (next.href.startsWith(ALEXA_REDIRECT_URI)) return next;
-      res = await go(next.href);
-      continue;
-    }
-    // An interaction page (login or consent): submit the dev form it shows.
-    const html = await res.text();
-    expect(res.status, `oidc-provider interaction page: ${html.slice(0, 2000)}`).toBe(200);
-    const action = /<form[^>]*action="([^"]+)"/.exec(html)?.[1];
-    expect(action, 'interaction form').toBeDefined();
-    const prompt = /name="prompt" value="([^"]+)"/.exec(html)?.[1];
-    const form: Record<string, string> = prompt === 'login' ? { prompt, login: 'alexa-user-1', password: 'any' } : { prompt: prompt ?? 'consent' };
-    res = await go(new URL(action!.replace(/&amp;/g, '&'), issuer).href, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams(form).toString(),
-    });
-  }
-  throw new Error('oidc-provider did not redirect back to Alexa');
+  return (await browseUntil(authUrl.toString(), { stopAt: ALEXA_REDIRECT_URI, issuer, maxSteps: 10 })).url;
 }
 
 const asFor = (): oauth.AuthorizationServer => ({
