@@ -3,7 +3,6 @@
  * provider. This slice provides the token leg (`POST /token`), the state table later legs use, and
  * the values the user types into the Alexa developer console.
  */
-import { fileURLToPath } from 'node:url';
 import { Arn, ArnFormat, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
@@ -12,12 +11,12 @@ import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { providerAuthorizeUrl } from '../lambda/core/authorize/config';
 import { ConfigError, runtimePart, type AdapterConfig } from '../lambda/core/config';
+import { createAdapterFunction, handlerEntry } from './adapter-function';
 import { AuthorizationLeg } from './authorization-leg';
 import {
   AUTHENTICATION_SCHEME,
@@ -33,9 +32,6 @@ import { SmartHome } from './smart-home';
 import { AdapterObservability } from './observability';
 
 /** Project root (holds package-lock.json), resolved from this file so synth works from any cwd. */
-const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
-const TOKEN_ENTRY = fileURLToPath(new URL('../lambda/handlers/token.ts', import.meta.url));
-const LOCK_FILE = fileURLToPath(new URL('../package-lock.json', import.meta.url));
 
 /** Properties of {@link AccountLinkingAdapter}. */
 export interface AccountLinkingAdapterProps {
@@ -148,44 +144,23 @@ export class AccountLinkingAdapter extends Construct {
 
     // --- Token function ----------------------------------------------------------------------
     const retention = config.logRetentionDays as logs.RetentionDays;
-    this.tokenLogGroup = new logs.LogGroup(this, 'TokenLogGroup', { retention });
-
-    // Own role instead of the default one: the default attaches AWSLambdaBasicExecutionRole, which
-    // may write to any log group in the account. This one may write only to its own log group.
-    this.tokenFunctionRole = new iam.Role(this, 'TokenFunctionRole', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'Alexa account linking token handler: its own log group, read/write on the state table',
-    });
-    this.tokenLogGroup.grantWrite(this.tokenFunctionRole);
-
-    this.tokenFunction = new NodejsFunction(this, 'TokenFunction', {
+    const token = createAdapterFunction(this, {
+      ids: { logGroup: 'TokenLogGroup', role: 'TokenFunctionRole', function: 'TokenFunction' },
+      entry: handlerEntry('token'),
       description: 'Alexa account linking: POST /token, forwards the grant to the OAuth provider',
-      entry: TOKEN_ENTRY,
-      handler: 'handler',
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: LOCK_FILE,
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
+      roleDescription: 'Alexa account linking token handler: its own log group, read/write on the state table',
+      logRetention: retention,
       memorySize,
       timeout,
-      role: this.tokenFunctionRole,
-      logGroup: this.tokenLogGroup,
-      loggingFormat: lambda.LoggingFormat.JSON,
       environment: {
         ADAPTER_CONFIG: JSON.stringify(runtimePart(config)),
         TABLE_NAME: this.table.tableName,
       },
-      bundling: {
-        minify: true,
-        // No source maps: `--enable-source-maps` costs cold-start time on every init, and errors are
-        // shaped and logged as structured records; keepNames keeps function names in stack traces.
-        sourceMap: false,
-        keepNames: true,
-        target: 'node24',
-        format: OutputFormat.CJS,
-        bundleAwsSDK: props.bundleAwsSdk ?? false,
-      },
+      bundleAwsSdk: props.bundleAwsSdk,
     });
+    this.tokenLogGroup = token.logGroup;
+    this.tokenFunctionRole = token.role;
+    this.tokenFunction = token.fn;
     this.table.grantReadWriteData(this.tokenFunction);
     if (config.applePrivateKeySecretArn) {
       // Sign in with Apple: read exactly the secret holding the .p8 key, nothing else.

@@ -3,21 +3,17 @@
  * served by one small function with its own role and log group, reading and writing grant state in
  * the adapter's table. Created by `AccountLinkingAdapter` when `config.mode` is `interception`.
  */
-import { fileURLToPath } from 'node:url';
 import { Duration, Validations } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { createAdapterFunction, handlerEntry } from './adapter-function';
 import { runtimePart, type AdapterConfig } from '../lambda/core/config';
 
-const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
-const AUTHORIZE_ENTRY = fileURLToPath(new URL('../lambda/handlers/authorize.ts', import.meta.url));
-const LOCK_FILE = fileURLToPath(new URL('../package-lock.json', import.meta.url));
 
 /** Properties of {@link AuthorizationLeg}. */
 export interface AuthorizationLegProps {
@@ -51,28 +47,20 @@ export class AuthorizationLeg extends Construct {
   constructor(scope: Construct, id: string, props: AuthorizationLegProps) {
     super(scope, id);
     const { config } = props;
-    this.logGroup = new logs.LogGroup(this, 'LogGroup', { retention: config.logRetentionDays as logs.RetentionDays });
-    this.role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'Alexa account linking /authorize and /callback: its own log group, read/write on the state table',
-    });
-    this.logGroup.grantWrite(this.role);
-    this.function = new NodejsFunction(this, 'Function', {
+    const made = createAdapterFunction(this, {
+      ids: { logGroup: 'LogGroup', role: 'Role', function: 'Function' },
+      entry: handlerEntry('authorize'),
       description: 'Alexa account linking: GET /authorize and GET /callback (interception mode)',
-      entry: AUTHORIZE_ENTRY,
-      handler: 'handler',
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: LOCK_FILE,
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
+      roleDescription: 'Alexa account linking /authorize and /callback: its own log group, read/write on the state table',
+      logRetention: config.logRetentionDays as logs.RetentionDays,
       memorySize: props.memorySize ?? 256,
       timeout: props.timeout ?? Duration.seconds(5),
-      role: this.role,
-      logGroup: this.logGroup,
-      loggingFormat: lambda.LoggingFormat.JSON,
       environment: { ADAPTER_CONFIG: JSON.stringify(runtimePart(config)), TABLE_NAME: props.table.tableName },
-      bundling: { minify: true, sourceMap: false, keepNames: true, target: 'node24', format: OutputFormat.CJS, bundleAwsSDK: props.bundleAwsSdk ?? false },
+      bundleAwsSdk: props.bundleAwsSdk,
     });
+    this.logGroup = made.logGroup;
+    this.role = made.role;
+    this.function = made.fn;
     props.table.grantReadWriteData(this.function);
 
     const integration = new HttpLambdaIntegration('AuthorizeIntegration', this.function, { payloadFormatVersion: apigwv2.PayloadFormatVersion.VERSION_2_0 });

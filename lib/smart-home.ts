@@ -13,21 +13,18 @@
  * Alexa invokes the function in the AWS region of the user's market: deploy one stack per region
  * you serve (NA us-east-1, EU/IN eu-west-1, FE/AU us-west-2).
  */
-import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy, SecretValue, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { createAdapterFunction, handlerEntry } from './adapter-function';
 import { SECRET_PLACEHOLDER, type SmartHomeConfig } from '../lambda/core/smart-home/config';
 
-const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
-const LOCK_FILE = fileURLToPath(new URL('../package-lock.json', import.meta.url));
-const SMART_HOME_ENTRY = fileURLToPath(new URL('../lambda/handlers/smart-home.ts', import.meta.url));
-const EVENTS_ENTRY = fileURLToPath(new URL('../lambda/handlers/events.ts', import.meta.url));
+const SMART_HOME_ENTRY = handlerEntry('smart-home');
+const EVENTS_ENTRY = handlerEntry('events');
 
 /** Service principal Alexa smart-home skills invoke Lambda functions with. */
 export const ALEXA_SMART_HOME_PRINCIPAL = 'alexa-connectedhome.amazon.com';
@@ -83,24 +80,16 @@ export class SmartHome extends Construct {
       ALEXA_CLIENT_SECRET_ARN: this.alexaClientSecret.secretArn,
     };
     const make = (name: string, entry: string, description: string, timeout: Duration) => {
-      const logGroup = new logs.LogGroup(this, `${name}LogGroup`, { retention: props.logRetention });
-      const role = new iam.Role(this, `${name}Role`, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'), description: `${description}: its own log group, the state table, the Alexa Client Secret` });
-      logGroup.grantWrite(role);
-      const fn = new NodejsFunction(this, name, {
-        description,
+      const { fn, logGroup } = createAdapterFunction(this, {
+        ids: { logGroup: `${name}LogGroup`, role: `${name}Role`, function: name },
         entry,
-        handler: 'handler',
-        projectRoot: PROJECT_ROOT,
-        depsLockFilePath: LOCK_FILE,
-        runtime: lambda.Runtime.NODEJS_24_X,
-        architecture: lambda.Architecture.ARM_64,
+        description,
+        roleDescription: `${description}: its own log group, the state table, the Alexa Client Secret`,
+        logRetention: props.logRetention,
         memorySize: 256,
         timeout,
-        role,
-        logGroup,
-        loggingFormat: lambda.LoggingFormat.JSON,
         environment: env,
-        bundling: { minify: true, sourceMap: false, keepNames: true, target: 'node24', format: OutputFormat.CJS, bundleAwsSDK: props.bundleAwsSdk ?? false },
+        bundleAwsSdk: props.bundleAwsSdk,
       });
       props.table.grantReadWriteData(fn);
       this.alexaClientSecret.grantRead(fn);
