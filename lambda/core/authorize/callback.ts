@@ -79,16 +79,19 @@ export async function handleCallback(req: HttpRequest, deps: AuthorizeLegDeps): 
   const error = p.get('error');
   if (error !== undefined) {
     const code = AUTHORIZE_ERRORS.has(error) ? error : 'server_error';
-    record.providerError = clip(error, 60);
+    // A provider may send a code along with its error and echo it (or our state) in its texts.
+    const known = [state, p.get('code')];
+    const errorText = clip(redact(error, known), 60);
+    record.providerError = errorText;
     record.outcome = 'provider_error';
     const description = p.get('error_description');
-    const scrubbed = description !== undefined ? clip(redact(description, [state]), 300) : undefined;
+    const scrubbed = description !== undefined ? clip(redact(description, known), 300) : undefined;
     record.verdicts.push(
       error === 'access_denied'
         ? verdict('provider_denied', 'warn', 'the provider answered error=access_denied: the user declined, or the provider refused this client or scope')
-        : verdict('provider_error', 'error', `the provider answered error=${clip(error, 60)}${scrubbed ? ` (${scrubbed})` : ''}`),
+        : verdict('provider_error', 'error', `the provider answered error=${errorText}${scrubbed ? ` (${scrubbed})` : ''}`),
     );
-    return toAlexa({ error: code, error_description: scrubbed ?? `the provider answered ${clip(error, 60)}` });
+    return toAlexa({ error: code, error_description: scrubbed ?? `the provider answered ${errorText}` });
   }
 
   // A provider that answers the implicit grant in the query (against RFC 6749 §4.2.2): move to the fragment.
