@@ -1,6 +1,7 @@
 /** Custom profiles in the configuration: extends + overrides, whole profiles, and errors naming the field. */
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseAdapterConfig, parseRuntimeConfig } from '../../lambda/core/config';
+import { providerAuthorizeUrl } from '../../lambda/core/authorize/config';
 import { BUILT_IN_PROFILES } from '../../lambda/core/profiles';
 import { selectProfile } from '../../lambda/core/profiles/resolve';
 import { ProviderProfileSchema } from '../../lambda/core/profiles/schema';
@@ -19,6 +20,15 @@ function problems(input: unknown): string[] {
 }
 
 describe('custom profiles', () => {
+  it('interception mode takes the authorization endpoint of the custom profile\'s base (no authorizeUrl needed)', () => {
+    const config = parseAdapterConfig({ ...base, provider: 'my-google', profile: { extends: 'google' }, mode: 'interception' }, 'test');
+    expect(providerAuthorizeUrl(config)).toBe(BUILT_IN_PROFILES.google!.authorizeUrl);
+    // Without a default anywhere, interception still needs authorizeUrl.
+    expect(problems({ ...base, provider: 'acme', profile: { extends: 'generic' }, mode: 'interception' })).toEqual([
+      expect.stringMatching(/^authorizeUrl: required in interception mode/),
+    ]);
+  });
+
   it('extends a built-in profile: overrides merge, sources append, the id is the provider', () => {
     const config = parseRuntimeConfig({
       ...base,

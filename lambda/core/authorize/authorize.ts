@@ -9,7 +9,6 @@ import { fingerprint } from '../fingerprint';
 import type { Verdict } from '../exchange-record';
 import { clip } from '../redact';
 import { StoreUnavailableError } from '../../store/state-store';
-import { providerAuthorizeUrl } from './config';
 import { putGrant, type GrantPayload } from './grant-store';
 import { alexaLocation, baseRecord, callbackUrl, finish, newLinkId, newState, parseQuery, type AuthorizeLegDeps, type LegResult } from './leg';
 import { htmlPage, redirectTo, START_AGAIN } from './pages';
@@ -72,7 +71,8 @@ export async function handleAuthorize(req: import('../http-types').HttpRequest, 
   const challenge: ChallengeCheck = implicit ? { ok: true } : checkChallenge(p.get('code_challenge'), p.get('code_challenge_method'));
   if (!challenge.ok) return fail('pkce_challenge_invalid', 'invalid_request', challenge.reason);
 
-  const authorizeUrl = providerAuthorizeUrl(deps.config);
+  // The configured endpoint, else the resolved profile's default (validated at synth: one of them exists).
+  const authorizeUrl = deps.config.authorizeUrl ?? deps.profile.authorizeUrl;
   const store = deps.store;
   if (deps.config.mode !== 'interception' || !authorizeUrl || !store) {
     return page('adapter_error', 'the authorization leg is not configured (mode interception, authorizeUrl and the state table are needed)', 'Please tell the skill\'s developer.');

@@ -3,7 +3,7 @@
  * `../config.ts`. Kept here so the authorization leg's settings and their checks live together.
  */
 import * as v from 'valibot';
-import { getProfile } from '../profiles';
+import { selectProfile, type ProfileSelection } from '../profiles/resolve';
 
 /** Alexa vendor ids are alphanumeric (the last path segment of Alexa's redirect URLs). */
 export const VENDOR_ID = /^[A-Za-z0-9]+$/;
@@ -26,13 +26,13 @@ export const AUTHORIZATION_LEG_ENTRIES = {
 };
 
 /** Interception needs the provider's authorization endpoint: from the config or the profile. */
-export function interceptionHasAuthorizeUrl(c: { mode: string; provider: string; authorizeUrl?: string | undefined }): boolean {
+export function interceptionHasAuthorizeUrl(c: ProfileSelection & { mode: string; authorizeUrl?: string | undefined }): boolean {
   return c.mode !== 'interception' || providerAuthorizeUrl(c) !== undefined;
 }
 
 export const INTERCEPTION_NEEDS_AUTHORIZE_URL = 'required in interception mode (the provider profile has no default authorization endpoint)';
 
-/** The provider's authorization endpoint: the configured one, else the profile's default. */
-export function providerAuthorizeUrl(config: { provider: string; authorizeUrl?: string | undefined }): string | undefined {
-  return config.authorizeUrl ?? getProfile(config.provider)?.authorizeUrl;
+/** The provider's authorization endpoint: the configured one, else the selected profile's (built-in or custom) default. */
+export function providerAuthorizeUrl(config: ProfileSelection & { authorizeUrl?: string | undefined }): string | undefined {
+  return config.authorizeUrl ?? selectProfile(config).profile?.authorizeUrl;
 }
