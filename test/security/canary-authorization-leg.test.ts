@@ -29,6 +29,7 @@ import { ALEXA_REDIRECT, hop, type Hop } from '../support/alexa-browser';
 import { dynamoDbClient, useDynamoDbLocal } from '../support/dynamodb-local';
 import { alexaTokenRequest, type TokenAnswer, type TokenCall } from '../support/fake-alexa';
 import { clientCredentials, sendJson, startFakeServer, type FakeServer } from '../support/fake-server';
+import { encodedForms } from '../support/encoded-forms';
 
 const VENDOR = 'M2TESTVENDOR';
 const TABLE = 'canary-authz';
@@ -53,19 +54,6 @@ const ALEXA_CHALLENGE = s256(C.alexaVerifier);
 const dynamic = new Set<string>([ALEXA_CHALLENGE]);
 const secrets = () => [...Object.values(C), ...dynamic];
 
-/** Every form a secret could take on its way: raw, form- and percent-encoded, base64, base64url, JSON-escaped. */
-function encodedForms(secret: string): string[] {
-  const b64 = Buffer.from(secret, 'utf8').toString('base64');
-  return [
-    secret,
-    new URLSearchParams({ v: secret }).toString().slice(2),
-    encodeURIComponent(secret),
-    b64,
-    b64.replace(/=+$/, ''),
-    Buffer.from(secret, 'utf8').toString('base64url'),
-    JSON.stringify(secret).slice(1, -1),
-  ];
-}
 function leaksIn(text: string): string[] {
   const forbidden = new Set([
     ...secrets().flatMap(encodedForms),

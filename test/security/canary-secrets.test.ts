@@ -16,6 +16,7 @@ import { startFakeGeneric, type FakeGeneric } from '../support/fake-generic';
 import { startFakeGitHub, type FakeGitHub } from '../support/fake-github';
 import { startFakeGoogle, type FakeGoogle } from '../support/fake-google';
 import { startFakeMisbehaving, type FakeMisbehaving, type MisbehaviourMode } from '../support/fake-misbehaving';
+import { encodedForms } from '../support/encoded-forms';
 
 // Client ids are not secret (they are fingerprinted anyway); everything below is.
 const CLIENT_ID = 'alexa-skill-client';
@@ -30,19 +31,6 @@ const C = {
 };
 const CANARIES = Object.values(C);
 
-/** Every form a canary could take on its way: raw, form- and percent-encoded, base64, JSON-escaped. */
-function encodedForms(secret: string): string[] {
-  const b64 = Buffer.from(secret, 'utf8').toString('base64');
-  return [
-    secret,
-    new URLSearchParams({ v: secret }).toString().slice(2),
-    encodeURIComponent(secret),
-    b64,
-    b64.replace(/=+$/, ''),
-    Buffer.from(secret, 'utf8').toString('base64url'),
-    JSON.stringify(secret).slice(1, -1),
-  ];
-}
 const FORBIDDEN = [
   ...new Set([
     ...CANARIES.flatMap(encodedForms),
