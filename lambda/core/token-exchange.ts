@@ -86,17 +86,17 @@ function finish(record: ExchangeRecord, answer: HttpAnswer, start: number, now: 
   return { answer, record };
 }
 
-/** A request for a path or method the adapter does not serve: §5.2-shaped 404/405 and a record. */
-export function rejectRoute(req: HttpRequest, deps: TokenExchangeDeps, allow?: string): ExchangeResult {
+/**
+ * A request for a path the adapter does not serve: §5.2-shaped 404 and a record. (A wrong method on
+ * /token reaches parseTokenRequest, which answers 405 with `Allow: POST`.)
+ */
+export function rejectRoute(req: HttpRequest, deps: TokenExchangeDeps): ExchangeResult {
   const now = deps.now ?? Date.now;
   const start = now();
   const record = baseRecord(req, deps, 'unmatched', start);
-  const err = allow
-    ? new OAuthError('invalid_request', `method ${clip(req.method, 10)} is not allowed here`, { status: 405, headers: { allow } })
-    : new OAuthError('invalid_request', 'no such endpoint: the Access Token URI ends in /token', { status: 404 });
   record.outcome = 'rejected';
-  record.verdicts.push({ code: allow ? 'bad_method' : 'unknown_route', severity: 'error', message: allow ? `${clip(req.method, 10)} ${clip(req.path, 80)}: only ${allow} is served here` : `nothing is served at ${clip(req.path, 80)}; the console's Access Token URI must end in /token` });
-  return finish(record, errorAnswer(err), start, now);
+  record.verdicts.push({ code: 'unknown_route', severity: 'error', message: `nothing is served at ${clip(req.path, 80)}; the console's Access Token URI must end in /token` });
+  return finish(record, errorAnswer(new OAuthError('invalid_request', 'no such endpoint: the Access Token URI ends in /token', { status: 404 })), start, now);
 }
 
 const ALEXA_SCHEME_NOTE: Record<string, string> = {
