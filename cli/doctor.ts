@@ -10,7 +10,7 @@
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { ConfigError, runtimePart, type AdapterConfig } from '../lambda/core/config';
-import { getProfile } from '../lambda/core/profiles';
+import { selectProfile } from '../lambda/core/profiles/resolve';
 import { createTokenHandler } from '../lambda/handlers/token';
 import { loadConfigFile } from '../local/config-file';
 import { ALEXA_TOKEN_DEADLINE_MS } from './constants';
@@ -52,8 +52,9 @@ export interface ProbeOptions {
 
 /** Sends one token request with an invalid code through the real handler and judges the record. */
 export async function probeTokenEndpoint(config: AdapterConfig, opts: ProbeOptions = {}): Promise<{ checks: Check[]; record?: LogRecord }> {
-  const profile = getProfile(config.provider);
-  if (!profile) return { checks: [{ name: 'token endpoint', status: 'fail', detail: `unknown provider profile "${config.provider}"` }] };
+  // The same selection the handler makes: built-in or custom profile.
+  const { profile, problems } = selectProfile(config);
+  if (!profile) return { checks: [{ name: 'token endpoint', status: 'fail', detail: problems.join('; ') }] };
   let record: LogRecord | undefined;
   const handler = createTokenHandler({ config: runtimePart(config), log: (r) => (record = r as LogRecord), ...(opts.fetch ? { fetch: opts.fetch } : {}) });
   const clientId = opts.clientId ?? DOCTOR_CLIENT_ID;
