@@ -25,6 +25,11 @@ export interface LocalAdapterOptions {
   now?: () => number;
   /** Sign in with Apple's private key (PEM); default: APPLE_PRIVATE_KEY(_FILE) or the configured secret. */
   applePrivateKey?: () => Promise<string>;
+  /**
+   * The link simulator's origin (local/simulator): its `/api/skill/link/<vendorId>` is accepted as
+   * Alexa's redirect URL. Local mode only; a deployment has no way to set it.
+   */
+  localReturnOrigin?: string;
 }
 
 export interface RunningServer {
@@ -62,7 +67,7 @@ export async function startLocalAdapter(options: LocalAdapterOptions): Promise<R
   const routes: Route[] = [{ method: 'POST', path: '/token', handler: token, timeoutMs: TOKEN_FUNCTION_TIMEOUT_MS }];
   // As in the stack: GET /authorize and GET /callback exist in interception mode only.
   if (options.config.mode === 'interception') {
-    const authorize = createAuthorizeHandler({ config: options.config, log: options.log, fetch: options.fetch, store: options.store, now: options.now }) as V2Handler;
+    const authorize = createAuthorizeHandler({ config: options.config, log: options.log, fetch: options.fetch, store: options.store, now: options.now, localReturnOrigin: options.localReturnOrigin }) as V2Handler;
     routes.push({ method: 'GET', path: '/authorize', handler: authorize, timeoutMs: TOKEN_FUNCTION_TIMEOUT_MS }, { method: 'GET', path: '/callback', handler: authorize, timeoutMs: TOKEN_FUNCTION_TIMEOUT_MS });
   }
   const listener = apiGatewayListener(routes, token);

@@ -5,8 +5,9 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { handleAuthorize } from '../core/authorize/authorize';
 import { handleCallback } from '../core/authorize/callback';
-import { baseRecord, finish, type AuthorizeLegDeps, type LegResult } from '../core/authorize/leg';
-import { htmlPage, START_AGAIN } from '../core/authorize/pages';
+import { baseRecord, finish, newLinkId, type AuthorizeLegDeps, type LegResult } from '../core/authorize/leg';
+import { assertLoopbackOrigin } from '../core/authorize/local-return';
+import { userPage } from '../core/authorize/pages';
 import { ConfigError, parseRuntimeConfig, type RuntimeConfig } from '../core/config';
 import { selectProfile } from '../core/profiles/resolve';
 import { toApiGatewayResult, toHttpRequest } from '../shared/apigw';
@@ -20,6 +21,11 @@ export interface AuthorizeHandlerDeps {
   fetch?: typeof fetch;
   now?: () => number;
   store?: () => Promise<StateStore>;
+  /**
+   * Local mode only (local/adapter.ts): the link simulator's origin, accepted as an extra redirect
+   * target. Not part of the configuration; the Lambda entry point below never sets it.
+   */
+  localReturnOrigin?: string;
 }
 
 const CALLBACK_PATH = /(^|\/)callback\/?$/;
@@ -27,7 +33,7 @@ const CALLBACK_PATH = /(^|\/)callback\/?$/;
 export function createAuthorizeHandler(deps: AuthorizeHandlerDeps) {
   const { profile, problems } = selectProfile(deps.config);
   if (!profile) throw new ConfigError(problems, 'ADAPTER_CONFIG');
-  const core: AuthorizeLegDeps = { config: deps.config, profile, fetch: deps.fetch, now: deps.now, store: deps.store };
+  const core: AuthorizeLegDeps = { config: deps.config, profile, fetch: deps.fetch, now: deps.now, store: deps.store, ...(deps.localReturnOrigin !== undefined ? { localReturnOrigin: assertLoopbackOrigin(deps.localReturnOrigin) } : {}) };
   const log = deps.log ?? stdoutSink;
 
   return async (event: APIGatewayProxyEventV2, context?: Pick<Context, 'awsRequestId'>): Promise<APIGatewayProxyStructuredResultV2> => {
@@ -44,8 +50,10 @@ export function createAuthorizeHandler(deps: AuthorizeHandlerDeps) {
       const start = now();
       const record = baseRecord(req ?? { method: 'UNKNOWN', path: '/', headers: {}, body: new Uint8Array(0), requestId }, core, callback ? 'GET /callback' : 'GET /authorize', start);
       record.outcome = 'adapter_error';
-      record.verdicts.push({ code: 'adapter_error', severity: 'error', message: `the adapter failed unexpectedly (${err instanceof Error ? err.name : typeof err}); this is a bug, please report it` });
-      result = finish(record, htmlPage(500, { title: 'Account linking failed', message: 'Something went wrong on our side.', next: START_AGAIN }), start, now);
+      record.linkId ??= newLinkId();
+      const message = `the adapter failed unexpectedly (${err instanceof Error ? err.name : typeof err}); this is a bug, please report it`;
+      record.verdicts.push({ code: 'adapter_error', severity: 'error', message });
+      result = finish(record, userPage(500, 'internal', { detail: message, reference: record.linkId, time: record.time }), start, now);
     }
     log(result.record);
     return toApiGatewayResult(result.answer);

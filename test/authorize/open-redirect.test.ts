@@ -118,7 +118,9 @@ describe('GET /authorize refuses each variant with a 400 page, never a redirect'
     expect(records).toHaveLength(1);
     expect(records[0]).toMatchObject({ route: 'GET /authorize', outcome: 'rejected', response: { status: 400, kind: 'page' } });
     expect(records[0]!.verdicts.map((v) => v.code)).toEqual([code]);
-    expect(records[0]!.linkId).toBeUndefined();
+    // The page's reference is the record's link id (what the account holder sends the developer).
+    expect(records[0]!.linkId).toMatch(/^lk_[A-Za-z0-9_-]{12}$/);
+    expect(html).toContain(`<code>${records[0]!.linkId}</code>`);
   });
 
   it('a repeated redirect_uri (first one valid) is refused too', async () => {

@@ -11,7 +11,8 @@ import { clip } from '../redact';
 import { StoreUnavailableError } from '../../store/state-store';
 import { putGrant, type GrantPayload } from './grant-store';
 import { alexaLocation, baseRecord, callbackUrl, finish, newLinkId, newState, parseQuery, type AuthorizeLegDeps, type LegResult } from './leg';
-import { htmlPage, redirectTo, START_AGAIN } from './pages';
+import { checkLocalReturn } from './local-return';
+import { redirectTo, userPage } from './pages';
 import { checkChallenge, type ChallengeCheck, newCodeVerifier, s256Challenge } from './pkce';
 import { checkAlexaRedirectUri } from './redirect-uri';
 
@@ -28,10 +29,13 @@ export async function handleAuthorize(req: import('../http-types').HttpRequest, 
   const now = deps.now ?? Date.now;
   const start = now();
   const record = baseRecord(req, deps, 'GET /authorize', start);
-  const page = (code: string, message: string, next = 'The link request from Alexa was not valid. ' + START_AGAIN) => {
+  // Minted first, so that a refused request's page and record share a reference.
+  const linkId = newLinkId();
+  record.linkId = linkId;
+  const page = (code: string, message: string, kind: 'bad_request' | 'internal' = 'bad_request') => {
     record.outcome = 'rejected';
     record.verdicts.push(verdict(code, 'error', message));
-    return finish(record, htmlPage(400, { title: 'Account linking could not start', message, next }), start, now);
+    return finish(record, userPage(kind === 'internal' ? 500 : 400, kind, { detail: message, reference: linkId, time: record.time }), start, now);
   };
 
   const q = parseQuery(req);
@@ -39,9 +43,12 @@ export async function handleAuthorize(req: import('../http-types').HttpRequest, 
   const p = q.params;
   const redirectParam = p.get('redirect_uri');
   if (q.repeated.includes('redirect_uri')) return page('redirect_uri_not_alexa', 'redirect_uri was given more than once');
-  const check = checkAlexaRedirectUri(redirectParam, { extraHosts: deps.config.extraRedirectHosts, vendorId: deps.config.vendorId });
+  // Local mode only (deps.localReturnOrigin, never configuration): the link simulator's return URL.
+  const local = deps.localReturnOrigin !== undefined ? checkLocalReturn(redirectParam, deps.localReturnOrigin, deps.config.vendorId) : undefined;
+  const check = local ?? checkAlexaRedirectUri(redirectParam, { extraHosts: deps.config.extraRedirectHosts, vendorId: deps.config.vendorId });
   if (!check.ok) return page(check.code, check.reason);
   record.redirect = { host: check.host, vendorId: check.vendorId };
+  if (local) record.verdicts.push(verdict('redirect_local_simulator', 'info', 'redirect_uri is the local link simulator, accepted in local mode only (a deployment accepts only Alexa\'s redirect URLs)'));
   const clientId = p.get('client_id');
   record.clientIdFp = fingerprint(clientId);
   if (!clientId || q.repeated.includes('client_id')) return page('authorize_invalid_request', 'client_id is missing or repeated');
@@ -75,13 +82,11 @@ export async function handleAuthorize(req: import('../http-types').HttpRequest, 
   const authorizeUrl = deps.config.authorizeUrl ?? deps.profile.authorizeUrl;
   const store = deps.store;
   if (deps.config.mode !== 'interception' || !authorizeUrl || !store) {
-    return page('adapter_error', 'the authorization leg is not configured (mode interception, authorizeUrl and the state table are needed)', 'Please tell the skill\'s developer.');
+    return page('adapter_error', 'the authorization leg is not configured (mode interception, authorizeUrl and the state table are needed)', 'internal');
   }
 
   // The provider-side request.
   const shaping = deps.profile.authorize;
-  const linkId = newLinkId();
-  record.linkId = linkId;
   const state = newState();
   record.stateFp = fingerprint(state);
   const usePkce = shaping.pkce !== 'unsupported';

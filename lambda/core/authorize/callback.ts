@@ -14,8 +14,8 @@ import { callUpstream } from '../upstream-call';
 import { buildUpstreamRequest } from '../upstream-request';
 import { StoreUnavailableError } from '../../store/state-store';
 import { putCodeLink, takeGrant, type GrantPayload } from './grant-store';
-import { alexaLocation, baseRecord, finish, parseQuery, type AuthorizeLegDeps, type LegResult } from './leg';
-import { htmlPage, redirectTo, START_AGAIN } from './pages';
+import { alexaLocation, baseRecord, finish, newLinkId, parseQuery, type AuthorizeLegDeps, type LegResult } from './leg';
+import { redirectTo, userPage, type UserPageKind } from './pages';
 
 const verdict = (code: string, severity: Verdict['severity'], message: string): Verdict => ({ code, severity, message });
 
@@ -29,19 +29,21 @@ export async function handleCallback(req: HttpRequest, deps: AuthorizeLegDeps): 
   const now = deps.now ?? Date.now;
   const start = now();
   const record = baseRecord(req, deps, 'GET /callback', start);
-  const page = (code: string, title: string, message: string, severity: Verdict['severity'] = 'error', reference?: string) => {
+  const page = (code: string, kind: UserPageKind, message: string, severity: Verdict['severity'] = 'error') => {
     record.outcome = 'rejected';
     record.verdicts.push(verdict(code, severity, message));
-    return finish(record, htmlPage(400, { title, message, next: START_AGAIN, ...(reference ? { reference } : {}) }), start, now);
+    // The attempt's link id when the state names one; otherwise a fresh one, so the page's reference still finds this record.
+    record.linkId ||= newLinkId();
+    return finish(record, userPage(kind === 'internal' ? 500 : 400, kind, { detail: message, reference: record.linkId, time: record.time }), start, now);
   };
 
   const q = parseQuery(req);
-  if (!q.ok) return page('state_mismatch', 'Account linking failed', `the provider's answer could not be read: ${q.reason}`);
+  if (!q.ok) return page('state_mismatch', 'state_mismatch', `the provider's answer could not be read: ${q.reason}`);
   const p = q.params;
   const state = p.get('state');
   record.stateFp = fingerprint(state);
-  if (!state) return page('state_mismatch', 'Account linking failed', 'the provider sent the user back without the state we gave it, so this answer cannot be matched to a linking attempt');
-  if (!deps.store) return page('adapter_error', 'Account linking failed', 'the adapter has no state table configured');
+  if (!state) return page('state_mismatch', 'state_mismatch', 'the provider sent the user back without the state we gave it, so this answer cannot be matched to a linking attempt');
+  if (!deps.store) return page('adapter_error', 'internal', 'the adapter has no state table configured');
   const store = await deps.store();
 
   let found;
@@ -49,19 +51,19 @@ export async function handleCallback(req: HttpRequest, deps: AuthorizeLegDeps): 
     found = await takeGrant(store, state, now());
   } catch (err) {
     if (!(err instanceof StoreUnavailableError)) throw err;
-    return page('store_unavailable', 'Account linking failed', 'the adapter could not read the linking attempt (state table unavailable); try again in a moment');
+    return page('store_unavailable', 'unavailable', 'the adapter could not read the linking attempt (state table unavailable); try again in a moment');
   }
   if (found.status === 'unknown') {
-    return page('state_mismatch', 'Account linking failed', 'the state the provider sent back does not belong to any linking attempt of this adapter (changed on the way, or from another deployment)');
+    return page('state_mismatch', 'state_mismatch', 'the state the provider sent back does not belong to any linking attempt of this adapter (changed on the way, or from another deployment)');
   }
   if (found.status === 'replayed') {
     record.linkId = found.linkId || undefined;
-    return page('state_replayed', 'This link was already used', 'this provider answer was already used once (the back button, a reload, or a replay); each linking attempt can complete only once', 'error', found.linkId);
+    return page('state_replayed', 'replayed', 'this provider answer was already used once (the back button, a reload, or a replay); each linking attempt can complete only once');
   }
   if (found.status === 'expired') {
     record.linkId = found.linkId || undefined;
     record.grantAgeS = Math.round((now() - found.createdAt) / 1000);
-    return page('grant_expired', 'The linking attempt timed out', `the user took ${record.grantAgeS} s between Alexa and the provider's answer; the limit is ${deps.config.grantTtlSeconds} s (grantTtlSeconds)`, 'warn', found.linkId);
+    return page('grant_expired', 'expired', `the user took ${record.grantAgeS} s between Alexa and the provider's answer; the limit is ${deps.config.grantTtlSeconds} s (grantTtlSeconds)`, 'warn');
   }
 
   const grant = found.payload;

@@ -14,6 +14,8 @@ export interface AuthorizeLegDeps {
   store?: () => Promise<StateStore>;
   fetch?: typeof fetch;
   now?: () => number;
+  /** Local mode only: the link simulator's origin, whose /api/skill/link/<vendorId> is accepted as redirect_uri (local-return.ts). */
+  localReturnOrigin?: string;
 }
 
 export interface LegResult {
