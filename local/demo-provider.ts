@@ -26,6 +26,10 @@
  * password shows the page again with the error on it (as Alexa requires of login pages). Codes
  * minted with a `code_challenge` (S256, RFC 7636) need the matching `code_verifier`.
  * GET /demo/code and `mintCode()` mint one directly, for curl and tests.
+ *
+ * `armBehaviour()` switches misbehaviours on for the NEXT approved login only (the link simulator's
+ * failure presets): the code it mints, and every refresh token descending from it, carry them; other
+ * codes (curl, /demo/code) keep the provider's configured behaviour.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -66,11 +70,30 @@ export interface DemoProviderOptions {
    * form-encoded otherwise. `form`: form-encoded whatever the Accept header says, which is what it
    * takes to see the form → JSON translation through the `github` profile, because that profile
    * asks for JSON (as every careful GitHub client does).
+   * `json`: always JSON (a well-behaved provider).
    */
-  answerFormat?: 'accept' | 'form';
+  answerFormat?: 'accept' | 'form' | 'json';
   /** Issue expiring tokens with a refresh token, like a GitHub App (default true). False: OAuth App tokens, no expiry. */
   expiringTokens?: boolean;
   now?: () => number;
+}
+
+/** What one linking attempt's grant does differently (local/simulator presets). */
+export interface DemoBehaviour {
+  /** Token answers: always JSON, always form-encoded, or by the Accept header as GitHub does. */
+  answerFormat?: 'json' | 'form' | 'accept';
+  /** HTTP status of a successful token answer (201 Created is what some providers send; Alexa wants 200). */
+  successStatus?: number;
+  /** Wait this long before every token answer of the grant, in ms. */
+  delayMs?: number;
+  /**
+   * `single-use`: each refresh rotates the refresh token and the presented one dies at once (GitHub
+   * Apps); `reusable`: a new one is issued and the presented one stays valid until it expires;
+   * `none`: no refresh token at all.
+   */
+  refreshTokens?: 'single-use' | 'reusable' | 'none';
+  /** Send the state back cut to 32 characters (providers that limit its length break the link this way). */
+  truncateState?: boolean;
 }
 
 export interface MintCodeOptions {
@@ -80,6 +103,7 @@ export interface MintCodeOptions {
   scope?: string;
   /** RFC 7636 S256 challenge the token request's code_verifier must match. */
   codeChallenge?: string;
+  behaviour?: DemoBehaviour;
 }
 
 export interface DemoProvider {
@@ -90,6 +114,8 @@ export interface DemoProvider {
   authorizeUrl: string;
   /** A fresh single-use authorization code for demo-client. */
   mintCode(options?: MintCodeOptions): string;
+  /** Misbehave this way for the next approved login (and the tokens that come from it); undefined disarms. */
+  armBehaviour(behaviour: DemoBehaviour | undefined): void;
   /** Counts of token requests by outcome, for tests and the bench. */
   stats: { tokenRequests: number; errors: Partial<Record<DemoErrorCode, number>> };
   close(): Promise<void>;
@@ -101,12 +127,14 @@ interface CodeGrant {
   codeChallenge?: string;
   scope: string;
   expiresAt: number;
+  behaviour?: DemoBehaviour;
 }
 
 interface RefreshGrant {
   clientId: string;
   scope: string;
   expiresAt: number;
+  behaviour?: DemoBehaviour;
 }
 
 const token = (prefix: string) => `${prefix}_${randomBytes(27).toString('base64url')}`;
@@ -127,6 +155,18 @@ function basicCredentials(header: string | undefined): { id: string; secret: str
   };
   return { id: dec(decoded.slice(0, colon)), secret: dec(decoded.slice(colon + 1)) };
 }
+
+const LOGIN_STYLE = [
+  'body{font-family:system-ui,sans-serif;margin:0;padding:1.25rem;color:#1f1f1f;line-height:1.4}main{max-width:26rem;margin:0 auto}',
+  'h1{font-size:1.35rem}label{display:block;margin:.9rem 0 .3rem;font-weight:600}',
+  'input{box-sizing:border-box;width:100%;min-height:48px;padding:.5rem .75rem;font-size:1rem;border:1px solid #767676;border-radius:6px}',
+  '.actions{display:flex;flex-direction:column;gap:.75rem;margin-top:1.25rem}',
+  'button{min-height:48px;padding:.6rem 1rem;font-size:1.05rem;border-radius:6px;cursor:pointer}',
+  '.allow{background:#0b57d0;color:#fff;border:2px solid #0b57d0;font-weight:600}',
+  '.deny{background:#fff;color:#1f1f1f;border:2px solid #767676}',
+  'input:focus-visible,button:focus-visible{outline:3px solid #f4b400;outline-offset:2px}',
+  'p.err{color:#b3261e;font-weight:600}p.hint{color:#555;font-size:.9rem}',
+].join('');
 
 function xmlEscape(s: string): string {
   return s.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -157,6 +197,7 @@ export async function startDemoProvider(options: DemoProviderOptions = {}): Prom
   const answerFormat = options.answerFormat ?? 'accept';
   const expiring = options.expiringTokens ?? true;
   const codes = new Map<string, CodeGrant>();
+  let armed: DemoBehaviour | undefined;
   const refreshTokens = new Map<string, RefreshGrant>();
   const stats: DemoProvider['stats'] = { tokenRequests: 0, errors: {} };
 
@@ -176,48 +217,62 @@ export async function startDemoProvider(options: DemoProviderOptions = {}): Prom
       ...(o.codeChallenge !== undefined ? { codeChallenge: o.codeChallenge } : {}),
       scope: o.scope ?? DEMO_SCOPE,
       expiresAt: now() + CODE_TTL_MS,
+      ...(o.behaviour ? { behaviour: o.behaviour } : {}),
     });
     return code;
   };
 
-  /** GitHub's answer: 200 in the format the Accept header asks for (unless answerFormat is `form`). */
-  const answer = (req: IncomingMessage, res: ServerResponse, fields: Record<string, string | number>) => {
+  /** GitHub's answer: 200 in the format the Accept header asks for (unless answerFormat is `form`, or the grant's behaviour says otherwise). */
+  const answer = (req: IncomingMessage, res: ServerResponse, fields: Record<string, string | number>, behaviour: DemoBehaviour = {}, status = 200) => {
     const accept = (req.headers.accept ?? '').toLowerCase();
+    const format = behaviour.answerFormat ?? answerFormat;
     const headers = { 'cache-control': 'no-store', pragma: 'no-cache' };
-    if (answerFormat === 'accept' && accept.includes('application/json')) {
-      res.writeHead(200, { ...headers, 'content-type': 'application/json; charset=utf-8' });
+    if (format === 'json' || (format === 'accept' && accept.includes('application/json'))) {
+      res.writeHead(status, { ...headers, 'content-type': 'application/json; charset=utf-8' });
       res.end(JSON.stringify(fields));
-    } else if (answerFormat === 'accept' && accept.includes('application/xml')) {
-      res.writeHead(200, { ...headers, 'content-type': 'application/xml; charset=utf-8' });
+    } else if (format === 'accept' && accept.includes('application/xml')) {
+      res.writeHead(status, { ...headers, 'content-type': 'application/xml; charset=utf-8' });
       res.end(`<OAuth>${Object.entries(fields).map(([k, v]) => `<${k}>${xmlEscape(String(v))}</${k}>`).join('')}</OAuth>`);
     } else {
-      res.writeHead(200, { ...headers, 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' });
+      res.writeHead(status, { ...headers, 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' });
       res.end(new URLSearchParams(Object.entries(fields).map(([k, v]) => [k, String(v)])).toString());
     }
   };
 
-  const fail = (req: IncomingMessage, res: ServerResponse, code: DemoErrorCode) => {
+  const fail = (req: IncomingMessage, res: ServerResponse, code: DemoErrorCode, behaviour?: DemoBehaviour) => {
     stats.errors[code] = (stats.errors[code] ?? 0) + 1;
     const [description, uri] = ERRORS[code];
     // GitHub answers errors with HTTP 200.
-    answer(req, res, { error: code, error_description: description, error_uri: uri });
+    answer(req, res, { error: code, error_description: description, error_uri: uri }, behaviour);
   };
 
-  const issue = (req: IncomingMessage, res: ServerResponse, clientId: string, scope: string) => {
+  const issue = async (req: IncomingMessage, res: ServerResponse, clientId: string, scope: string, behaviour: DemoBehaviour = {}) => {
+    if (behaviour.delayMs) await new Promise((r) => setTimeout(r, behaviour.delayMs));
+    const status = behaviour.successStatus ?? 200;
     if (!expiring) {
-      answer(req, res, { access_token: token('gho'), scope, token_type: 'bearer' });
+      answer(req, res, { access_token: token('gho'), scope, token_type: 'bearer' }, behaviour, status);
+      return;
+    }
+    const accessToken = { access_token: token('ghu'), expires_in: ACCESS_TOKEN_TTL_S };
+    if (behaviour.refreshTokens === 'none') {
+      answer(req, res, { ...accessToken, scope, token_type: 'bearer' }, behaviour, status);
       return;
     }
     const refresh = token('ghr');
-    refreshTokens.set(refresh, { clientId, scope, expiresAt: now() + REFRESH_TOKEN_TTL_S * 1000 });
-    answer(req, res, {
-      access_token: token('ghu'),
-      expires_in: ACCESS_TOKEN_TTL_S,
-      refresh_token: refresh,
-      refresh_token_expires_in: REFRESH_TOKEN_TTL_S,
-      scope,
-      token_type: 'bearer',
-    });
+    refreshTokens.set(refresh, { clientId, scope, expiresAt: now() + REFRESH_TOKEN_TTL_S * 1000, ...(behaviour ? { behaviour } : {}) });
+    answer(
+      req,
+      res,
+      {
+        ...accessToken,
+        refresh_token: refresh,
+        refresh_token_expires_in: REFRESH_TOKEN_TTL_S,
+        scope,
+        token_type: 'bearer',
+      },
+      behaviour,
+      status,
+    );
   };
 
   const tokenEndpoint = async (req: IncomingMessage, res: ServerResponse) => {
@@ -250,10 +305,11 @@ export async function startDemoProvider(options: DemoProviderOptions = {}): Prom
       if (!expiring) return fail(req, res, 'bad_refresh_token');
       const presented = params.get('refresh_token') ?? '';
       const grant = refreshTokens.get(presented);
-      // Single use: the presented refresh token dies whether or not the answer reaches the client.
-      refreshTokens.delete(presented);
-      if (!grant || grant.clientId !== clientId || grant.expiresAt <= now()) return fail(req, res, 'bad_refresh_token');
-      return issue(req, res, clientId, grant.scope);
+      // Single use: the presented refresh token dies whether or not the answer reaches the client
+      // (unless the grant's behaviour keeps it valid).
+      if (grant?.behaviour?.refreshTokens !== 'reusable') refreshTokens.delete(presented);
+      if (!grant || grant.clientId !== clientId || grant.expiresAt <= now()) return fail(req, res, 'bad_refresh_token', grant?.behaviour);
+      return issue(req, res, clientId, grant.scope, grant.behaviour);
     }
     if (grantType !== 'authorization_code') return fail(req, res, 'unsupported_grant_type');
 
@@ -275,7 +331,7 @@ export async function startDemoProvider(options: DemoProviderOptions = {}): Prom
       }
     }
     codes.delete(code);
-    return issue(req, res, clientId, grant.scope);
+    return issue(req, res, clientId, grant.scope, grant.behaviour);
   };
 
   /** The authorization request's parameters, from the query (GET) or the login form (POST). */
@@ -286,13 +342,16 @@ export async function startDemoProvider(options: DemoProviderOptions = {}): Prom
       .map((f) => `<input type="hidden" name="${f}" value="${xmlEscape(q.get(f)!)}">`)
       .join('');
     res.writeHead(error ? 401 : 200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+    // Alexa's login-page rules: mobile-friendly (the Alexa app opens a web view), no pop-ups, no
+    // JavaScript alerts, errors shown on the page. Touch targets at least 44 px; Allow and Deny distinct.
     res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>Sign in to the demo provider</title><style>body{font-family:system-ui,sans-serif;margin:0;padding:1.5rem;max-width:26rem}label,input,button{display:block;width:100%;margin:.4rem 0;font-size:1rem}p.err{color:#b00}</style></head>
-<body><h1>Sign in to the demo provider</h1><p>Alexa wants access to your demo account (scope ${xmlEscape(q.get('scope') ?? DEMO_SCOPE)}).</p>
-${error ? `<p class="err">${xmlEscape(error)}</p>` : ''}<form method="post" action="${AUTHORIZE_PATH}">${hidden}
-<label>User <input name="login" autocomplete="username" value="${DEMO_USER}"></label><label>Password <input name="password" type="password" autocomplete="current-password"></label>
-<button name="action" value="approve">Sign in and allow</button><button name="action" value="deny">Deny</button></form>
-<p>Demo user: ${DEMO_USER} / ${DEMO_PASSWORD}</p></body></html>`);
+<title>Sign in to the demo provider</title><style>${LOGIN_STYLE}</style></head>
+<body><main><h1>Sign in to the demo provider</h1><p>Alexa asks for access to your demo account (scope <b>${xmlEscape(q.get('scope') ?? DEMO_SCOPE)}</b>).</p>
+${error ? `<p class="err" role="alert">${xmlEscape(error)}</p>` : ''}<form method="post" action="${AUTHORIZE_PATH}">${hidden}
+<label for="login">User</label><input id="login" name="login" autocomplete="username" autocapitalize="none" value="${DEMO_USER}">
+<label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password">
+<div class="actions"><button class="allow" name="action" value="approve">Sign in and allow</button><button class="deny" name="action" value="deny">Deny</button></div></form>
+<p class="hint">Demo user: ${DEMO_USER} / ${DEMO_PASSWORD}</p></main></body></html>`);
   };
 
   const backTo = (res: ServerResponse, redirectUri: string, params: Record<string, string | null>) => {
@@ -319,7 +378,9 @@ ${error ? `<p class="err">${xmlEscape(error)}</p>` : ''}<form method="post" acti
       return;
     }
     if (req.method !== 'POST') return loginPage(res, q);
-    const state = q.get('state');
+    const behaviour = q.get('action') === 'deny' ? undefined : armed;
+    const sent = q.get('state');
+    const state = behaviour?.truncateState && sent !== null ? sent.slice(0, 32) : sent;
     if (q.get('action') === 'deny') return backTo(res, redirectUri, { error: 'access_denied', error_description: 'The user denied access.', state });
     if (q.get('login') !== DEMO_USER || q.get('password') !== DEMO_PASSWORD) return loginPage(res, q, 'Wrong user or password.');
     const challenge = q.get('code_challenge');
@@ -331,7 +392,10 @@ ${error ? `<p class="err">${xmlEscape(error)}</p>` : ''}<form method="post" acti
       redirectUri,
       ...(scope ? { scope: scope.split(/[ ,]+/).filter(Boolean).join(',') } : {}),
       ...(challenge !== null ? { codeChallenge: challenge } : {}),
+      ...(behaviour ? { behaviour } : {}),
     });
+    // Armed for one login only.
+    armed = undefined;
     return backTo(res, redirectUri, { code, state });
   };
 
@@ -369,6 +433,9 @@ ${error ? `<p class="err">${xmlEscape(error)}</p>` : ''}<form method="post" acti
     tokenUrl: `${running.url}${TOKEN_PATH}`,
     authorizeUrl: `${running.url}${AUTHORIZE_PATH}`,
     mintCode,
+    armBehaviour: (b) => {
+      armed = b;
+    },
     stats,
     close: running.close,
   };

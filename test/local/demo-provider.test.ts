@@ -118,3 +118,66 @@ describe('demo provider codes', () => {
     expect(a).not.toBe(b);
   });
 });
+
+describe('demo provider behaviours armed for one login (the link simulator presets)', () => {
+  const login = async (p: DemoProvider, state = 'alexa-state-0123456789-0123456789-0123456789') => {
+    const res = await fetch(p.authorizeUrl, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ client_id: 'demo-client', redirect_uri: REDIRECT, state, login: 'demo', password: 'demo', action: 'approve' }).toString(),
+    });
+    return new URL(res.headers.get('location')!);
+  };
+
+  it('applies to the next approved login only, and to the refresh tokens descending from it', async () => {
+    const p = await startDemoProvider({ answerFormat: 'form' });
+    try {
+      p.armBehaviour({ answerFormat: 'json', successStatus: 201, refreshTokens: 'reusable', truncateState: true });
+      const back = await login(p);
+      expect(back.searchParams.get('state')).toBe('alexa-state-0123456789-012345678');
+      const first = await post(p, { ...creds, code: back.searchParams.get('code')! });
+      expect(first.status).toBe(201);
+      expect(first.headers.get('content-type')).toMatch(/^application\/json/);
+      const rt = ((await first.json()) as { refresh_token: string }).refresh_token;
+      // Reusable: the same refresh token works twice, each time as JSON 201.
+      for (let i = 0; i < 2; i++) {
+        const again = await post(p, { ...creds, grant_type: 'refresh_token', refresh_token: rt });
+        expect(again.status).toBe(201);
+        expect(await again.json()).toMatchObject({ token_type: 'bearer', refresh_token: expect.stringMatching(/^ghr_/) });
+      }
+      // The next login is back to the configured behaviour (form-encoded 200, state untouched, single-use).
+      const plain = await login(p);
+      expect(plain.searchParams.get('state')).toBe('alexa-state-0123456789-0123456789-0123456789');
+      const normal = await post(p, { ...creds, code: plain.searchParams.get('code')! });
+      expect(normal.status).toBe(200);
+      expect(normal.headers.get('content-type')).toMatch(/^application\/x-www-form-urlencoded/);
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('no refresh token; a slow answer', async () => {
+    const p = await startDemoProvider({ answerFormat: 'json' });
+    try {
+      p.armBehaviour({ refreshTokens: 'none', delayMs: 300 });
+      const back = await login(p);
+      const t0 = Date.now();
+      const res = await post(p, { ...creds, code: back.searchParams.get('code')! });
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(290);
+      const body = (await res.json()) as Record<string, unknown>;
+      expect(body).toMatchObject({ token_type: 'bearer', expires_in: 28800 });
+      expect(body.refresh_token).toBeUndefined();
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('the login page: every field escaped, no script', async () => {
+    const evil = '"><img src=x onerror=alert(1)>';
+    const html = await (await fetch(`${demo.authorizeUrl}?${new URLSearchParams({ client_id: 'demo-client', redirect_uri: REDIRECT, state: evil, scope: evil })}`)).text();
+    expect(html).not.toContain('<img');
+    expect(html).not.toMatch(/<script/i);
+    expect(html).toContain('&#34;&#62;&#60;img src=x onerror=alert(1)&#62;');
+  });
+});
