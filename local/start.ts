@@ -4,8 +4,9 @@
  * Starts, on 127.0.0.1 only:
  * - the adapter's routes behind the API Gateway stand-in, on PORT (default 3000);
  * - the built-in GitHub-like demo provider on PORT+1 (unless --config points at another provider);
- * - the embedded DynamoDB-compatible store (dynalite, in memory) with the state table, on PORT+2.
- * PORT+1 and PORT+2 fall back to a free port when taken. PORT=0 picks free ports for everything.
+ * - the embedded DynamoDB-compatible store (dynalite, in memory) with the state table, on PORT+2;
+ * - the smart-home endpoint on PORT+3 and the link simulator (local/simulator) on PORT+4.
+ * PORT+1..PORT+4 fall back to a free port when taken. PORT=0 picks free ports for everything.
  *
  * stdout carries only exchange records, one JSON line each, exactly as the Lambda writes them to
  * CloudWatch; everything meant for humans goes to stderr. So `npm start -s | jq .` works.
@@ -20,6 +21,8 @@ import { loadConfigFile, type LoadedConfigFile } from './config-file';
 import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, startDemoProvider, type DemoProvider } from './demo-provider';
 import { startEmbeddedDynamoDb, type EmbeddedDynamoDb } from './embedded-dynamodb';
 import { smartHomeBanner, startLocalSmartHome, type LocalSmartHome } from './smart-home';
+import { RecordTap } from './simulator/record-tap';
+import { startLinkSimulator, type LinkSimulator } from './simulator/server';
 
 const HOST = '127.0.0.1';
 /** One of Alexa's redirect URIs (the console lists three, one per region; the skill id is made up). */
@@ -37,7 +40,8 @@ const USAGE = `Usage: npm start [-- --config FILE] [--demo-honor-accept]
   -h, --help             this text
 
 Environment: PORT (default 3000) for the adapter; the demo provider uses PORT+1, the store PORT+2,
-the smart-home endpoint PORT+3.
+the smart-home endpoint PORT+3, the link simulator PORT+4. ALEXA_CLIENT_ID / ALEXA_CLIENT_SECRET: the
+client credentials the link simulator uses when its page leaves them empty (other providers than the demo).
 `;
 
 const say = (text = '') => process.stderr.write(`${text}\n`);
@@ -66,7 +70,7 @@ function parsePort(raw: string | undefined): number {
   if (raw === undefined || raw === '') return 3000;
   const port = Number(raw);
   if (!/^\d+$/.test(raw) || port > 65535) throw new UsageError(`PORT must be an integer between 0 and 65535, got "${raw}"`);
-  if (port !== 0 && port > 65532) throw new UsageError(`PORT ${port} leaves no room for PORT+1..PORT+3; use at most 65532`);
+  if (port !== 0 && port > 65531) throw new UsageError(`PORT ${port} leaves no room for PORT+1..PORT+4; use at most 65531`);
   return port;
 }
 
@@ -95,6 +99,7 @@ export interface LocalStack {
   store: EmbeddedDynamoDb;
   config: RuntimeConfig;
   smartHome?: LocalSmartHome;
+  simulator: LinkSimulator;
   close(): Promise<void>;
 }
 
@@ -129,20 +134,28 @@ async function startAll(port: number, loaded: LoadedConfigFile | undefined, hono
       config = parseRuntimeConfig({ provider: 'github', tokenUrl: demo.tokenUrl, authorizeUrl: demo.authorizeUrl, mode: 'interception', recordGrantees: true }, 'local mode (built-in demo provider)');
     }
 
+    // The link simulator first: the adapter accepts its return URL as an Alexa redirect URL (local mode only).
+    const simulator = await onPreferredPort(port === 0 ? 0 : port + 4, (p) => startLinkSimulator({ port: p, host: HOST }), 'link simulator');
+    started.push(simulator);
+    // Records go to stdout as in Lambda, and to the simulator (which shows each link's records).
+    const tap = new RecordTap();
+    const log = tap.sink(stdoutSink);
+
     let adapter: RunningServer;
     try {
       const stateStore = new DynamoDbStateStore({ tableName: store.tableName, client: store.client() });
-      adapter = await startLocalAdapter({ config, port, host: HOST, log: stdoutSink, store: () => Promise.resolve(stateStore) });
+      adapter = await startLocalAdapter({ config, port, host: HOST, log, store: () => Promise.resolve(stateStore), localReturnOrigin: simulator.origin });
     } catch (err) {
       if (isAddrInUse(err)) throw new UsageError(`port ${port} on ${HOST} is in use; set PORT to another port (e.g. PORT=3100 npm start)`);
       throw err;
     }
     started.push(adapter);
+    simulator.attach({ adapterUrl: adapter.url, config, ...(demo ? { demo } : {}), records: tap, env: process.env });
     // Smart home: LWA and Event Gateway fakes and the smart-home/events functions (local/smart-home.ts).
     const stateStore = new DynamoDbStateStore({ tableName: store.tableName, client: store.client() });
-    const smartHome = await onPreferredPort(port === 0 ? 0 : port + 3, (p) => startLocalSmartHome({ store: () => Promise.resolve(stateStore), log: stdoutSink, port: p, host: HOST }), 'smart-home endpoint');
+    const smartHome = await onPreferredPort(port === 0 ? 0 : port + 3, (p) => startLocalSmartHome({ store: () => Promise.resolve(stateStore), log, port: p, host: HOST }), 'smart-home endpoint');
     started.push(smartHome);
-    return { adapter, demo, store, config, smartHome, close: closeAll };
+    return { adapter, demo, store, config, smartHome, simulator, close: closeAll };
   } catch (err) {
     await closeAll();
     throw err;
@@ -154,6 +167,10 @@ function banner(stack: LocalStack, loaded: LoadedConfigFile | undefined, honorAc
   const tokenUri = `${adapter.url}/token`;
   const lines: string[] = [];
   lines.push('alexa-link-adapter: local mode (API Gateway HTTP API stand-in, payload format 2.0)');
+  lines.push('');
+  lines.push(`Link simulator: ${stack.simulator.url}`);
+  lines.push(`  (open it in a browser: it plays the Alexa app; the last redirect comes back to ${stack.simulator.returnUrl},`);
+  lines.push('   a redirect target the adapter accepts in local mode only, instead of https://layla.amazon.com)');
   lines.push('');
   lines.push(`  Access Token URI   ${tokenUri}`);
   lines.push(`  provider profile   ${config.provider}`);
