@@ -143,6 +143,7 @@ function stepBlock(s) {
 
 function render(view) {
   $('result').hidden = false;
+  $('skip').hidden = false;
   const verdict = $('verdict');
   verdict.className = `verdict ${view.verdict.status}`;
   verdict.textContent = view.verdict.text;
