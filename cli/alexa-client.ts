@@ -166,3 +166,53 @@ export async function alexaTokenRequest(call: AlexaTokenCall): Promise<TokenExch
     secrets: new TokenSecrets(format === 'json' ? values : new Map()),
   };
 }
+
+/** What Alexa did on the token leg of one link: the code exchange, a refresh, and a replay of that refresh. */
+export interface TokenLeg {
+  codeFp?: string;
+  /** The refresh token refreshed (and replayed) with. */
+  refreshFp?: string;
+  token?: TokenExchange;
+  refresh?: TokenExchange;
+  replay?: TokenExchange;
+  /** The replay sent straight to the provider's own token endpoint: what Alexa would get without the adapter. */
+  direct?: TokenExchange;
+}
+
+export interface TokenLegOptions {
+  tokenUrl: string;
+  scheme: AlexaScheme;
+  clientId: string;
+  clientSecret: string;
+  /** The code to exchange (with the redirect_uri it was issued for, and the PKCE verifier if any)... */
+  code?: string;
+  redirectUri?: string;
+  codeVerifier?: string;
+  /** ...or a refresh token to start from (refresh and replay only). */
+  refreshToken?: string;
+  /** Also replay at this endpoint directly (only the built-in demo provider: a spent token can trip a real provider's reuse detection). */
+  directTokenUrl?: string;
+  fetch?: typeof fetch;
+}
+
+/**
+ * Alexa's token leg: the code exchange, then (when a refresh token came back) a refresh, then the same
+ * refresh again, as Alexa retries a refresh whose answer it lost (RFC 6749 §6; the seed: refresh tokens
+ * must not be invalidated too early).
+ */
+export async function alexaTokenLeg(o: TokenLegOptions): Promise<TokenLeg> {
+  const call = { tokenUrl: o.tokenUrl, scheme: o.scheme, clientId: o.clientId, clientSecret: o.clientSecret, ...(o.fetch ? { fetch: o.fetch } : {}) };
+  const leg: TokenLeg = {};
+  let refreshToken = o.refreshToken;
+  if (o.code !== undefined) {
+    leg.codeFp = fingerprint(o.code);
+    leg.token = await alexaTokenRequest({ ...call, params: codeParams(o.code, o.redirectUri ?? '', o.codeVerifier) });
+    refreshToken = leg.token.answer.status === 200 ? leg.token.secrets.refreshToken : undefined;
+  }
+  if (!refreshToken) return leg;
+  leg.refreshFp = fingerprint(refreshToken);
+  leg.refresh = await alexaTokenRequest({ ...call, params: refreshParams(refreshToken) });
+  leg.replay = await alexaTokenRequest({ ...call, params: refreshParams(refreshToken) });
+  if (o.directTokenUrl) leg.direct = await alexaTokenRequest({ ...call, tokenUrl: o.directTokenUrl, params: refreshParams(refreshToken) });
+  return leg;
+}

@@ -6,7 +6,7 @@
  * 360 s, a refresh token, a refresh that works, and a replayed refresh that still works within the
  * adapter's rotation grace (seed: "not invalidating refresh tokens too early"). Pure: no I/O.
  */
-import type { TokenAnswerDescription } from './alexa-client';
+import type { TokenAnswerDescription, TokenLeg } from './alexa-client';
 import { ALEXA_TOKEN_DEADLINE_MS } from './constants';
 
 /** Shortest access-token lifetime Alexa copes with (the seed: "more than 5 minutes"; Alexa+ FAQ: 360 s). */
@@ -155,4 +155,18 @@ export function providerAnswerCheck(u: RecordedUpstream): LinkCheck {
 export function directAnswerCheck(a: TokenAnswerDescription): LinkCheck {
   const problems = tokenAnswerProblems(a);
   return problems.length ? check('provider_answer', 'fail', `${problems.join('; ')} (${summary(a)}): without the adapter, Alexa would get this`) : check('provider_answer', 'pass', summary(a));
+}
+
+/**
+ * Alexa's checks on a whole token leg (alexa-client.ts `alexaTokenLeg`): the code exchange, the
+ * refresh, the replay. `notSent` says why no token request was made when an earlier step failed.
+ */
+export function tokenLegChecks(leg: TokenLeg, notSent?: string): { token: LinkCheck[]; refresh: LinkCheck; replay: LinkCheck } {
+  const codeless = leg.token === undefined && leg.refreshFp !== undefined;
+  const noRefresh = leg.token && !leg.refresh ? 'no refresh token to refresh with' : (notSent ?? (leg.token || codeless ? undefined : 'no code exchange'));
+  return {
+    token: codeless ? [] : tokenChecks(leg.token?.answer, notSent),
+    refresh: refreshCheck(leg.refresh?.answer, leg.refreshFp, noRefresh),
+    replay: replayCheck(leg.replay?.answer, leg.refresh?.answer, noRefresh),
+  };
 }

@@ -18,6 +18,7 @@ import type { LogRecord } from './records';
 import { renderDiagnosis, renderRecordLine, renderTimelines, styleFor, type Style } from './render';
 import { renderReport } from './report';
 import { diagnose } from './rules';
+import { cmdSimulate, SIMULATE_HELP, SIMULATE_OPTIONS } from './simulate';
 import { groupTimelines, matchesLink, type Timeline } from './timeline';
 
 export interface Out {
@@ -55,6 +56,7 @@ Commands:
   diagnose   the cause of each failure and the fix (console field or provider setting)
   report     a contact-us case (the "If all else fails" checklist) as Markdown for one link
   doctor     checks before linking: configuration, token endpoint, TTL, the login page's Domain List
+  simulate   Alexa's token leg against an Access Token URI (code, refresh, replay) with Alexa's checks
 
 Run "npx alexa-link-adapter <command> --help" for a command's options.
 Exit codes: 0 nothing found, 1 findings or failed checks, 2 usage, configuration, credential or AWS errors.
@@ -110,6 +112,7 @@ ${COMMON_HELP}
 
 Exit code 0: all checks passed (or warned), 1: a check failed, 2: usage errors.
 `,
+  simulate: SIMULATE_HELP,
 };
 
 const SOURCE_OPTIONS = {
@@ -134,6 +137,7 @@ const OPTIONS = {
     local: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
+  simulate: SIMULATE_OPTIONS,
 } as const satisfies Record<string, ParseArgsConfig['options']>;
 
 type Command = keyof typeof OPTIONS;
@@ -356,6 +360,8 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
         return await cmdReport(values, io);
       case 'doctor':
         return await cmdDoctor(values, io, style);
+      case 'simulate':
+        return await cmdSimulate(values, io, style);
     }
   } catch (err) {
     if (err instanceof CliError) {

@@ -13,7 +13,7 @@
  * class exposes is what the page may show: values, or fingerprints for secrets.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { alexaTokenRequest, codeParams, refreshParams, type AlexaScheme, type Shown, type TokenExchange } from '../../cli/alexa-client';
+import { alexaTokenLeg, type AlexaScheme, type Shown, type TokenLeg } from '../../cli/alexa-client';
 import { returnChecks, type LinkCheck } from '../../cli/link-checks';
 import { newCodeVerifier, s256Challenge } from '../../lambda/core/authorize/pkce';
 import { fingerprint } from '../../lambda/core/fingerprint';
@@ -57,12 +57,8 @@ export class SimulatedLink {
   /** Why Alexa made no token request (it stops when the return fails its checks). */
   notSent?: string;
   codeFp?: string;
-  refreshFp?: string;
-  token?: TokenExchange;
-  refresh?: TokenExchange;
-  replay?: TokenExchange;
-  /** The same replay sent straight to the demo provider: what Alexa would get without the adapter. */
-  direct?: TokenExchange;
+  /** The token leg: code exchange, refresh, replay (and, with the demo provider, the replay without the adapter). */
+  leg: TokenLeg = {};
   readonly #secret: string;
   readonly #verifier: string | undefined;
 
@@ -115,22 +111,20 @@ export class SimulatedLink {
         this.notSent = `Alexa stops here: ${failed ? `${failed.name} failed` : 'no code came back'}, so it makes no token request`;
         return;
       }
-      await this.tokenLeg(code, fetchImpl);
+      this.leg = await alexaTokenLeg({
+        tokenUrl: this.endpoints.tokenUri,
+        scheme: this.settings.scheme,
+        clientId: this.settings.clientId,
+        // The "wrong secret" preset: the console holds another secret than the provider.
+        clientSecret: this.settings.preset === 'wrong_secret' ? `${this.#secret}-not-the-real-one` : this.#secret,
+        code,
+        redirectUri: this.endpoints.redirectUri,
+        ...(this.#verifier ? { codeVerifier: this.#verifier } : {}),
+        ...(this.endpoints.demoTokenUrl ? { directTokenUrl: this.endpoints.demoTokenUrl } : {}),
+        ...(fetchImpl ? { fetch: fetchImpl } : {}),
+      });
     } finally {
       this.status = 'done';
     }
-  }
-
-  private async tokenLeg(code: string, fetchImpl?: typeof fetch): Promise<void> {
-    const secret = this.settings.preset === 'wrong_secret' ? `${this.#secret}-not-the-real-one` : this.#secret;
-    const call = { tokenUrl: this.endpoints.tokenUri, scheme: this.settings.scheme, clientId: this.settings.clientId, clientSecret: secret, ...(fetchImpl ? { fetch: fetchImpl } : {}) };
-    this.token = await alexaTokenRequest({ ...call, params: codeParams(code, this.endpoints.redirectUri, this.#verifier) });
-    const refreshToken = this.token.answer.status === 200 ? this.token.secrets.refreshToken : undefined;
-    if (!refreshToken) return;
-    this.refreshFp = fingerprint(refreshToken);
-    this.refresh = await alexaTokenRequest({ ...call, params: refreshParams(refreshToken) });
-    // Alexa retries a refresh whose answer it lost with the same refresh token.
-    this.replay = await alexaTokenRequest({ ...call, params: refreshParams(refreshToken) });
-    if (this.endpoints.demoTokenUrl) this.direct = await alexaTokenRequest({ ...call, tokenUrl: this.endpoints.demoTokenUrl, params: refreshParams(refreshToken) });
   }
 }

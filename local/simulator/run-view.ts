@@ -5,7 +5,7 @@
  * Pure: a function of the link and the records local mode wrote.
  */
 import type { Shown } from '../../cli/alexa-client';
-import { directAnswerCheck, providerAnswerCheck, refreshCheck, replayCheck, returnChecks, tokenChecks, type LinkCheck } from '../../cli/link-checks';
+import { directAnswerCheck, providerAnswerCheck, returnChecks, tokenLegChecks, type LinkCheck } from '../../cli/link-checks';
 import { num, str, timeMs, type LogRecord } from '../../cli/records';
 import { diagnose, type Finding } from '../../cli/rules';
 import { groupTimelines } from '../../cli/timeline';
@@ -76,7 +76,8 @@ export function linkRecords(link: SimulatedLink, all: readonly LogRecord[]) {
   }
   const tokens = all.filter((r) => route(r) === 'POST /token');
   const token = link.codeFp ? tokens.find((r) => str(r, 'grantType') === 'authorization_code' && str(r, 'tokens.codeFp') === link.codeFp) : undefined;
-  const refreshes = link.refreshFp ? tokens.filter((r) => str(r, 'grantType') === 'refresh_token' && str(r, 'tokens.refreshTokenInFp') === link.refreshFp) : [];
+  const refreshFp = link.leg.refreshFp;
+  const refreshes = refreshFp ? tokens.filter((r) => str(r, 'grantType') === 'refresh_token' && str(r, 'tokens.refreshTokenInFp') === refreshFp) : [];
   return { authorize, callback, token, refresh: refreshes[0], replay: refreshes[1] };
 }
 
@@ -159,7 +160,7 @@ export function buildRunView(link: SimulatedLink, all: readonly LogRecord[]): Ru
   });
 
   // 4–6. The token leg, as Alexa's servers make it.
-  const exchangeStep = (id: StepId, title: string, ex: SimulatedLink['token'], rec: LogRecord | undefined, checks: LinkCheck[], provider: LinkCheck | undefined) => {
+  const exchangeStep = (id: StepId, title: string, ex: SimulatedLink['leg']['token'], rec: LogRecord | undefined, checks: LinkCheck[], provider: LinkCheck | undefined) => {
     add(id, title, rec ? [rec] : [], provider ? [...checks, provider] : checks, waiting || link.status === 'running', {
       ...(ex
         ? {
@@ -173,15 +174,16 @@ export function buildRunView(link: SimulatedLink, all: readonly LogRecord[]): Ru
     const u = upstreamOf(r);
     return u ? providerAnswerCheck(u) : undefined;
   };
-  exchangeStep('token', 'Alexa exchanges the code at the Access Token URI', link.token, recs.token, tokenChecks(link.token?.answer, notSent), up(recs.token));
-  const noRefresh = link.token && !link.refresh ? 'no refresh token to refresh with' : notSent;
-  exchangeStep('refresh', 'Alexa refreshes the access token', link.refresh, recs.refresh, [refreshCheck(link.refresh?.answer, link.refreshFp, noRefresh ?? (link.token ? undefined : 'no code exchange'))], up(recs.refresh));
-  const replayProvider = link.direct
-    ? directAnswerCheck(link.direct.answer)
+  const { leg } = link;
+  const legChecks = tokenLegChecks(leg, notSent);
+  exchangeStep('token', 'Alexa exchanges the code at the Access Token URI', leg.token, recs.token, legChecks.token, up(recs.token));
+  exchangeStep('refresh', 'Alexa refreshes the access token', leg.refresh, recs.refresh, [legChecks.refresh], up(recs.refresh));
+  const replayProvider = leg.direct
+    ? directAnswerCheck(leg.direct.answer)
     : recs.replay && str(recs.replay, 'refresh.role') === 'grace'
       ? { id: 'provider_answer' as const, name: "the provider's own answer, judged as Alexa would", status: 'skip' as const, detail: "not asked: the adapter answered from its rotation grace cache" }
       : up(recs.replay);
-  exchangeStep('replay', 'Alexa retries the same refresh (a lost answer)', link.replay, recs.replay, [replayCheck(link.replay?.answer, link.refresh?.answer, noRefresh ?? (link.token ? undefined : 'no code exchange'))], replayProvider);
+  exchangeStep('replay', 'Alexa retries the same refresh (a lost answer)', leg.replay, recs.replay, [legChecks.replay], replayProvider);
 
   const failed = steps.find((s) => s.status === 'fail');
   const verdict: RunView['verdict'] = failed
@@ -236,7 +238,7 @@ export function buildRunView(link: SimulatedLink, all: readonly LogRecord[]): Ru
       mode: ep.mode,
       authorizeSent: true,
       ...(link.returned ? { returned: { ok: returnOk === true, label: returnOk ? 'code, same state' : `${link.returnChecks?.find((c) => c.status === 'fail')?.name ?? 'failed'} ✗` } } : {}),
-      ...(link.direct ? { probe: { ok: directAnswerCheck(link.direct.answer).status === 'pass', label: `same refresh, no adapter: HTTP ${link.direct.answer.status ?? '–'}` } } : {}),
+      ...(leg.direct ? { probe: { ok: directAnswerCheck(leg.direct.answer).status === 'pass', label: `same refresh, no adapter: HTTP ${leg.direct.answer.status ?? '–'}` } } : {}),
       marks,
     },
   };
