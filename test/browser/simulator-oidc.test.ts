@@ -16,6 +16,7 @@ import { listen, type RunningServer } from '../../local/adapter';
 import { launch, screenshot, type Browser } from '../support/chromium';
 import { freePort } from '../support/dynamodb-local';
 import { simulatorUrl, startLocalMode, type LocalMode } from '../support/local-mode';
+import { oidcTestConfiguration } from '../support/oidc-provider-config';
 
 // Secrets with characters RFC 6749 §2.3.1's form-encoding matters for.
 const BASIC = { client_id: 'alexa-basic', client_secret: 'b@sic s3cret+/:%&=~', token_endpoint_auth_method: 'client_secret_basic' } as const;
@@ -33,16 +34,8 @@ beforeAll(async () => {
   const issuer = `http://localhost:${(server.address() as AddressInfo).port}`;
   const port = await freePort();
   const callback = `http://127.0.0.1:${port}/callback`;
-  const provider = new Provider(issuer, {
-    clients: [BASIC, POST].map((c) => ({ ...c, redirect_uris: [callback], grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], application_type: 'native' })),
-    cookies: { keys: ['browser-test-only-cookie-key'] },
-    findAccount: async (_ctx: unknown, sub: string) => ({ accountId: sub, claims: async () => ({ sub }) }),
-    issueRefreshToken: async () => true,
-    rotateRefreshToken: true,
-    pkce: { required: () => true },
-    ttl: { AccessToken: 3600, AuthorizationCode: 600, IdToken: 3600, RefreshToken: 86400, Grant: 86400, Session: 86400, Interaction: 3600 },
-    features: { devInteractions: { enabled: true } },
-  });
+  const clients = [BASIC, POST].map((c) => ({ ...c, redirect_uris: [callback], grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], application_type: 'native' }));
+  const provider = new Provider(issuer, oidcTestConfiguration(clients, { rotateRefreshToken: true }));
   server.on('request', provider.callback());
   dir = mkdtempSync(join(tmpdir(), 'simulator-oidc-'));
   const file = join(dir, 'oidc.json');

@@ -23,6 +23,7 @@ import { listen, startLocalAdapter, type RunningServer } from '../../local/adapt
 import { createStateTable } from '../../local/table-definition';
 import { useDynamoDbLocal } from '../support/dynamodb-local';
 import { browseUntil } from '../support/browser';
+import { oidcTestConfiguration } from '../support/oidc-provider-config';
 
 const ALEXA_REDIRECT_URI = 'https://pitangui.amazon.com/api/skill/link/M2E2EVENDOR';
 const CONFIDENTIAL = { client_id: 'alexa-skill', client_secret: 'skill s3cret+/:%&=~', token_endpoint_auth_method: 'client_secret_basic' } as const;
@@ -46,18 +47,13 @@ beforeAll(async () => {
   );
   adapter = await startLocalAdapter({ config, log: (r) => records.push(r as AuthorizeRecord & Record<string, unknown>), store: () => Promise.resolve(store) });
   const callback = `${adapter.url}/callback`;
-  const provider = new Provider(issuer, {
-    clients: [
+  const provider = new Provider(
+    issuer,
+    oidcTestConfiguration([
       { ...CONFIDENTIAL, redirect_uris: [callback], grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], application_type: 'native' },
       { ...PUBLIC, redirect_uris: [callback], grant_types: ['authorization_code'], response_types: ['code'], application_type: 'native' },
-    ],
-    cookies: { keys: ['e2e-only-cookie-key'] },
-    findAccount: async (_ctx: unknown, sub: string) => ({ accountId: sub, claims: async () => ({ sub }) }),
-    issueRefreshToken: async () => true,
-    pkce: { required: () => true },
-    ttl: { AccessToken: 3600, AuthorizationCode: 600, IdToken: 3600, RefreshToken: 86400, Grant: 86400, Session: 86400, Interaction: 3600 },
-    features: { devInteractions: { enabled: true } },
-  });
+    ]),
+  );
   server.on('request', provider.callback());
 });
 

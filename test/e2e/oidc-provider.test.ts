@@ -18,6 +18,7 @@ import { fingerprint } from '../../lambda/core/fingerprint';
 import { listen, type RunningServer } from '../../local/adapter';
 import { ALEXA_REDIRECT_URI, startTestAdapter, verdictCodes, type TestAdapter } from '../support/fake-alexa';
 import { browseUntil } from '../support/browser';
+import { oidcTestConfiguration } from '../support/oidc-provider-config';
 
 // Secrets with characters RFC 6749 §2.3.1's form-encoding matters for: oauth4webapi encodes them,
 // the adapter must decode and re-encode them, oidc-provider decodes them. (Only VSCHAR, %x20-7E:
@@ -36,22 +37,9 @@ beforeAll(async () => {
   const server = createServer();
   op = await listen(server, 0, '127.0.0.1');
   issuer = `http://localhost:${(server.address() as AddressInfo).port}`;
-  const provider = new Provider(issuer, {
-    clients: Object.values(CLIENTS).map((c) => ({
-      ...c,
-      redirect_uris: [ALEXA_REDIRECT_URI],
-      grant_types: ['authorization_code', 'refresh_token'],
-      response_types: ['code'],
-    })),
-    cookies: { keys: ['e2e-only-cookie-key'] },
-    findAccount: async (_ctx: unknown, sub: string) => ({ accountId: sub, claims: async () => ({ sub }) }),
-    // Issue refresh tokens without offline_access/prompt=consent, and rotate them on every use.
-    issueRefreshToken: async () => true,
-    rotateRefreshToken: true,
-    pkce: { required: () => true },
-    ttl: { AccessToken: 3600, AuthorizationCode: 600, IdToken: 3600, RefreshToken: 86400, Grant: 86400, Session: 86400, Interaction: 3600 },
-    features: { devInteractions: { enabled: true } },
-  });
+  const clients = Object.values(CLIENTS).map((c) => ({ ...c, redirect_uris: [ALEXA_REDIRECT_URI], grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'] }));
+  // Refresh tokens rotate on every use.
+  const provider = new Provider(issuer, oidcTestConfiguration(clients, { rotateRefreshToken: true }));
   server.on('request', provider.callback());
   adapter = await startTestAdapter({ provider: 'generic', tokenUrl: `${issuer}/token` });
 });
