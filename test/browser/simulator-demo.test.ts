@@ -153,6 +153,32 @@ describe('phone-size viewport (the Alexa app opens a web view)', () => {
     await screenshot(page, 'phone-result');
   });
 
+  it("the adapter's pages for a refused request and a replayed sign-in: the account holder's sentence first, a reference, no sideways scrolling", async () => {
+    const { page } = phone;
+    const adapter = (await local.waitFor(/Web Authorization\s+(http:\/\/127\.0\.0\.1:\d+)\/authorize/))[1]!;
+    // A request that did not come from Alexa (a foreign redirect_uri): a page, never a redirect.
+    await page.goto(`${adapter}/authorize?${new URLSearchParams({ client_id: 'demo-client', response_type: 'code', state: 's', redirect_uri: 'https://evil.example/api/skill/link/M2AAAAAAAAAAAA' })}`);
+    expect(await page.textContent('h1')).toBe('Account linking could not start');
+    expect(await page.textContent('p.lead')).toMatch(/^This linking request did not come from the Alexa app/);
+    expect(await page.textContent('.dev')).toMatch(/redirect_uri host is not one of Alexa's/);
+    expect(await page.textContent('.ref')).toMatch(/^Reference: lk_[A-Za-z0-9_-]{12} · \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC$/);
+    expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
+    await screenshot(page, 'phone-adapter-page-bad-request');
+    // The same sign-in used twice (the back button, a reload): the second /callback is refused.
+    let callback: string | undefined;
+    page.on('request', (r) => {
+      if (new URL(r.url()).pathname === '/callback') callback = r.url();
+    });
+    await startLink(page, 'none');
+    await signIn(page);
+    await result(page);
+    await page.goto(callback!);
+    expect(await page.textContent('h1')).toBe('This link was already used');
+    expect(await page.textContent('p.lead')).toMatch(/^This sign-in was already used once/);
+    expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
+    await screenshot(page, 'phone-adapter-page-replayed');
+  });
+
   it("the adapter's error page fits the phone too", async () => {
     const { page } = phone;
     await startLink(page, 'changed_state');
