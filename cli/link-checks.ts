@@ -163,7 +163,12 @@ export function directAnswerCheck(a: TokenAnswerDescription): LinkCheck {
  */
 export function tokenLegChecks(leg: TokenLeg, notSent?: string): { token: LinkCheck[]; refresh: LinkCheck; replay: LinkCheck } {
   const codeless = leg.token === undefined && leg.refreshFp !== undefined;
-  const noRefresh = leg.token && !leg.refresh ? 'no refresh token to refresh with' : (notSent ?? (leg.token || codeless ? undefined : 'no code exchange'));
+  const noRefresh =
+    leg.token && !leg.refresh
+      ? tokenAnswerProblems(leg.token.answer).length > 0
+        ? 'no usable token answer to refresh from'
+        : 'no refresh token to refresh with'
+      : (notSent ?? (leg.token || codeless ? undefined : 'no code exchange'));
   return {
     token: codeless ? [] : tokenChecks(leg.token?.answer, notSent),
     refresh: refreshCheck(leg.refresh?.answer, leg.refreshFp, noRefresh),
