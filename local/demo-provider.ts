@@ -27,8 +27,8 @@
  * minted with a `code_challenge` (S256, RFC 7636) need the matching `code_verifier`.
  * GET /demo/code and `mintCode()` mint one directly, for curl and tests.
  *
- * `armBehaviour()` switches misbehaviours on for the NEXT approved login only (the link simulator's
- * failure presets): the code it mints, and every refresh token descending from it, carry them; other
+ * `armBehaviour()` switches misbehaviours on for the NEXT approved login only, within 10 minutes (the
+ * link simulator's failure presets; an abandoned link does not leave them armed for later logins): the code it mints, and every refresh token descending from it, carry them; other
  * codes (curl, /demo/code) keep the provider's configured behaviour.
  */
 import { createHash, randomBytes } from 'node:crypto';
@@ -114,8 +114,8 @@ export interface DemoProvider {
   authorizeUrl: string;
   /** A fresh single-use authorization code for demo-client. */
   mintCode(options?: MintCodeOptions): string;
-  /** Misbehave this way for the next approved login (and the tokens that come from it); undefined disarms. */
-  armBehaviour(behaviour: DemoBehaviour | undefined): void;
+  /** Misbehave this way for the next approved login within `forMs` (default 10 minutes), and for the tokens that come from it; undefined disarms. */
+  armBehaviour(behaviour: DemoBehaviour | undefined, forMs?: number): void;
   /** Counts of token requests by outcome, for tests and the bench. */
   stats: { tokenRequests: number; errors: Partial<Record<DemoErrorCode, number>> };
   close(): Promise<void>;
@@ -197,7 +197,7 @@ export async function startDemoProvider(options: DemoProviderOptions = {}): Prom
   const answerFormat = options.answerFormat ?? 'accept';
   const expiring = options.expiringTokens ?? true;
   const codes = new Map<string, CodeGrant>();
-  let armed: DemoBehaviour | undefined;
+  let armed: { behaviour: DemoBehaviour; until: number } | undefined;
   const refreshTokens = new Map<string, RefreshGrant>();
   const stats: DemoProvider['stats'] = { tokenRequests: 0, errors: {} };
 
@@ -378,7 +378,7 @@ ${error ? `<p class="err" role="alert">${xmlEscape(error)}</p>` : ''}<form metho
       return;
     }
     if (req.method !== 'POST') return loginPage(res, q);
-    const behaviour = q.get('action') === 'deny' ? undefined : armed;
+    const behaviour = q.get('action') !== 'deny' && armed && armed.until > now() ? armed.behaviour : undefined;
     const sent = q.get('state');
     const state = behaviour?.truncateState && sent !== null ? sent.slice(0, 32) : sent;
     if (q.get('action') === 'deny') return backTo(res, redirectUri, { error: 'access_denied', error_description: 'The user denied access.', state });
@@ -433,8 +433,8 @@ ${error ? `<p class="err" role="alert">${xmlEscape(error)}</p>` : ''}<form metho
     tokenUrl: `${running.url}${TOKEN_PATH}`,
     authorizeUrl: `${running.url}${AUTHORIZE_PATH}`,
     mintCode,
-    armBehaviour: (b) => {
-      armed = b;
+    armBehaviour: (b, forMs = CODE_TTL_MS) => {
+      armed = b ? { behaviour: b, until: now() + forMs } : undefined;
     },
     stats,
     close: running.close,

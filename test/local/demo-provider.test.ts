@@ -157,6 +157,18 @@ describe('demo provider behaviours armed for one login (the link simulator prese
     }
   });
 
+  it('an armed behaviour expires unused (an abandoned simulated link leaves nothing armed)', async () => {
+    let t = Date.now();
+    const p = await startDemoProvider({ answerFormat: 'form', now: () => t });
+    try {
+      p.armBehaviour({ truncateState: true }, 60_000);
+      t += 60_001;
+      expect((await login(p)).searchParams.get('state')).toBe('alexa-state-0123456789-0123456789-0123456789');
+    } finally {
+      await p.close();
+    }
+  });
+
   it('no refresh token; a slow answer', async () => {
     const p = await startDemoProvider({ answerFormat: 'json' });
     try {
