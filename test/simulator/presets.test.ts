@@ -122,3 +122,21 @@ describe('checks stand on what was observed', () => {
     expect(step(v, 'token').status).toBe('skip');
   });
 });
+
+describe('the user denies at the provider', () => {
+  it('the return carries error=access_denied: Alexa stops, diagnose names provider_denied', async () => {
+    const deny = async (url: URL) => {
+      const form = new URLSearchParams(url.searchParams);
+      form.set('action', 'deny');
+      const res = await fetch(`${url.origin}${url.pathname}`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString() });
+      return res.headers.get('location')!;
+    };
+    const v = await linkWithoutBrowser(stack.simulator, settings('none'), deny);
+    expect(v.status).toBe('done');
+    expect(step(v, 'login').status).toBe('fail');
+    expect(checkOf(v, 'alexa_redirect')[0]).toMatchObject({ status: 'fail', detail: expect.stringMatching(/^came back with error=access_denied/) });
+    expect(checkOf(v, 'state_unchanged')[0]!.status).toBe('pass');
+    expect(step(v, 'token').status).toBe('skip');
+    expect(v.findings.map((f) => f.rule)).toEqual(['provider_denied']);
+  });
+});
