@@ -32,6 +32,21 @@ describe('DynamoDbStateStore', () => {
     expect(got).toEqual({ pk, sk: 'x', expiresAt: clock + 60, text: 'héllo', n: 42.5, flag: true, bytes: new Uint8Array([0, 1, 255]) });
   });
 
+  it('an item is gone from the instant its expiresAt is reached, to the millisecond (never a second late)', async () => {
+    const pk = key();
+    let nowS = clock + 0.999;
+    const s = new DynamoDbStateStore({ tableName: TABLE, client: ddb().client(), nowSeconds: () => nowS });
+    await s.put(item(pk, { expiresAt: clock + 1 }));
+    expect(await s.get(pk, 'x')).toBeDefined();
+    await expect(s.put(item(pk, { v: 'second' }), { ifAbsent: true })).rejects.toBeInstanceOf(ConditionFailedError);
+    nowS = clock + 1;
+    expect(await s.get(pk, 'x')).toBeUndefined();
+    expect(await s.get(pk, 'x', { includeExpired: true })).toMatchObject({ expiresAt: clock + 1 });
+    expect((await s.take(pk, 'x')).status).toBe('expired');
+    await s.put(item(pk, { v: 'second' }), { ifAbsent: true });
+    expect((await s.get(pk, 'x'))?.v).toBe('second');
+  });
+
   it('reads an item past its expiresAt as absent (TTL deletion is lazy)', async () => {
     const s = store();
     const pk = key();
@@ -122,7 +137,7 @@ describe('singleFlight', () => {
       return { value: 'fresh', payload: bytes('fresh'), keepSeconds: 60 };
     };
     const outcomes = await Promise.all(
-      Array.from({ length: 30 }, () => singleFlight({ store: s, pk, inProgressMs: 2000, waitUntil: Date.now() + 3000, pollMs: 20 }, work)),
+      Array.from({ length: 30 }, () => singleFlight({ store: s, pk, inProgressUntil: Date.now() + 2000, waitUntil: Date.now() + 3000, pollMs: 20 }, work)),
     );
     expect(calls).toBe(1);
     expect(outcomes.filter((o) => o.role === 'leader')).toHaveLength(1);
@@ -134,9 +149,9 @@ describe('singleFlight', () => {
   it('a later caller within the keep window gets the stored payload without work', async () => {
     const s = realNowStore();
     const pk = key();
-    await singleFlight({ store: s, pk, inProgressMs: 1000, waitUntil: Date.now() + 1000 }, async () => ({ value: 1, payload: bytes('kept'), keepSeconds: 60 }));
+    await singleFlight({ store: s, pk, inProgressUntil: Date.now() + 1000, waitUntil: Date.now() + 1000 }, async () => ({ value: 1, payload: bytes('kept'), keepSeconds: 60 }));
     let called = false;
-    const again = await singleFlight({ store: s, pk, inProgressMs: 1000, waitUntil: Date.now() + 1000 }, async () => {
+    const again = await singleFlight({ store: s, pk, inProgressUntil: Date.now() + 1000, waitUntil: Date.now() + 1000 }, async () => {
       called = true;
       return { value: 2 };
     });
@@ -148,8 +163,8 @@ describe('singleFlight', () => {
   it('a result without payload releases the key for the next caller', async () => {
     const s = realNowStore();
     const pk = key();
-    await singleFlight({ store: s, pk, inProgressMs: 1000, waitUntil: Date.now() + 1000 }, async () => ({ value: 'transient failure' }));
-    const next = await singleFlight({ store: s, pk, inProgressMs: 1000, waitUntil: Date.now() + 1000 }, async () => ({ value: 'second' }));
+    await singleFlight({ store: s, pk, inProgressUntil: Date.now() + 1000, waitUntil: Date.now() + 1000 }, async () => ({ value: 'transient failure' }));
+    const next = await singleFlight({ store: s, pk, inProgressUntil: Date.now() + 1000, waitUntil: Date.now() + 1000 }, async () => ({ value: 'second' }));
     expect(next).toMatchObject({ role: 'leader', value: 'second' });
   });
 
@@ -158,7 +173,7 @@ describe('singleFlight', () => {
     const pk = key();
     // A marker left behind by a crashed leader: in progress until 300 ms from now.
     await s.put({ pk, sk: 'flight', status: 'in_progress', owner: 'dead', inProgressUntil: Date.now() + 300, expiresAt: Math.ceil(Date.now() / 1000) + 5 });
-    const outcome = await singleFlight({ store: s, pk, inProgressMs: 1000, waitUntil: Date.now() + 3000, pollMs: 25 }, async () => ({ value: 'mine', payload: bytes('mine'), keepSeconds: 10 }));
+    const outcome = await singleFlight({ store: s, pk, inProgressUntil: Date.now() + 1000, waitUntil: Date.now() + 3000, pollMs: 25 }, async () => ({ value: 'mine', payload: bytes('mine'), keepSeconds: 10 }));
     expect(outcome).toMatchObject({ role: 'leader', value: 'mine', tookOver: true });
   });
 
@@ -166,28 +181,28 @@ describe('singleFlight', () => {
     const s = realNowStore();
     const pk = key();
     await s.put({ pk, sk: 'flight', status: 'in_progress', owner: 'slow', inProgressUntil: Date.now() + 10_000, expiresAt: Math.ceil(Date.now() / 1000) + 20 });
-    const outcome = await singleFlight({ store: s, pk, inProgressMs: 1000, waitUntil: Date.now() + 200, pollMs: 25 }, async () => ({ value: 'never' }));
+    const outcome = await singleFlight({ store: s, pk, inProgressUntil: Date.now() + 1000, waitUntil: Date.now() + 200, pollMs: 25 }, async () => ({ value: 'never' }));
     expect(outcome.role).toBe('timeout');
   });
 
   it('runs the work uncoordinated when the store is unreachable (degraded)', async () => {
     const dead = new DynamoDbStateStore({ tableName: TABLE, client: dynamoDbClient('http://127.0.0.1:9') });
-    const outcome = await singleFlight({ store: dead, pk: key(), inProgressMs: 1000, waitUntil: Date.now() + 1000 }, async () => ({ value: 'direct' }));
+    const outcome = await singleFlight({ store: dead, pk: key(), inProgressUntil: Date.now() + 1000, waitUntil: Date.now() + 1000 }, async () => ({ value: 'direct' }));
     expect(outcome).toMatchObject({ role: 'degraded', value: 'direct' });
   });
 
   it('a failing leader releases the key and the error propagates', async () => {
     const s = realNowStore();
     const pk = key();
-    await expect(singleFlight({ store: s, pk, inProgressMs: 1000, waitUntil: Date.now() + 1000 }, async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
-    const next = await singleFlight({ store: s, pk, inProgressMs: 1000, waitUntil: Date.now() + 1000 }, async () => ({ value: 'ok' }));
+    await expect(singleFlight({ store: s, pk, inProgressUntil: Date.now() + 1000, waitUntil: Date.now() + 1000 }, async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    const next = await singleFlight({ store: s, pk, inProgressUntil: Date.now() + 1000, waitUntil: Date.now() + 1000 }, async () => ({ value: 'ok' }));
     expect(next.role).toBe('leader');
   });
 
   it('stores nothing but the marker fields and the caller-provided payload', async () => {
     const s = realNowStore();
     const pk = key();
-    await singleFlight({ store: s, pk, inProgressMs: 1000, waitUntil: Date.now() + 1000 }, async () => ({ value: 0, payload: bytes('opaque'), keepSeconds: 10 }));
+    await singleFlight({ store: s, pk, inProgressUntil: Date.now() + 1000, waitUntil: Date.now() + 1000 }, async () => ({ value: 0, payload: bytes('opaque'), keepSeconds: 10 }));
     const scan = await ddb().client().send(new ScanCommand({ TableName: TABLE }));
     const mine = scan.Items!.filter((i) => i.pk?.S === pk);
     expect(mine).toHaveLength(1);
