@@ -20,6 +20,7 @@
  *   deadline and then gets `timeout`. Either way the work did not run here.
  */
 import { randomUUID } from 'node:crypto';
+import { MIN_CALL_MS } from '../core/deadline';
 import { ConditionFailedError, StoreTimeoutError, StoreUnavailableError, type StateItem, type StateStore } from './state-store';
 
 export interface SingleFlightOptions {
@@ -169,10 +170,12 @@ export async function singleFlight<T>(options: SingleFlightOptions, work: () => 
         tookOver = true;
         break; // a leader that died: try to take over
       }
-      if (now() + pollMs > options.waitUntil) return timeout();
+      if (now() + pollMs + MIN_CALL_MS > options.waitUntil) return timeout();
       if (existing?.status !== 'unknown') await nap();
       const next = await read();
       if (next === 'failed') {
+        // A read cut short by the deadline is the end of the wait, not a reason to go it alone.
+        if (now() + MIN_CALL_MS > options.waitUntil) return timeout();
         if (!options.strict) return runDegraded(new StoreUnavailableError(storeError ?? 'unknown'));
         existing = undefined; // strict: nothing learnt; keep polling until the deadline
         continue;
