@@ -7,14 +7,19 @@
  *   call is not sent at all (StoreTimeoutError, `started: false`), and one still running at the
  *   deadline is abandoned (`started: true`; a write may land later, every protocol on the store
  *   tolerates that: markers expire, conditional writes of a lost owner fail);
- * - the calls and the time spent in them are added to `meter`, for the record's `timing`.
+ * - the calls and the wall-clock time spent in them (calls side by side count once) are added to
+ *   `meter`, for the record's `timing`.
  */
 import { MIN_CALL_MS } from '../core/deadline';
 import { StoreTimeoutError, type PutCondition, type StateItem, type StateStore, type TakeResult } from './state-store';
 
 export interface StoreMeter {
   calls: number;
+  /** Wall-clock ms during which at least one call was in flight. */
   ms: number;
+  /** Calls in flight now, and since when (internal). */
+  active?: number;
+  since?: number;
 }
 
 export interface StoreBounds {
@@ -32,6 +37,8 @@ export async function withinBounds<T>(op: () => Promise<T>, bounds: StoreBounds)
   const started = now();
   const limit = Math.min(bounds.callMaxMs, bounds.deadline === undefined ? Infinity : bounds.deadline - started);
   if (limit < MIN_CALL_MS) throw new StoreTimeoutError(false, 'request deadline reached');
+  const meter = bounds.meter;
+  if (meter && (meter.active = (meter.active ?? 0) + 1) === 1) meter.since = started;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const expired = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new StoreTimeoutError(true, `no answer within ${Math.round(limit)} ms`)), limit);
@@ -40,9 +47,9 @@ export async function withinBounds<T>(op: () => Promise<T>, bounds: StoreBounds)
     return await Promise.race([op(), expired]);
   } finally {
     clearTimeout(timer);
-    if (bounds.meter) {
-      bounds.meter.calls++;
-      bounds.meter.ms += now() - started;
+    if (meter) {
+      meter.calls++;
+      if (--meter.active! === 0) meter.ms += now() - meter.since!;
     }
   }
 }

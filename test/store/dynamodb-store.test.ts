@@ -8,8 +8,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createStateTable } from '../../local/table-definition';
 import { DynamoDbStateStore } from '../../lambda/store/dynamodb-store';
 import { singleFlight, type WorkResult } from '../../lambda/store/single-flight';
-import { ConditionFailedError, StoreUnavailableError, type StateItem } from '../../lambda/store/state-store';
+import { ConditionFailedError, StoreTimeoutError, StoreUnavailableError, type StateItem } from '../../lambda/store/state-store';
+import { boundedStore, type StoreMeter } from '../../lambda/store/bounded-store';
 import { dynamoDbClient, useDynamoDbLocal } from '../support/dynamodb-local';
+import { startDynamoDbProxy } from '../support/dynamodb-proxy';
 
 const ddb = useDynamoDbLocal();
 const TABLE = 'state';
@@ -207,5 +209,42 @@ describe('singleFlight', () => {
     const mine = scan.Items!.filter((i) => i.pk?.S === pk);
     expect(mine).toHaveLength(1);
     expect(Object.keys(mine[0]!).sort()).toEqual(['completedAt', 'expiresAt', 'owner', 'payload', 'pk', 'sk', 'status']);
+  });
+});
+
+describe('boundedStore (bounded-store.ts) in front of a slow DynamoDB (fault proxy)', () => {
+  it('a call slower than its bound is abandoned (started: true) and may land later; with no time left a call is not sent (started: false); time is metered as wall clock', async () => {
+    const proxy = await startDynamoDbProxy(ddb().endpoint);
+    const client = dynamoDbClient(proxy.endpoint);
+    try {
+      const raw = new DynamoDbStateStore({ tableName: TABLE, client });
+      const pk = key();
+      const meter: StoreMeter = { calls: 0, ms: 0 };
+      proxy.setRule((c) => (c.op === 'PutItem' ? { answerDelayMs: 600 } : { delayMs: 250 }));
+      const bounded = boundedStore(raw, { callMaxMs: 300, meter });
+      const err = await bounded.put({ pk, sk: 'x', expiresAt: Math.floor(Date.now() / 1000) + 60, v: 'late' }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(StoreTimeoutError);
+      expect((err as StoreTimeoutError).started).toBe(true);
+      // It landed anyway: an abandoned write is "undone", not "not done".
+      await new Promise((r) => setTimeout(r, 500));
+      expect((await raw.get(pk, 'x'))?.v).toBe('late');
+
+      // Two reads side by side (250 ms each) count 2 calls but ~250 ms, not 500.
+      const before = { ...meter };
+      await Promise.all([bounded.get(pk, 'x'), bounded.get(pk, 'x')]);
+      expect(meter.calls - before.calls).toBe(2);
+      expect(meter.ms - before.ms).toBeGreaterThanOrEqual(240);
+      expect(meter.ms - before.ms).toBeLessThan(480);
+
+      const sent = proxy.calls.length;
+      const late = boundedStore(raw, { callMaxMs: 1000, deadline: Date.now() + 5 });
+      const skipped = await late.get(pk, 'x').catch((e: unknown) => e);
+      expect(skipped).toBeInstanceOf(StoreTimeoutError);
+      expect((skipped as StoreTimeoutError).started).toBe(false);
+      expect(proxy.calls.length).toBe(sent);
+    } finally {
+      client.destroy();
+      await proxy.close();
+    }
   });
 });

@@ -6,7 +6,9 @@
  * "server" apps require it) or body credentials; a wrong secret answers 401 `invalid_client`.
  *
  * Every token it mints starts with `canary-` so tests can search storage for them. `delayMs` holds
- * each refresh answer back, so concurrent requests really overlap.
+ * each answer back, so concurrent requests really overlap. `callsWith(token)` counts the calls that
+ * presented one refresh token (single use: never more than 1); `issueCode` registers a code whose
+ * exchange answers fresh tokens once.
  */
 import { randomBytes } from 'node:crypto';
 import { clientCredentials, sendJson, startFakeServer, type FakeServer } from './fake-server';
