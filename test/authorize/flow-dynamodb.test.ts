@@ -45,6 +45,12 @@ const verifier = () => randomBytes(32).toString('base64url');
 const s256 = (v: string) => createHash('sha256').update(v).digest('base64url');
 const codes = (r: { verdicts: { code: string }[] } | undefined) => (r?.verdicts ?? []).map((v) => v.code);
 
+/** A code through the whole authorization leg, for a request with this PKCE verifier (S256). */
+async function codeViaCallback(v: string): Promise<string> {
+  const { callback } = await toCallback({ code_challenge: s256(v), code_challenge_method: 'S256' });
+  return new URL((await hop(callback)).location!).searchParams.get('code')!;
+}
+
 /** /authorize → provider login → /callback URL (not yet followed). */
 async function toCallback(params: Record<string, string | undefined> = {}, action: 'approve' | 'deny' = 'approve') {
   const first = await hop(authorizeUrl(adapter.url, params));
@@ -127,8 +133,7 @@ describe('code grant through interception', () => {
       [(c: string, v: string) => ({ code: c, redirect_uri: 'https://pitangui.amazon.com/api/skill/link/M2TESTVENDOR', code_verifier: v }), 'redirect_uri_mismatch'],
     ] as const) {
       const v = verifier();
-      const { callback } = await toCallback({ code_challenge: s256(v), code_challenge_method: 'S256' });
-      const code = new URL((await hop(callback)).location!).searchParams.get('code')!;
+      const code = await codeViaCallback(v);
       records = [];
       const res = await alexaTokenRequest(adapter.url, { scheme: 'body', clientId: DEMO_CLIENT_ID, clientSecret: DEMO_CLIENT_SECRET, params: { grant_type: 'authorization_code', ...params(code, v) } });
       expect(res.status).toBe(400);
@@ -139,8 +144,7 @@ describe('code grant through interception', () => {
 
   it('a wrong verifier or redirect_uri cannot burn the code: Alexa\'s correct request still succeeds after the attacker\'s attempts (RFC 7636 §4.6, RFC 6749 §4.1.3)', async () => {
     const v = verifier();
-    const { callback } = await toCallback({ code_challenge: s256(v), code_challenge_method: 'S256' });
-    const code = new URL((await hop(callback)).location!).searchParams.get('code')!;
+    const code = await codeViaCallback(v);
     records = [];
     const before = demo.stats.tokenRequests;
     const attempt = (params: Record<string, string>) =>
@@ -164,8 +168,7 @@ describe('code grant through interception', () => {
 
   it('two correct requests racing for one code: exactly one success, the other code_replayed, one provider call', async () => {
     const v = verifier();
-    const { callback } = await toCallback({ code_challenge: s256(v), code_challenge_method: 'S256' });
-    const code = new URL((await hop(callback)).location!).searchParams.get('code')!;
+    const code = await codeViaCallback(v);
     records = [];
     const before = demo.stats.tokenRequests;
     const answers = await Promise.all(

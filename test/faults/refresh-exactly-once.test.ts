@@ -5,9 +5,9 @@
  * Amazon's DynamoDB Local, and a provider whose refresh tokens are single use (fake-rotating.ts),
  * configured as the built-in `fitbit` profile (refresh.rotation single_use).
  *
- * For every fault: the provider sees at most one call per refresh token, and every answer reaches
- * the client within Alexa's 4.5 s of the moment it sent the request (which is earlier than the
- * invocation start, so stricter). A request that cannot coordinate answers 503
+ * For every fault: the provider sees at most one call per refresh token (exactly one wherever the
+ * leader's own marker write is left alone), and every answer reaches the client within Alexa's
+ * 4.5 s of the moment it sent the request (which is earlier than the invocation start, so stricter). A request that cannot coordinate answers 503
  * temporarily_unavailable and leaves the token unspent. Reusable-token providers (`generic`) still
  * degrade to an uncoordinated call.
  *
@@ -81,6 +81,15 @@ function onRefreshItems(fault: (call: { op: string; nth: number; sinceMs: number
 }
 const ALEXA_MS = ALEXA_TOKEN_DEADLINE_MS;
 
+/** One refresh on instance A, and `lagMs` later one with the same token on instance B; B's record. */
+async function race(t: string, lagMs: number) {
+  const bRecords = recordsFrom(b);
+  const first = refresh(a, t);
+  await sleep(lagMs);
+  const [r1, r2] = await Promise.all([first, refresh(b, t)]);
+  return { r1, r2, bRecord: bRecords()[0] };
+}
+
 beforeAll(async () => {
   await createStateTable(ddb().client(), TABLE);
   proxy = await startDynamoDbProxy(ddb().endpoint);
@@ -104,17 +113,12 @@ describe('single-use refresh tokens across two instances: never spent twice', ()
     const t = newToken();
     provider.delayMs = 800;
     proxy.setRule(onRefreshItems(({ op }) => (op === 'GetItem' ? { delayMs: 1200 } : undefined)));
-    const bRecords = recordsFrom(b);
-    const first = refresh(a, t);
-    await sleep(150);
-    const second = refresh(b, t);
-    const [r1, r2] = await Promise.all([first, second]);
+    const { r1, r2, bRecord: rec } = await race(t, 150);
     expect(provider.callsWith(t)).toBe(1);
     expect(r1.status).toBe(200);
     // Every poll of the second instance was cut at the store bound: it could not learn the answer.
     expect(r2.status).toBe(503);
     expect(r2.json).toEqual({ error: 'temporarily_unavailable', error_description: 'a refresh with this refresh token is in progress; the refresh token was not used by this request, retry shortly' });
-    const [rec] = bRecords();
     expect(rec).toMatchObject({ refresh: { role: 'timeout' }, upstream: { outcome: 'not_called' } });
     expect(rec!.refresh!.storeError).toMatch(/no answer within/);
     expect(verdictCodes(rec)[0]).toBe('refresh_single_flight_timeout');
@@ -128,14 +132,11 @@ describe('single-use refresh tokens across two instances: never spent twice', ()
     const t = newToken();
     provider.delayMs = 600;
     proxy.setRule(onRefreshItems(({ op }) => (op === 'GetItem' ? { delayMs: 400 } : undefined)));
-    const bRecords = recordsFrom(b);
-    const first = refresh(a, t);
-    await sleep(100);
-    const [r1, r2] = await Promise.all([first, refresh(b, t)]);
+    const { r1, r2, bRecord } = await race(t, 100);
     expect(provider.callsWith(t)).toBe(1);
     expect([r1.status, r2.status]).toEqual([200, 200]);
     expect(r2.json.refresh_token).toBe(r1.json.refresh_token);
-    expect(bRecords()[0]!.refresh!.role).toBe('follower');
+    expect(bRecord!.refresh!.role).toBe('follower');
     for (const r of [r1, r2]) expect(r.ms).toBeLessThan(ALEXA_MS);
   });
 
@@ -144,15 +145,11 @@ describe('single-use refresh tokens across two instances: never spent twice', ()
     provider.delayMs = 600;
     // 1st write: A's marker (fast); 2nd: B's marker, DynamoDB answers it late; the rest: A's answer.
     proxy.setRule(onRefreshItems(({ op, nth }) => (op === 'PutItem' && nth === 2 ? { answerDelayMs: 1500 } : undefined)));
-    const bRecords = recordsFrom(b);
-    const first = refresh(a, t);
-    await sleep(100);
-    const [r1, r2] = await Promise.all([first, refresh(b, t)]);
+    const { r1, r2, bRecord: rec } = await race(t, 100);
     expect(provider.callsWith(t)).toBe(1);
     expect(r1.status).toBe(200);
     expect(r2.status).toBe(503);
     expect(r2.json.error).toBe('temporarily_unavailable');
-    const [rec] = bRecords();
     expect(rec).toMatchObject({ outcome: 'upstream_error', refresh: { role: 'refused', degraded: true }, upstream: { outcome: 'not_called' }, response: { status: 503 } });
     expect(verdictCodes(rec)[0]).toBe('refresh_not_coordinated');
     expect(rec!.verdicts[0]!.message).toContain('single use');
@@ -183,17 +180,20 @@ describe('single-use refresh tokens across two instances: never spent twice', ()
       const first = refresh(a, t);
       await sleep(30);
       const answers = await Promise.all([first, ...Array.from({ length: 11 }, (_, i) => refresh(i % 2 ? a : b, t))]);
-      expect(provider.callsWith(t)).toBe(1);
+      // At most one call. Zero only if the leader's own marker write (let through) took longer than the
+      // 1 s store bound on a starved machine: then it, too, answered 503 without spending the token.
+      const calls = provider.callsWith(t);
+      expect(calls).toBeLessThanOrEqual(1);
       const ok = answers.filter((r) => r.status === 200);
-      expect(ok.length).toBeGreaterThanOrEqual(1);
-      expect(new Set(ok.map((r) => r.json.refresh_token)).size).toBe(1);
+      if (calls === 1) expect(ok.length).toBeGreaterThanOrEqual(1);
+      expect(new Set(ok.map((r) => r.json.refresh_token)).size).toBeLessThanOrEqual(1);
       for (const r of answers) {
         expect([200, 503]).toContain(r.status);
         expect(r.ms).toBeLessThan(ALEXA_MS);
       }
       const recs = records.flatMap((f) => f());
       expect(recs).toHaveLength(12);
-      expect(recs.filter((r) => r.upstream.outcome !== 'not_called')).toHaveLength(1);
+      expect(recs.filter((r) => r.upstream.outcome !== 'not_called')).toHaveLength(calls);
       expect(recs.filter((r) => r.refresh?.role === 'degraded' || r.refresh?.role === 'bypass')).toEqual([]);
       expect(proxy.calls.some((c) => c.fault?.error === error)).toBe(true);
     });
@@ -208,7 +208,7 @@ describe('one deadline: every answer inside 4.5 s when the table is slow', () =>
     const aRecords = recordsFrom(a);
     const r = await refresh(a, t);
     expect(r.ms).toBeLessThan(ALEXA_MS);
-    expect(provider.callsWith(t)).toBe(1);
+    expect(provider.callsWith(t)).toBeLessThanOrEqual(1);
     const [rec] = aRecords();
     expect(rec!.timing.deadlineMs).toBe(ALEXA_MS - ANSWER_MARGIN_MS);
     expect(rec!.timing.totalMs).toBeLessThanOrEqual(ALEXA_MS);
@@ -217,6 +217,9 @@ describe('one deadline: every answer inside 4.5 s when the table is slow', () =>
     if (r.status === 200) {
       // The answer write could not finish inside the deadline: skipped or left undone, and said so.
       expect([...(rec!.timing.writesUndone ?? []), ...(rec!.timing.writesSkipped ?? [])]).toEqual(['refresh_answer']);
+    } else if (rec!.refresh?.role === 'refused') {
+      // A starved machine: the marker write itself took longer than the 1 s bound; nothing was spent.
+      expect(provider.callsWith(t)).toBe(0);
     } else {
       // A machine too loaded for 3.6 s + store time: the provider call was cut at the deadline instead.
       expect(rec!.upstream.outcome).toBe('timeout');
@@ -234,11 +237,13 @@ describe('one deadline: every answer inside 4.5 s when the table is slow', () =>
     const r = await timed(
       alexaTokenRequest(a.url, { scheme: 'basic', clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, params: { grant_type: 'authorization_code', code, redirect_uri: ALEXA_REDIRECT } }),
     );
-    expect(r.status).toBe(200);
     expect(r.ms).toBeLessThan(ALEXA_MS);
     const [rec] = aRecords() as ExchangeRecord[];
     expect(rec!.timing).toMatchObject({ storeCalls: 1 });
     expect(rec!.timing.storeMs).toBeLessThan(1000);
+    // 350 ms + 3.6 s fit the deadline: a success, unless a starved machine pushed the provider past it.
+    if (r.status !== 200) expect(rec!.upstream.outcome).toBe('timeout');
+    else expect(rec!.upstream.latencyMs).toBeGreaterThanOrEqual(3600);
     expect(verdictCodes(rec)).not.toContain('code_via_callback');
   });
 });

@@ -115,8 +115,9 @@ describe('guardRefresh', () => {
  * expiresAt is reached; before, one written at x.4 s lived until x+3 s, 2.6 s).
  */
 describe('keep times on a shared clock', () => {
-  /** Leader at clock.t, then a replay `afterMs` later: was the provider asked again? */
-  async function replayAfter(first: () => HttpAnswer, afterMs: number, graceSeconds: number): Promise<'served' | 'called'> {
+  /** Leader at a whole second plus `atMs`, then a replay `afterMs` later: was the provider asked again? */
+  async function replayAfter(first: () => HttpAnswer, afterMs: number, graceSeconds: number, atMs = 0): Promise<'served' | 'called'> {
+    clock.t = Math.ceil(clock.t / 1000) * 1000 + atMs;
     const token = newToken();
     let calls = 0;
     const work = async () => {
@@ -131,30 +132,17 @@ describe('keep times on a shared clock', () => {
   }
   const success = () => ok({ access_token: 'first', refresh_token: 'rt-rotated' });
 
-  it('a success is kept for the grace window: served at 599.9 s, the provider is asked at 600 s', async () => {
-    clock.t = Math.ceil(clock.t / 1000) * 1000;
-    expect(await replayAfter(success, 599_900, 600)).toBe('served');
-    clock.t = Math.ceil(clock.t / 1000) * 1000;
-    expect(await replayAfter(success, 600_000, 600)).toBe('called');
-  });
-
-  it('an invalid_grant is kept 2 s, never the grace window: served at 1.9 s, asked again at 2 s', async () => {
-    clock.t = Math.ceil(clock.t / 1000) * 1000;
-    expect(await replayAfter(bad, 1900, 600)).toBe('served');
-    clock.t = Math.ceil(clock.t / 1000) * 1000;
-    expect(await replayAfter(bad, 2000, 600)).toBe('called');
-  });
-
-  it('refreshGraceSeconds 0: a success is shared for 2 s only (served at 1.9 s, asked again at 2 s)', async () => {
-    clock.t = Math.ceil(clock.t / 1000) * 1000;
-    expect(await replayAfter(success, 1900, 0)).toBe('served');
-    clock.t = Math.ceil(clock.t / 1000) * 1000;
-    expect(await replayAfter(success, 2000, 0)).toBe('called');
+  it.each([
+    { name: 'a success is kept for the grace window', first: success, grace: 600, servedAt: 599_900, calledAt: 600_000 },
+    { name: 'an invalid_grant is kept 2 s, never the grace window', first: bad, grace: 600, servedAt: 1900, calledAt: 2000 },
+    { name: 'refreshGraceSeconds 0: a success is shared for 2 s only', first: success, grace: 0, servedAt: 1900, calledAt: 2000 },
+  ])('$name (grace $grace s): served $servedAt ms later, the provider asked again $calledAt ms later', async ({ first, grace, servedAt, calledAt }) => {
+    expect(await replayAfter(first, servedAt, grace)).toBe('served');
+    expect(await replayAfter(first, calledAt, grace)).toBe('called');
   });
 
   it('refreshGraceSeconds 0: a replay 2.6 s after an answer written at x.3 s goes to the provider (issue 10 item 8)', async () => {
-    clock.t = Math.ceil(clock.t / 1000) * 1000 + 300;
-    expect(await replayAfter(success, 2600, 0)).toBe('called');
+    expect(await replayAfter(success, 2600, 0, 300)).toBe('called');
   });
 
   it('keepSecondsOf: success → grace window; anything else, or grace 0 → 2 s', () => {
