@@ -14,10 +14,10 @@
  *
  * When the store fails, it depends on the work (README "Refresh safety"):
  * - default: the work runs anyway, uncoordinated (`degraded`): availability beats dedup;
- * - `strict` (work that must never run twice, e.g. spending a single-use refresh token): only the
- *   caller whose in-progress marker was written may run it. A caller whose own marker write fails
- *   gets `unavailable` (the work did not run); a waiter whose polls fail keeps polling until its
- *   deadline and then gets `timeout`. Either way the work did not run here.
+ * - `strict` (work that must never run twice, e.g. spending a single-use refresh token, which
+ *   RFC 6749 §6 lets the server revoke once used): only the caller whose in-progress marker was
+ *   written may run it. A caller whose own marker write fails gets `unavailable` (the work did not
+ *   run); a waiter whose polls fail keeps polling until its deadline and then gets `timeout`.
  */
 import { randomUUID } from 'node:crypto';
 import { MIN_CALL_MS } from '../core/deadline';
