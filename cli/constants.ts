@@ -1,7 +1,7 @@
 /** Numbers and names the CLI shares with the stack (kept here so the CLI imports no CDK code). */
 
-/** Alexa's deadline for the whole token answer, in ms (Alexa docs: configure-authorization-code-grant). */
-export const ALEXA_TOKEN_DEADLINE_MS = 4500;
+/** Alexa's deadline for the whole token answer, in ms: defined once, beside the handlers that keep it. */
+export { ALEXA_TOKEN_DEADLINE_MS } from '../lambda/core/deadline';
 
 /** Default CloudFormation stack name (`-c stackName=…` in bin/app.ts). */
 export const DEFAULT_STACK_NAME = 'AlexaLinkAdapter';

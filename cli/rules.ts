@@ -170,9 +170,13 @@ export const RULES: readonly Rule[] = [
     id: 'refresh_single_flight',
     severity: 'warn',
     title: 'A refresh went unprotected: a concurrent refresh timed out, or the state table was down',
-    codes: ['refresh_single_flight_timeout', 'refresh_store_degraded'],
+    codes: ['refresh_single_flight_timeout', 'refresh_store_degraded', 'refresh_not_coordinated'],
     cause: (c) => {
       const r = c.records.find((x) => codesOf(x).includes(c.code))!;
+      if (c.code === 'refresh_not_coordinated') {
+        const err = str(r, 'refresh.storeError');
+        return `This provider's refresh tokens are single use, and the refresh could not be coordinated with other requests holding the same token (${err ? `the state table failed: ${err}` : 'the token was in use by a request with other client credentials'}). The adapter answered Alexa 503 temporarily_unavailable without calling the provider, so the refresh token Alexa holds is still valid and a later refresh with it works; calling the provider without coordination could have spent it twice and broken the link.`;
+      }
       if (c.code === 'refresh_store_degraded') {
         const status = num(r, 'response.status');
         return `The adapter's state table could not be used during this refresh (${str(r, 'refresh.storeError') ?? 'unknown error'}), so it went straight to the provider without single-flight or rotation grace${status !== undefined ? `; Alexa got the provider's answer (HTTP ${status})` : ''}. Nothing was lost this time, but while the table is down a lost answer or two overlapping refreshes spend a single-use refresh token twice: the provider answers invalid_grant and the user must link again.`;
@@ -184,14 +188,16 @@ export const RULES: readonly Rule[] = [
         const ms = num(leader, 'upstream.latencyMs');
         text += ` The request holding it (${leader.time}) ${ms !== undefined ? `waited ${ms} ms for the provider` : `ended ${leader.outcome}`}: the provider is too slow for the budget.`;
       } else {
-        text += ' No record of the request holding it is in these logs: that instance most likely died mid-refresh (Lambda timeout or crash), and its in-progress marker is honoured for upstreamTimeoutMs + 1 s before another request takes over.';
+        text += ' No record of the request holding it is in these logs: that instance most likely died mid-refresh (Lambda timeout or crash), and its in-progress marker is honoured until its own deadline (Alexa\'s 4.5 s) + 1 s before another request takes over.';
       }
       return text;
     },
     fix: (c) =>
-      c.code === 'refresh_store_degraded'
+      c.code === 'refresh_not_coordinated' && str(c.records.find((x) => codesOf(x).includes(c.code))!, 'refresh.storeError') === undefined
+        ? `Another client id or secret presented this refresh token moments before: if the skill's client secret was changed in ${CONSOLE}, the next refresh after the window works; otherwise someone else holds the user's refresh token (revoke it at the provider).`
+        : c.code === 'refresh_store_degraded' || c.code === 'refresh_not_coordinated'
         ? 'Check that the stack\'s state table (TableName output) exists in the stack\'s region and that the token function\'s role may still read and write it (TABLE_NAME in its environment); the store error named in the cause (ResourceNotFoundException, AccessDeniedException, a network error, "no answer within 1000 ms") says which. Look at the table\'s throttling and system-error metrics at the time shown.'
-        : 'If the request holding the token was slow at the provider, make the provider\'s token endpoint answer faster (the wait budget is upstreamTimeoutMs in cdk.json, at most Alexa\'s 4.5 s; the slow-exchanges saved query lists them). If no such record exists, open the token function\'s own logs at the time shown for "Task timed out" or an out-of-memory exit, and raise its timeout or memory.',
+        : 'If the request holding the token was slow at the provider, make the provider\'s token endpoint answer faster (its budget is upstreamTimeoutMs in cdk.json, and every request waits at most until Alexa\'s 4.5 s; the slow-exchanges saved query lists them); if the record names a store error, look at the table\'s throttling metrics at that time. If no such record exists, open the token function\'s own logs at the time shown for "Task timed out" or an out-of-memory exit, and raise its timeout or memory.',
   },
   {
     id: 'upstream_slow',

@@ -19,8 +19,8 @@ export const DEFAULT_TOKEN_MEMORY_MB = 256;
  */
 export const DEFAULT_TOKEN_TIMEOUT = Duration.seconds(5);
 
-/** Alexa's deadline for the whole token answer, in ms (Alexa docs: configure-authorization-code-grant). */
-export const ALEXA_TOKEN_DEADLINE_MS = 4500;
+/** Alexa's deadline for the whole token answer, in ms: defined once, beside the handlers that keep it. */
+export { ALEXA_TOKEN_DEADLINE_MS } from '../lambda/core/deadline';
 
 /** Table key and TTL attribute names, shared with the Lambda code through `TABLE_NAME` and these constants. */
 export const TABLE_PARTITION_KEY = 'pk';

@@ -53,9 +53,10 @@ export interface RefreshSummary {
    * within the grace window); `timeout`: the concurrent request did not finish within the deadline;
    * `degraded`: the state table failed, the provider was called without coordination; `bypass`: a
    * cached answer existed for other client credentials, the provider was asked; `stateless`: no
-   * state table is configured.
+   * state table is configured; `refused`: single-use refresh tokens and no safe way to coordinate
+   * (table unavailable, or the token in use by other client credentials): 503, provider not called.
    */
-  role: 'leader' | 'follower' | 'grace' | 'timeout' | 'degraded' | 'bypass' | 'stateless';
+  role: 'leader' | 'follower' | 'grace' | 'timeout' | 'degraded' | 'bypass' | 'stateless' | 'refused';
   /** Time spent waiting for another request's answer (ms). */
   waitedMs: number;
   /** Alexa received an answer cached earlier (role `grace`). */
@@ -85,9 +86,33 @@ export interface RecordBase {
   /** `POST /token`, `GET /authorize`, `GET /callback`, `AcceptGrant`, … or `unmatched`. */
   route: string;
   outcome: string;
-  timing: { totalMs: number; upstreamMs: number; ownMs: number };
+  timing: Timing;
   verdicts: Verdict[];
 }
+
+/**
+ * Where the time went (ms). `ownMs` is what is left of `totalMs` after the provider, the state table
+ * and waiting. The token route also says how its one deadline was spent (README "The 4.5 s answer").
+ */
+export interface Timing {
+  totalMs: number;
+  upstreamMs: number;
+  ownMs: number;
+  /** State-table calls: their number and the time spent in them. */
+  storeCalls?: number;
+  storeMs?: number;
+  /** Time spent waiting between polls for another request's refresh. */
+  waitMs?: number;
+  /** The request's deadline, ms after its start: Alexa's 4.5 s minus a margin, or less if the Lambda had less time left. */
+  deadlineMs?: number;
+  /** Writes not done before the answer: `skipped` (no time left to send), `undone` (still running at the deadline; may land later), `failed`. */
+  writesSkipped?: StoreWrite[];
+  writesUndone?: StoreWrite[];
+  writesFailed?: StoreWrite[];
+}
+
+/** The writes a token request may make after (or to protect) the provider's answer. */
+export type StoreWrite = 'refresh_answer' | 'grantee';
 
 export interface ExchangeRecord extends RecordBase {
   method: string;

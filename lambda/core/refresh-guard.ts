@@ -7,7 +7,10 @@
  * - rotation grace: a successful answer is kept for `refreshGraceSeconds`, so Alexa replaying the old
  *   token of a single-use provider (after a lost answer or a timeout) gets the same answer instead of
  *   the provider's invalid_grant (RFC 6749 §6 lets the server revoke the old token once rotated);
- * - degrade: when the table fails, the provider is called directly and the record says so.
+ * - when the table fails: for a provider whose refresh tokens are single use (profile
+ *   `refresh.rotation: single_use`), no request but the one holding the in-progress marker ever calls
+ *   the provider with the token; any other answers 503 temporarily_unavailable, leaving Alexa a live
+ *   token. For reusable tokens the provider is called directly (degrade) and the record says so.
  *
  * Nothing usable is stored: the item key is a hash of the refresh token (`secretKey`), the answer is
  * sealed under a key derived from the token (`seal`, HKDF + AES-256-GCM), and every item carries its
@@ -15,8 +18,8 @@
  * refresh token but other credentials is never served from the cache (RFC 6749 §6: the server must
  * authenticate the client on refresh), it goes to the provider, which judges.
  */
-import { singleFlight } from '../store/single-flight';
-import { boundedStore } from '../store/bounded-store';
+import { IN_PROGRESS_MARGIN_MS } from './deadline';
+import { singleFlight, type WriteOutcome } from '../store/single-flight';
 import { StoreUnavailableError, type StateStore } from '../store/state-store';
 import type { ExchangeRecord, RefreshSummary, TokenSummary, Verdict } from './exchange-record';
 import { OAuthError, errorAnswer, type HttpAnswer } from './oauth-error';
@@ -39,32 +42,29 @@ interface CachedAnswer extends RefreshAnswer {
 }
 
 export interface RefreshGuardOptions {
-  /** The state table; undefined: no coordination (stateless). */
+  /** The state table, its calls already bounded by the request's deadline; undefined: no coordination (stateless). */
   store?: () => Promise<StateStore>;
   refreshToken: string;
   clientId?: string;
   clientSecret?: string;
   /** 0: answers are shared with requests in flight only. */
   graceSeconds: number;
-  /** How long a leader's in-progress marker is honoured: the upstream budget plus a margin. */
-  inProgressMs: number;
-  /** Epoch ms by which this request must have its provider answer (waiting included). */
+  /** The provider's refresh tokens are single use (profile `refresh.rotation`): only the marker holder may call it. */
+  singleUse: boolean;
+  /** Epoch ms: the request's deadline. Waiting ends there; this request's marker is honoured until it plus IN_PROGRESS_MARGIN_MS. */
   deadline: number;
   now: () => number;
   pollMs?: number;
-  /** Bound on each store call before the store counts as unavailable. */
-  storeTimeoutMs?: number;
 }
 
 export type GuardOutcome<T> =
-  /** The provider was called by this request (leader, degraded, bypass, stateless). */
-  | { kind: 'called'; value: T; refresh: RefreshSummary; verdicts: Verdict[] }
-  /** Another request's answer was served (follower, grace) or none came in time (timeout). */
-  | { kind: 'served'; served: RefreshAnswer; refresh: RefreshSummary; verdicts: Verdict[]; translated: string[] };
+  /** The provider was called by this request (leader, degraded, bypass, stateless); `recorded`: the leader's write of the answer. */
+  | { kind: 'called'; value: T; refresh: RefreshSummary; verdicts: Verdict[]; recorded?: WriteOutcome; sleptMs: number }
+  /** Another request's answer was served (follower, grace), none came in time (timeout), or the provider could not be called safely (refused). */
+  | { kind: 'served'; served: RefreshAnswer; refresh: RefreshSummary; verdicts: Verdict[]; translated: string[]; sleptMs: number };
 
 /** Answers other than success are shared with requests in flight only, for this long (s). */
-const IN_FLIGHT_KEEP_SECONDS = 2;
-const DEFAULT_STORE_TIMEOUT_MS = 1000;
+export const IN_FLIGHT_KEEP_SECONDS = 2;
 const PURPOSE_KEY = 'refresh';
 const PURPOSE_SEAL = 'refresh-grace';
 
@@ -78,12 +78,43 @@ function clientBinding(clientId: string | undefined, clientSecret: string | unde
   return secretKey(`${clientId ?? ''}\u0000${clientSecret ?? ''}`, 'refresh-client');
 }
 
+/** How long a leader's answer is kept: successes for the grace window, anything else only for the requests in flight. */
+export function keepSecondsOf(status: number, graceSeconds: number): number {
+  return status === 200 && graceSeconds > 0 ? graceSeconds : IN_FLIGHT_KEEP_SECONDS;
+}
+
+function storeReason(err: unknown): string {
+  return err instanceof StoreUnavailableError ? err.reason : err instanceof Error ? err.name : 'unknown';
+}
+
 function degradedVerdict(reason: string): Verdict {
   return v(
     'refresh_store_degraded',
     'warn',
     `the state table was unavailable (${reason}); the refresh went straight to the provider without rotation grace or single-flight: if Alexa's answer is lost, a retry with this refresh token may be rejected by a provider with single-use refresh tokens`,
   );
+}
+
+/** RFC 6749 §5.2 / RFC 9110 §15.6.4: a transient 503; Alexa keeps the refresh token it holds, which was not used. */
+function unavailableAnswer(description: string): RefreshAnswer {
+  const err = new OAuthError('temporarily_unavailable', description, { status: 503, headers: { 'retry-after': '1' } });
+  return { answer: errorAnswer(err), outcome: 'upstream_error', verdicts: [], tokens: {} };
+}
+
+/** A single-use token this request must not spend: 503, provider not called (README "Refresh safety"). */
+function refused(why: 'store' | 'other_client', reason: string | undefined, base: RefreshSummary, sleptMs: number): GuardOutcome<never> {
+  const message =
+    why === 'store'
+      ? `the state table could not be used (${reason}) and this provider's refresh tokens are single use: calling the provider without holding the in-progress marker could spend the token twice, so this request answered 503 temporarily_unavailable without using it. Alexa keeps a live refresh token and can retry`
+      : 'this refresh token is being, or was just, exchanged by a request with other client credentials, and this provider\'s refresh tokens are single use: a second provider call could spend it twice, so this request answered 503 temporarily_unavailable without using it';
+  return {
+    kind: 'served',
+    served: unavailableAnswer(why === 'store' ? 'the adapter\'s state table is unavailable; the refresh token was not used, retry shortly' : 'a refresh with this refresh token by another client is in progress or just finished; the refresh token was not used by this request'),
+    refresh: { ...base, role: 'refused', ...(reason ? { degraded: true, storeError: reason } : {}) },
+    verdicts: [v('refresh_not_coordinated', 'error', message)],
+    translated: [],
+    sleptMs,
+  };
 }
 
 /** A cached answer as Alexa should see it now: `expires_in` counts from when the provider issued it. */
@@ -101,31 +132,29 @@ function aged(answer: HttpAnswer, ageS: number, translated: string[]): HttpAnswe
 }
 
 /**
- * Runs `work` (the provider call and its translation, given the time it may take) at most once per
- * refresh token across instances, and serves its answer to concurrent and repeated requests.
+ * Runs `work` (the provider call and its translation, with a budget it takes from the request's
+ * deadline) at most once per refresh token across instances, and serves its answer to concurrent
+ * and repeated requests.
  */
-export async function guardRefresh<T>(
-  options: RefreshGuardOptions,
-  work: (timeoutMs: number) => Promise<T>,
-  describe: (value: T) => RefreshAnswer,
-): Promise<GuardOutcome<T>> {
+export async function guardRefresh<T>(options: RefreshGuardOptions, work: () => Promise<T>, describe: (value: T) => RefreshAnswer): Promise<GuardOutcome<T>> {
   const { now } = options;
   const started = now();
-  const timeLeft = () => Math.max(50, options.deadline - now());
   const base = { waitedMs: 0, graceHit: false, degraded: false };
-  const direct = async (refresh: RefreshSummary, verdicts: Verdict[]): Promise<GuardOutcome<T>> => ({
+  const direct = async (refresh: RefreshSummary, verdicts: Verdict[], sleptMs = 0): Promise<GuardOutcome<T>> => ({
     kind: 'called',
-    value: await work(timeLeft()),
+    value: await work(),
     refresh: { ...refresh, waitedMs: now() - started },
     verdicts,
+    sleptMs,
   });
 
   if (!options.store) return direct({ role: 'stateless', ...base }, []);
   let store: StateStore;
   try {
-    store = boundedStore(await options.store(), options.storeTimeoutMs ?? DEFAULT_STORE_TIMEOUT_MS);
+    store = await options.store();
   } catch (err) {
-    const reason = err instanceof StoreUnavailableError ? err.reason : err instanceof Error ? err.name : 'unknown';
+    const reason = storeReason(err);
+    if (options.singleUse) return refused('store', reason, { role: 'refused', ...base, waitedMs: now() - started }, 0);
     return direct({ role: 'degraded', ...base, degraded: true, storeError: reason }, [degradedVerdict(reason)]);
   }
 
@@ -133,34 +162,51 @@ export async function guardRefresh<T>(
   const client = clientBinding(options.clientId, options.clientSecret);
   let workStarted = started;
   const flight = await singleFlight(
-    { store, pk: refreshItemKey(token), inProgressMs: options.inProgressMs, waitUntil: options.deadline, pollMs: options.pollMs, now },
+    {
+      store,
+      pk: refreshItemKey(token),
+      inProgressUntil: options.deadline + IN_PROGRESS_MARGIN_MS,
+      waitUntil: options.deadline,
+      strict: options.singleUse,
+      pollMs: options.pollMs,
+      now,
+    },
     async () => {
       workStarted = now();
-      const value = await work(timeLeft());
+      const value = await work();
       const parts = describe(value);
       const cached: CachedAnswer = { v: 1, completedAt: now(), client, ...parts };
       // Only successes are kept for the grace window; any other answer is shared with the requests
       // waiting right now (one provider call for all), then released, so a later retry asks again.
-      const keepSeconds = parts.answer.status === 200 && options.graceSeconds > 0 ? options.graceSeconds : IN_FLIGHT_KEEP_SECONDS;
-      return { value, payload: seal(JSON.stringify(cached), token, PURPOSE_SEAL), keepSeconds };
+      return { value, payload: seal(JSON.stringify(cached), token, PURPOSE_SEAL), keepSeconds: keepSecondsOf(parts.answer.status, options.graceSeconds) };
     },
   );
 
   switch (flight.role) {
     case 'leader':
-      return { kind: 'called', value: flight.value, refresh: { role: 'leader', ...base, waitedMs: workStarted - started, ...(flight.tookOver ? { tookOver: true } : {}) }, verdicts: [] };
+      return {
+        kind: 'called',
+        value: flight.value,
+        refresh: { role: 'leader', ...base, waitedMs: workStarted - started, ...(flight.tookOver ? { tookOver: true } : {}) },
+        verdicts: [],
+        recorded: flight.recorded,
+        sleptMs: 0,
+      };
     case 'degraded':
-      return { kind: 'called', value: flight.value, refresh: { role: 'degraded', ...base, degraded: true, storeError: flight.reason, waitedMs: workStarted - started }, verdicts: [degradedVerdict(flight.reason)] };
+      return { kind: 'called', value: flight.value, refresh: { role: 'degraded', ...base, degraded: true, storeError: flight.reason, waitedMs: workStarted - started }, verdicts: [degradedVerdict(flight.reason)], sleptMs: 0 };
+    case 'unavailable':
+      return refused('store', flight.reason, { role: 'refused', ...base, waitedMs: flight.waitedMs }, 0);
     case 'timeout': {
-      const err = new OAuthError('temporarily_unavailable', 'a refresh with this refresh token is in progress; retry shortly', { status: 503 });
+      const polls = flight.storeError ? ` (reading the table failed too: ${flight.storeError})` : '';
       return {
         kind: 'served',
-        served: { answer: errorAnswer(err), outcome: 'upstream_error', verdicts: [], tokens: {} },
-        refresh: { role: 'timeout', ...base, waitedMs: flight.waitedMs },
+        served: unavailableAnswer('a refresh with this refresh token is in progress; the refresh token was not used by this request, retry shortly'),
+        refresh: { role: 'timeout', ...base, waitedMs: flight.waitedMs, ...(flight.storeError ? { storeError: flight.storeError } : {}) },
         verdicts: [
-          v('refresh_single_flight_timeout', 'error', `another request with the same refresh token was calling the provider and had no answer after ${flight.waitedMs} ms; this request answered 503 temporarily_unavailable instead of spending the refresh token a second time (single-use tokens would die). The provider is slow: check its latency`),
+          v('refresh_single_flight_timeout', 'error', `another request with the same refresh token was calling the provider and had no answer after ${flight.waitedMs} ms${polls}; this request answered 503 temporarily_unavailable instead of spending the refresh token a second time (single-use tokens would die). The provider or the table is slow: check the provider's latency and the table's throttling`),
         ],
         translated: [],
+        sleptMs: flight.sleptMs,
       };
     }
     case 'follower': {
@@ -169,10 +215,13 @@ export async function guardRefresh<T>(
         cached = JSON.parse(new TextDecoder().decode(open(flight.payload, token, PURPOSE_SEAL))) as CachedAnswer;
       } catch (err) {
         if (!(err instanceof SealError) && !(err instanceof SyntaxError)) throw err;
-        return direct({ role: 'bypass', ...base }, []);
+        return options.singleUse ? refused('other_client', undefined, { role: 'refused', ...base, waitedMs: flight.waitedMs }, flight.sleptMs) : direct({ role: 'bypass', ...base }, [], flight.sleptMs);
       }
-      // Other client credentials: never served from the cache; the provider judges the request.
-      if (cached.client !== client) return direct({ role: 'bypass', ...base }, []);
+      // Other client credentials: never served from the cache; the provider judges the request
+      // (reusable tokens), or, single use, the token is left alone (it is or was being spent).
+      if (cached.client !== client) {
+        return options.singleUse ? refused('other_client', undefined, { role: 'refused', ...base, waitedMs: flight.waitedMs }, flight.sleptMs) : direct({ role: 'bypass', ...base }, [], flight.sleptMs);
+      }
       const ageS = Math.max(0, Math.floor((now() - cached.completedAt) / 1000));
       const translated = ['answer served from the refresh cache'];
       const served: RefreshAnswer = { ...cached, answer: aged(cached.answer, ageS, translated) };
@@ -188,7 +237,7 @@ export async function guardRefresh<T>(
         const verdict = rotated
           ? v('refresh_grace_served', 'info', `refresh token rotated; old one replayed within the grace window, cached answer served (issued ${ageS} s ago, window ${options.graceSeconds} s): Alexa probably lost the first answer or retried`)
           : v('refresh_grace_served', 'info', `the same refresh token was presented again within the grace window; the answer cached ${ageS} s ago was served without calling the provider`);
-        return { kind: 'served', served, refresh: { role: 'grace', ...base, waitedMs, graceHit: true, cachedAgeS: ageS }, verdicts: [verdict], translated };
+        return { kind: 'served', served, refresh: { role: 'grace', ...base, waitedMs, graceHit: true, cachedAgeS: ageS }, verdicts: [verdict], translated, sleptMs: flight.sleptMs };
       }
       return {
         kind: 'served',
@@ -196,6 +245,7 @@ export async function guardRefresh<T>(
         refresh: { role: 'follower', ...base, waitedMs, cachedAgeS: ageS },
         verdicts: [v('refresh_single_flight_follower', 'info', `another request with the same refresh token was already calling the provider; this one waited ${waitedMs} ms and served its answer (one provider call for both)`)],
         translated,
+        sleptMs: flight.sleptMs,
       };
     }
   }

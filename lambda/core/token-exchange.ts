@@ -3,11 +3,14 @@
  * No AWS imports: the Lambda handler and the local server both call this.
  */
 import type { RuntimeConfig } from './config';
-import { httpRecordStart, type ExchangeRecord, type Verdict } from './exchange-record';
+import { RequestDeadline, STORE_CALL_MAX_MS, WRITE_RESERVE_MS } from './deadline';
+import { httpRecordStart, type ExchangeRecord, type StoreWrite, type Verdict } from './exchange-record';
 import { fingerprint } from './fingerprint';
 import type { HttpRequest } from './http-types';
 import { OAuthError, errorAnswer, type HttpAnswer } from './oauth-error';
 import type { ProviderProfile } from './profiles/types';
+import { boundedOpener, type StoreMeter } from '../store/bounded-store';
+import type { WriteOutcome } from '../store/single-flight';
 import type { StateStore } from '../store/state-store';
 import { clip } from './redact';
 import { recordGrantee } from './smart-home/identity';
@@ -40,10 +43,21 @@ export interface ExchangeResult {
   record: ExchangeRecord;
 }
 
-/** Time kept back from the Lambda timeout to shape the answer and write the record. */
-const SAFETY_MARGIN_MS = 250;
-/** A refresh leader's in-progress marker is honoured for the upstream budget plus this (ms). */
-const IN_PROGRESS_MARGIN_MS = 1000;
+/** Where a token request's time went, beyond the provider call (README "The 4.5 s answer"). */
+interface Ledger {
+  deadline: RequestDeadline;
+  store?: StoreMeter;
+  waitMs: number;
+  writes: { skipped: StoreWrite[]; undone: StoreWrite[]; failed: StoreWrite[] };
+}
+
+function newLedger(deadline: RequestDeadline, withStore: boolean): Ledger {
+  return { deadline, ...(withStore ? { store: { calls: 0, ms: 0 } } : {}), waitMs: 0, writes: { skipped: [], undone: [], failed: [] } };
+}
+
+function noteWrite(ledger: Ledger, name: StoreWrite, outcome: WriteOutcome | undefined): void {
+  if (outcome && outcome !== 'written') ledger.writes[outcome].push(name);
+}
 
 function upstreamBase(url: string): string {
   try {
@@ -70,9 +84,27 @@ function baseRecord(req: HttpRequest, deps: TokenExchangeDeps, route: string, st
   };
 }
 
-function finish(record: ExchangeRecord, answer: HttpAnswer, start: number, now: () => number): ExchangeResult {
-  record.timing.totalMs = now() - start;
-  record.timing.ownMs = Math.max(0, record.timing.totalMs - record.timing.upstreamMs);
+function finish(record: ExchangeRecord, answer: HttpAnswer, start: number, now: () => number, ledger?: Ledger): ExchangeResult {
+  const timing = record.timing;
+  timing.totalMs = now() - start;
+  let elsewhere = timing.upstreamMs;
+  if (ledger) {
+    timing.deadlineMs = ledger.deadline.budgetMs;
+    if (ledger.store && ledger.store.calls > 0) {
+      timing.storeCalls = ledger.store.calls;
+      timing.storeMs = ledger.store.ms;
+      elsewhere += ledger.store.ms;
+    }
+    if (ledger.waitMs > 0) {
+      timing.waitMs = ledger.waitMs;
+      elsewhere += ledger.waitMs;
+    }
+    const { skipped, undone, failed } = ledger.writes;
+    if (skipped.length) timing.writesSkipped = skipped;
+    if (undone.length) timing.writesUndone = undone;
+    if (failed.length) timing.writesFailed = failed;
+  }
+  timing.ownMs = Math.max(0, timing.totalMs - elsewhere);
   record.response.status = answer.status;
   if (answer.status !== 200) {
     try {
@@ -107,7 +139,12 @@ const ALEXA_SCHEME_NOTE: Record<string, string> = {
 export async function exchangeToken(req: HttpRequest, deps: TokenExchangeDeps, options: ExchangeOptions = {}): Promise<ExchangeResult> {
   const now = deps.now ?? Date.now;
   const start = now();
+  // One deadline for the whole request: every store call, the provider call, the writes after it.
+  const deadline = RequestDeadline.forToken(start, options.remainingMs, now);
+  const ledger = newLedger(deadline, deps.store !== undefined);
+  const store = deps.store && boundedOpener(deps.store, { callMaxMs: STORE_CALL_MAX_MS, deadline: deadline.at, now, meter: ledger.store });
   const record = baseRecord(req, deps, options.route ?? 'POST /token', start);
+  const done = (answer: HttpAnswer) => finish(record, answer, start, now, ledger);
   let parsed: TokenRequest;
   try {
     parsed = parseTokenRequest(req);
@@ -118,7 +155,7 @@ export async function exchangeToken(req: HttpRequest, deps: TokenExchangeDeps, o
     if (err.info.scheme !== undefined) record.clientAuth = err.info.scheme;
     record.clientIdFp = fingerprint(err.info.clientId);
     record.verdicts.push({ code: err.verdictCode, severity: 'error', message: `the request was refused before reaching the provider: ${err.description}` });
-    return finish(record, errorAnswer(err), start, now);
+    return done(errorAnswer(err));
   }
 
   record.grantType = parsed.grantType;
@@ -139,22 +176,24 @@ export async function exchangeToken(req: HttpRequest, deps: TokenExchangeDeps, o
 
   // Interception mode: a code from our /callback is checked and rewritten (authorize/code-link.ts).
   const alexaVerifier = parsed.params.get('code_verifier');
-  const link = await applyCodeLink(parsed, deps);
+  const link = await applyCodeLink(parsed, { config: deps.config, store, now });
   if (link.linkId) record.linkId = link.linkId;
   if (link.error) {
     record.outcome = 'rejected';
     record.verdicts = [...link.notes, ...notes];
-    return finish(record, errorAnswer(link.error), start, now);
+    return done(errorAnswer(link.error));
   }
   notes.push(...link.notes);
   parsed = link.request;
   const upstreamReq = await prepareUpstreamRequest(deps.profile, deps.config.tokenUrl, parsed, deps.mintClientSecret);
   record.upstream.method = upstreamReq.method;
   record.upstream.clientAuth = upstreamReq.clientAuth;
-  const elapsed = now() - start;
-  const remaining = options.remainingMs !== undefined ? options.remainingMs - elapsed - SAFETY_MARGIN_MS : Infinity;
-  const budgetMs = Math.max(50, Math.min(deps.config.upstreamTimeoutMs, remaining));
-  const callAndTranslate = async (timeoutMs: number) => {
+  const guarded = parsed.grantType === 'refresh_token' && presentedRefresh !== undefined && presentedRefresh !== '';
+  // The provider gets what is left of the deadline (at most upstreamTimeoutMs), minus, when a refresh
+  // answer must be written for followers and replays, the time that write needs.
+  const reserveMs = guarded && store ? WRITE_RESERVE_MS : 0;
+  const callAndTranslate = async () => {
+    const timeoutMs = deadline.upstreamBudget(deps.config.upstreamTimeoutMs, reserveMs);
     const result = await callUpstream(upstreamReq, { timeoutMs, fetch: deps.fetch, now });
     const t = translateResponse(deps.profile, result, {
       grantType: parsed.grantType,
@@ -167,45 +206,49 @@ export async function exchangeToken(req: HttpRequest, deps: TokenExchangeDeps, o
   };
 
   let called: Awaited<ReturnType<typeof callAndTranslate>>;
-  if (parsed.grantType === 'refresh_token' && presentedRefresh) {
+  if (guarded) {
     // Rotation grace and single-flight (refresh-guard.ts): at most one provider call per refresh token.
-    const guarded = await guardRefresh(
+    const outcome = await guardRefresh(
       {
-        store: deps.store,
+        store,
         refreshToken: presentedRefresh,
         clientId: parsed.credentials?.clientId,
         clientSecret: parsed.credentials?.clientSecret,
         graceSeconds: deps.config.refreshGraceSeconds,
-        inProgressMs: deps.config.upstreamTimeoutMs + IN_PROGRESS_MARGIN_MS,
-        deadline: now() + budgetMs,
+        singleUse: deps.profile.refresh.rotation === 'single_use',
+        deadline: deadline.at,
         now,
       },
       callAndTranslate,
       ({ t }) => ({ answer: t.answer, outcome: t.outcome, verdicts: t.verdicts, tokens: t.tokens }),
     );
-    record.refresh = guarded.refresh;
-    if (guarded.kind === 'served') {
-      record.tokens = { ...record.tokens, ...guarded.served.tokens };
-      record.translated = guarded.translated;
-      record.outcome = guarded.served.outcome;
-      record.verdicts = [...guarded.verdicts, ...guarded.served.verdicts, ...notes];
-      return finish(record, guarded.served.answer, start, now);
+    record.refresh = outcome.refresh;
+    ledger.waitMs = outcome.sleptMs;
+    if (outcome.kind === 'served') {
+      record.tokens = { ...record.tokens, ...outcome.served.tokens };
+      record.translated = outcome.translated;
+      record.outcome = outcome.served.outcome;
+      record.verdicts = [...outcome.verdicts, ...outcome.served.verdicts, ...notes];
+      return done(outcome.served.answer);
     }
-    called = guarded.value;
-    notes.unshift(...guarded.verdicts);
+    noteWrite(ledger, 'refresh_answer', outcome.recorded);
+    called = outcome.value;
+    notes.unshift(...outcome.verdicts);
   } else {
-    called = await callAndTranslate(budgetMs);
+    called = await callAndTranslate();
   }
   const { result, t } = called;
   // Smart home: map the access token Alexa now holds to a stable user key (AcceptGrant's grantee).
-  if (deps.config.recordGrantees && t.answer.status === 200) await recordGrantee(deps.store, { grantType: parsed.grantType, presentedRefreshToken: presentedRefresh, answerBody: t.answer.body, now });
+  if (deps.config.recordGrantees && t.answer.status === 200) {
+    noteWrite(ledger, 'grantee', await recordGrantee(store, { grantType: parsed.grantType, presentedRefreshToken: presentedRefresh, answerBody: t.answer.body, now }));
+  }
   record.upstream = { ...record.upstream, ...t.upstream };
   record.timing.upstreamMs = result.latencyMs;
   record.tokens = { ...record.tokens, ...t.tokens };
   record.translated = t.translated;
   record.outcome = t.outcome;
   record.verdicts = [...t.verdicts, ...notes];
-  return finish(record, t.answer, start, now);
+  return done(t.answer);
 }
 
 /** Last line of defence: an unexpected exception becomes a §5.2 server_error and a record, never a crash. */

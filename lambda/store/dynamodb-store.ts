@@ -18,7 +18,7 @@ import { ConditionFailedError, StoreUnavailableError, type AttrValue, type PutCo
 export interface DynamoDbStoreOptions {
   tableName: string;
   client?: DynamoDBClient;
-  /** Epoch seconds; injectable for tests. */
+  /** Epoch seconds, with the fraction (an item is absent from the instant now ≥ expiresAt); injectable for tests. */
   nowSeconds?: () => number;
 }
 
@@ -74,14 +74,14 @@ export class DynamoDbStateStore implements StateStore {
   constructor(options: DynamoDbStoreOptions) {
     this.table = options.tableName;
     this.client = options.client ?? new DynamoDBClient({});
-    this.now = options.nowSeconds ?? (() => Math.floor(Date.now() / 1000));
+    this.now = options.nowSeconds ?? (() => Date.now() / 1000);
   }
 
-  async get(pk: string, sk: string): Promise<StateItem | undefined> {
+  async get(pk: string, sk: string, options?: { includeExpired?: boolean }): Promise<StateItem | undefined> {
     try {
       const res = await this.client.send(new GetItemCommand({ TableName: this.table, Key: { pk: { S: pk }, sk: { S: sk } }, ConsistentRead: true }));
       const item = unmarshallItem(res.Item);
-      return item && item.expiresAt >= this.now() ? item : undefined;
+      return item && (options?.includeExpired || this.live(item)) ? item : undefined;
     } catch (err) {
       throw unavailable(err);
     }
@@ -95,7 +95,7 @@ export class DynamoDbStateStore implements StateStore {
       names['#pk'] = 'pk';
       names['#exp'] = 'expiresAt';
       values[':now'] = { N: String(this.now()) };
-      let absent = 'attribute_not_exists(#pk) OR #exp < :now';
+      let absent = 'attribute_not_exists(#pk) OR #exp <= :now';
       if (condition.orStale) {
         names['#stale'] = condition.orStale.attribute;
         values[':stale'] = { N: String(condition.orStale.lessThan) };
@@ -130,7 +130,7 @@ export class DynamoDbStateStore implements StateStore {
     } catch (err) {
       if (err instanceof ConditionalCheckFailedException || (err as Error)?.name === 'ConditionalCheckFailedException') {
         const existing = await this.itemOfFailedCondition(err as ConditionalCheckFailedException, item.pk, item.sk);
-        throw new ConditionFailedError(existing && existing.expiresAt >= this.now() ? existing : undefined);
+        throw new ConditionFailedError(existing && this.live(existing) ? existing : undefined);
       }
       throw unavailable(err);
     }
@@ -158,7 +158,7 @@ export class DynamoDbStateStore implements StateStore {
         new DeleteItemCommand({
           TableName: this.table,
           Key: { pk: { S: pk }, sk: { S: sk } },
-          ConditionExpression: 'attribute_exists(#pk) AND #exp >= :now',
+          ConditionExpression: 'attribute_exists(#pk) AND #exp > :now',
           ExpressionAttributeNames: { '#pk': 'pk', '#exp': 'expiresAt' },
           ExpressionAttributeValues: { ':now': { N: String(this.now()) } },
           ReturnValues: 'ALL_OLD',
@@ -174,6 +174,11 @@ export class DynamoDbStateStore implements StateStore {
       }
       throw unavailable(err);
     }
+  }
+
+  /** Live until the instant `expiresAt` is reached (state-store.ts). */
+  private live(item: StateItem): boolean {
+    return item.expiresAt > this.now();
   }
 
   async delete(pk: string, sk: string): Promise<void> {

@@ -4,7 +4,8 @@
  *
  * Every item expires: `expiresAt` (epoch seconds) is the table's TTL attribute. DynamoDB deletes
  * expired items lazily (up to days later), so every read and every condition here treats an item
- * whose `expiresAt` has passed as absent.
+ * as absent from the instant `expiresAt` is reached (now ≥ expiresAt, compared to the millisecond):
+ * an item written with `expiresAt = floor(now) + n` lives at most n seconds, never n + 1.
  */
 
 export type AttrValue = string | number | boolean | Uint8Array;
@@ -46,11 +47,22 @@ export class StoreUnavailableError extends Error {
   }
 }
 
+/**
+ * A call given up for time (bounded-store.ts): `started: false` — not sent, no time was left;
+ * `started: true` — sent, and abandoned unanswered: a write may still land after this.
+ */
+export class StoreTimeoutError extends StoreUnavailableError {
+  constructor(readonly started: boolean, reason: string) {
+    super(reason);
+    this.name = 'StoreTimeoutError';
+  }
+}
+
 export type TakeResult = { status: 'taken'; item: StateItem } | { status: 'expired'; item: StateItem } | { status: 'absent' };
 
 export interface StateStore {
-  /** Strongly consistent read; an expired item reads as undefined. */
-  get(pk: string, sk: string): Promise<StateItem | undefined>;
+  /** Strongly consistent read; an expired item reads as undefined unless `includeExpired`. */
+  get(pk: string, sk: string, options?: { includeExpired?: boolean }): Promise<StateItem | undefined>;
   /** Writes the item; with a condition, throws ConditionFailedError when it does not hold. */
   put(item: StateItem, condition?: PutCondition): Promise<void>;
   /**

@@ -45,6 +45,12 @@ const verifier = () => randomBytes(32).toString('base64url');
 const s256 = (v: string) => createHash('sha256').update(v).digest('base64url');
 const codes = (r: { verdicts: { code: string }[] } | undefined) => (r?.verdicts ?? []).map((v) => v.code);
 
+/** A code through the whole authorization leg, for a request with this PKCE verifier (S256). */
+async function codeViaCallback(v: string): Promise<string> {
+  const { callback } = await toCallback({ code_challenge: s256(v), code_challenge_method: 'S256' });
+  return new URL((await hop(callback)).location!).searchParams.get('code')!;
+}
+
 /** /authorize → provider login → /callback URL (not yet followed). */
 async function toCallback(params: Record<string, string | undefined> = {}, action: 'approve' | 'deny' = 'approve') {
   const first = await hop(authorizeUrl(adapter.url, params));
@@ -127,14 +133,53 @@ describe('code grant through interception', () => {
       [(c: string, v: string) => ({ code: c, redirect_uri: 'https://pitangui.amazon.com/api/skill/link/M2TESTVENDOR', code_verifier: v }), 'redirect_uri_mismatch'],
     ] as const) {
       const v = verifier();
-      const { callback } = await toCallback({ code_challenge: s256(v), code_challenge_method: 'S256' });
-      const code = new URL((await hop(callback)).location!).searchParams.get('code')!;
+      const code = await codeViaCallback(v);
       records = [];
       const res = await alexaTokenRequest(adapter.url, { scheme: 'body', clientId: DEMO_CLIENT_ID, clientSecret: DEMO_CLIENT_SECRET, params: { grant_type: 'authorization_code', ...params(code, v) } });
       expect(res.status).toBe(400);
       expect(res.json).toMatchObject({ error: 'invalid_grant' });
       expect(codes(records[0])[0]).toBe(verdict);
     }
+  });
+
+  it('a wrong verifier or redirect_uri cannot burn the code: Alexa\'s correct request still succeeds after the attacker\'s attempts (RFC 7636 §4.6, RFC 6749 §4.1.3)', async () => {
+    const v = verifier();
+    const code = await codeViaCallback(v);
+    records = [];
+    const before = demo.stats.tokenRequests;
+    const attempt = (params: Record<string, string>) =>
+      alexaTokenRequest(adapter.url, { scheme: 'basic', clientId: DEMO_CLIENT_ID, clientSecret: DEMO_CLIENT_SECRET, params: { grant_type: 'authorization_code', code, ...params } });
+    // Someone holding the code, without Alexa's verifier: a wrong one, none, a wrong redirect_uri.
+    for (const params of [{ redirect_uri: ALEXA_REDIRECT, code_verifier: verifier() }, { redirect_uri: ALEXA_REDIRECT } as Record<string, string>, { redirect_uri: 'https://pitangui.amazon.com/api/skill/link/M2TESTVENDOR', code_verifier: v }]) {
+      const res = await attempt(params);
+      expect(res.status).toBe(400);
+      expect(res.json).toMatchObject({ error: 'invalid_grant' });
+    }
+    expect(records.map((r) => codes(r)[0])).toEqual(['pkce_verifier_mismatch', 'pkce_verifier_mismatch', 'redirect_uri_mismatch']);
+    expect(records[0]!.verdicts[0]!.message).toContain('left unused');
+    expect(demo.stats.tokenRequests).toBe(before);
+    // Alexa's own request: exchanged, once.
+    records = [];
+    const alexa = await attempt({ redirect_uri: ALEXA_REDIRECT, code_verifier: v });
+    expect(alexa.status, alexa.text).toBe(200);
+    expect(codes(records[0])).toContain('code_via_callback');
+    expect(demo.stats.tokenRequests).toBe(before + 1);
+  });
+
+  it('two correct requests racing for one code: exactly one success, the other code_replayed, one provider call', async () => {
+    const v = verifier();
+    const code = await codeViaCallback(v);
+    records = [];
+    const before = demo.stats.tokenRequests;
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        alexaTokenRequest(adapter.url, { scheme: 'basic', clientId: DEMO_CLIENT_ID, clientSecret: DEMO_CLIENT_SECRET, params: { grant_type: 'authorization_code', code, redirect_uri: ALEXA_REDIRECT, code_verifier: v } }),
+      ),
+    );
+    expect(answers.filter((r) => r.status === 200)).toHaveLength(1);
+    expect(answers.filter((r) => r.status === 400 && r.json.error === 'invalid_grant')).toHaveLength(5);
+    expect(records.filter((r) => codes(r)[0] === 'code_replayed')).toHaveLength(5);
+    expect(demo.stats.tokenRequests).toBe(before + 1);
   });
 
   it('plain PKCE from Alexa is verified too (RFC 7636 §4.6)', async () => {

@@ -74,7 +74,7 @@ export interface FlowScenario {
   answers?: ProviderAnswer[];
   /** The state table does not exist (a store outage). */
   storeMissing?: true;
-  /** The adapter's upstreamTimeoutMs (also a refresh's wait budget for a concurrent one); default the config's. */
+  /** The adapter's upstreamTimeoutMs; default the config's. (A refresh waits for a concurrent one until its request deadline, Alexa's 4.5 s less a margin.) */
   upstreamTimeoutMs?: number;
   steps: FlowStep[];
   findings: string[];

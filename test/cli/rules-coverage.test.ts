@@ -23,7 +23,7 @@ describe('rule coverage', () => {
     const agreed = [
       'authorize_invalid_request', 'unsupported_response_type', 'redirect_uri_not_alexa', 'vendor_id_mismatch', 'pkce_challenge_invalid',
       'callback_missing_code', 'state_mismatch', 'state_replayed', 'grant_expired', 'provider_denied', 'implicit_params_moved_to_fragment',
-      'code_replayed', 'pkce_verifier_mismatch', 'redirect_uri_mismatch', 'refresh_single_flight_timeout', 'refresh_store_degraded',
+      'code_replayed', 'pkce_verifier_mismatch', 'redirect_uri_mismatch', 'refresh_single_flight_timeout', 'refresh_store_degraded', 'refresh_not_coordinated',
       'accept_grant_malformed', 'accept_grant_secret_missing', 'accept_grant_lwa_invalid_grant', 'accept_grant_lwa_invalid_client',
       'accept_grant_lwa_timeout', 'accept_grant_lwa_unavailable', 'accept_grant_user_unknown', 'directive_no_target', 'directive_malformed',
       'lwa_revoked', 'lwa_refresh_failed', 'directive_forward_failed', 'store_unavailable', 'gateway_skill_disabled', 'gateway_skill_never_enabled', 'gateway_insufficient_permission',

@@ -8,8 +8,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createStateTable } from '../../local/table-definition';
 import { DynamoDbStateStore } from '../../lambda/store/dynamodb-store';
 import { singleFlight, type WorkResult } from '../../lambda/store/single-flight';
-import { ConditionFailedError, StoreUnavailableError, type StateItem } from '../../lambda/store/state-store';
+import { ConditionFailedError, StoreTimeoutError, StoreUnavailableError, type StateItem } from '../../lambda/store/state-store';
+import { boundedStore, type StoreMeter } from '../../lambda/store/bounded-store';
 import { dynamoDbClient, useDynamoDbLocal } from '../support/dynamodb-local';
+import { startDynamoDbProxy } from '../support/dynamodb-proxy';
 
 const ddb = useDynamoDbLocal();
 const TABLE = 'state';
@@ -30,6 +32,21 @@ describe('DynamoDbStateStore', () => {
     await s.put(item(pk, { text: 'héllo', n: 42.5, flag: true, bytes: new Uint8Array([0, 1, 255]) }));
     const got = await s.get(pk, 'x');
     expect(got).toEqual({ pk, sk: 'x', expiresAt: clock + 60, text: 'héllo', n: 42.5, flag: true, bytes: new Uint8Array([0, 1, 255]) });
+  });
+
+  it('an item is gone from the instant its expiresAt is reached, to the millisecond (never a second late)', async () => {
+    const pk = key();
+    let nowS = clock + 0.999;
+    const s = new DynamoDbStateStore({ tableName: TABLE, client: ddb().client(), nowSeconds: () => nowS });
+    await s.put(item(pk, { expiresAt: clock + 1 }));
+    expect(await s.get(pk, 'x')).toBeDefined();
+    await expect(s.put(item(pk, { v: 'second' }), { ifAbsent: true })).rejects.toBeInstanceOf(ConditionFailedError);
+    nowS = clock + 1;
+    expect(await s.get(pk, 'x')).toBeUndefined();
+    expect(await s.get(pk, 'x', { includeExpired: true })).toMatchObject({ expiresAt: clock + 1 });
+    expect((await s.take(pk, 'x')).status).toBe('expired');
+    await s.put(item(pk, { v: 'second' }), { ifAbsent: true });
+    expect((await s.get(pk, 'x'))?.v).toBe('second');
   });
 
   it('reads an item past its expiresAt as absent (TTL deletion is lazy)', async () => {
@@ -122,7 +139,7 @@ describe('singleFlight', () => {
       return { value: 'fresh', payload: bytes('fresh'), keepSeconds: 60 };
     };
     const outcomes = await Promise.all(
-      Array.from({ length: 30 }, () => singleFlight({ store: s, pk, inProgressMs: 2000, waitUntil: Date.now() + 3000, pollMs: 20 }, work)),
+      Array.from({ length: 30 }, () => singleFlight({ store: s, pk, inProgressUntil: Date.now() + 2000, waitUntil: Date.now() + 3000, pollMs: 20 }, work)),
     );
     expect(calls).toBe(1);
     expect(outcomes.filter((o) => o.role === 'leader')).toHaveLength(1);
@@ -134,9 +151,9 @@ describe('singleFlight', () => {
   it('a later caller within the keep window gets the stored payload without work', async () => {
     const s = realNowStore();
     const pk = key();
-    await singleFlight({ store: s, pk, inProgressMs: 1000, waitUntil: Date.now() + 1000 }, async () => ({ value: 1, payload: bytes('kept'), keepSeconds: 60 }));
+    await singleFlight({ store: s, pk, inProgressUntil: Date.now() + 1000, waitUntil: Date.now() + 1000 }, async () => ({ value: 1, payload: bytes('kept'), keepSeconds: 60 }));
     let called = false;
-    const again = await singleFlight({ store: s, pk, inProgressMs: 1000, waitUntil: Date.now() + 1000 }, async () => {
+    const again = await singleFlight({ store: s, pk, inProgressUntil: Date.now() + 1000, waitUntil: Date.now() + 1000 }, async () => {
       called = true;
       return { value: 2 };
     });
@@ -148,8 +165,8 @@ describe('singleFlight', () => {
   it('a result without payload releases the key for the next caller', async () => {
     const s = realNowStore();
     const pk = key();
-    await singleFlight({ store: s, pk, inProgressMs: 1000, waitUntil: Date.now() + 1000 }, async () => ({ value: 'transient failure' }));
-    const next = await singleFlight({ store: s, pk, inProgressMs: 1000, waitUntil: Date.now() + 1000 }, async () => ({ value: 'second' }));
+    await singleFlight({ store: s, pk, inProgressUntil: Date.now() + 1000, waitUntil: Date.now() + 1000 }, async () => ({ value: 'transient failure' }));
+    const next = await singleFlight({ store: s, pk, inProgressUntil: Date.now() + 1000, waitUntil: Date.now() + 1000 }, async () => ({ value: 'second' }));
     expect(next).toMatchObject({ role: 'leader', value: 'second' });
   });
 
@@ -158,7 +175,7 @@ describe('singleFlight', () => {
     const pk = key();
     // A marker left behind by a crashed leader: in progress until 300 ms from now.
     await s.put({ pk, sk: 'flight', status: 'in_progress', owner: 'dead', inProgressUntil: Date.now() + 300, expiresAt: Math.ceil(Date.now() / 1000) + 5 });
-    const outcome = await singleFlight({ store: s, pk, inProgressMs: 1000, waitUntil: Date.now() + 3000, pollMs: 25 }, async () => ({ value: 'mine', payload: bytes('mine'), keepSeconds: 10 }));
+    const outcome = await singleFlight({ store: s, pk, inProgressUntil: Date.now() + 1000, waitUntil: Date.now() + 3000, pollMs: 25 }, async () => ({ value: 'mine', payload: bytes('mine'), keepSeconds: 10 }));
     expect(outcome).toMatchObject({ role: 'leader', value: 'mine', tookOver: true });
   });
 
@@ -166,31 +183,68 @@ describe('singleFlight', () => {
     const s = realNowStore();
     const pk = key();
     await s.put({ pk, sk: 'flight', status: 'in_progress', owner: 'slow', inProgressUntil: Date.now() + 10_000, expiresAt: Math.ceil(Date.now() / 1000) + 20 });
-    const outcome = await singleFlight({ store: s, pk, inProgressMs: 1000, waitUntil: Date.now() + 200, pollMs: 25 }, async () => ({ value: 'never' }));
+    const outcome = await singleFlight({ store: s, pk, inProgressUntil: Date.now() + 1000, waitUntil: Date.now() + 200, pollMs: 25 }, async () => ({ value: 'never' }));
     expect(outcome.role).toBe('timeout');
   });
 
   it('runs the work uncoordinated when the store is unreachable (degraded)', async () => {
     const dead = new DynamoDbStateStore({ tableName: TABLE, client: dynamoDbClient('http://127.0.0.1:9') });
-    const outcome = await singleFlight({ store: dead, pk: key(), inProgressMs: 1000, waitUntil: Date.now() + 1000 }, async () => ({ value: 'direct' }));
+    const outcome = await singleFlight({ store: dead, pk: key(), inProgressUntil: Date.now() + 1000, waitUntil: Date.now() + 1000 }, async () => ({ value: 'direct' }));
     expect(outcome).toMatchObject({ role: 'degraded', value: 'direct' });
   });
 
   it('a failing leader releases the key and the error propagates', async () => {
     const s = realNowStore();
     const pk = key();
-    await expect(singleFlight({ store: s, pk, inProgressMs: 1000, waitUntil: Date.now() + 1000 }, async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
-    const next = await singleFlight({ store: s, pk, inProgressMs: 1000, waitUntil: Date.now() + 1000 }, async () => ({ value: 'ok' }));
+    await expect(singleFlight({ store: s, pk, inProgressUntil: Date.now() + 1000, waitUntil: Date.now() + 1000 }, async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    const next = await singleFlight({ store: s, pk, inProgressUntil: Date.now() + 1000, waitUntil: Date.now() + 1000 }, async () => ({ value: 'ok' }));
     expect(next.role).toBe('leader');
   });
 
   it('stores nothing but the marker fields and the caller-provided payload', async () => {
     const s = realNowStore();
     const pk = key();
-    await singleFlight({ store: s, pk, inProgressMs: 1000, waitUntil: Date.now() + 1000 }, async () => ({ value: 0, payload: bytes('opaque'), keepSeconds: 10 }));
+    await singleFlight({ store: s, pk, inProgressUntil: Date.now() + 1000, waitUntil: Date.now() + 1000 }, async () => ({ value: 0, payload: bytes('opaque'), keepSeconds: 10 }));
     const scan = await ddb().client().send(new ScanCommand({ TableName: TABLE }));
     const mine = scan.Items!.filter((i) => i.pk?.S === pk);
     expect(mine).toHaveLength(1);
     expect(Object.keys(mine[0]!).sort()).toEqual(['completedAt', 'expiresAt', 'owner', 'payload', 'pk', 'sk', 'status']);
+  });
+});
+
+describe('boundedStore (bounded-store.ts) in front of a slow DynamoDB (fault proxy)', () => {
+  it('a call slower than its bound is abandoned (started: true) and may land later; with no time left a call is not sent (started: false); time is metered as wall clock', async () => {
+    const proxy = await startDynamoDbProxy(ddb().endpoint);
+    const client = dynamoDbClient(proxy.endpoint);
+    try {
+      const raw = new DynamoDbStateStore({ tableName: TABLE, client });
+      const pk = key();
+      const meter: StoreMeter = { calls: 0, ms: 0 };
+      proxy.setRule((c) => (c.op === 'PutItem' ? { answerDelayMs: 600 } : { delayMs: 250 }));
+      const bounded = boundedStore(raw, { callMaxMs: 300, meter });
+      const err = await bounded.put({ pk, sk: 'x', expiresAt: Math.floor(Date.now() / 1000) + 60, v: 'late' }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(StoreTimeoutError);
+      expect((err as StoreTimeoutError).started).toBe(true);
+      // It landed anyway: an abandoned write is "undone", not "not done".
+      await new Promise((r) => setTimeout(r, 500));
+      expect((await raw.get(pk, 'x'))?.v).toBe('late');
+
+      // Two reads side by side (250 ms each) count 2 calls but ~250 ms, not 500.
+      const before = { ...meter };
+      await Promise.all([bounded.get(pk, 'x'), bounded.get(pk, 'x')]);
+      expect(meter.calls - before.calls).toBe(2);
+      expect(meter.ms - before.ms).toBeGreaterThanOrEqual(240);
+      expect(meter.ms - before.ms).toBeLessThan(480);
+
+      const sent = proxy.calls.length;
+      const late = boundedStore(raw, { callMaxMs: 1000, deadline: Date.now() + 5 });
+      const skipped = await late.get(pk, 'x').catch((e: unknown) => e);
+      expect(skipped).toBeInstanceOf(StoreTimeoutError);
+      expect((skipped as StoreTimeoutError).started).toBe(false);
+      expect(proxy.calls.length).toBe(sent);
+    } finally {
+      client.destroy();
+      await proxy.close();
+    }
   });
 });

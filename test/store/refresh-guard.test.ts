@@ -1,12 +1,13 @@
 /**
- * guardRefresh on DynamoDB Local with an injected clock: what a cached answer looks like when it is
- * served later (expires_in counts from when the provider issued it), non-rotating providers, the
- * stateless mode, and a failing provider call releasing the token.
+ * guardRefresh on DynamoDB Local with one injected clock shared by the guard and the store (so the
+ * items' expiry moves with it): what a cached answer looks like when it is served later (expires_in
+ * counts from when the provider issued it), how long each kind of answer is kept, non-rotating
+ * providers, the stateless mode, and a failing provider call releasing the token.
  */
 import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { HttpAnswer } from '../../lambda/core/oauth-error';
-import { guardRefresh, type RefreshAnswer, type RefreshGuardOptions } from '../../lambda/core/refresh-guard';
+import { IN_FLIGHT_KEEP_SECONDS, guardRefresh, keepSecondsOf, type RefreshAnswer, type RefreshGuardOptions } from '../../lambda/core/refresh-guard';
 import { DynamoDbStateStore } from '../../lambda/store/dynamodb-store';
 import type { StateStore } from '../../lambda/store/state-store';
 import { createStateTable } from '../../local/table-definition';
@@ -14,18 +15,23 @@ import { useDynamoDbLocal } from '../support/dynamodb-local';
 
 const ddb = useDynamoDbLocal();
 const TABLE = 'state';
+/** The clock of the guard AND of the store (epoch ms); starts on a whole second, so keep times are exact. */
+const clock = { t: 1_900_000_000_000 };
 let store: StateStore;
 beforeAll(async () => {
   await createStateTable(ddb().client(), TABLE);
-  store = new DynamoDbStateStore({ tableName: TABLE, client: ddb().client() });
+  store = new DynamoDbStateStore({ tableName: TABLE, client: ddb().client(), nowSeconds: () => clock.t / 1000 });
 });
 
 const ok = (body: Record<string, unknown>): HttpAnswer => ({ status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 const describeAnswer = (answer: HttpAnswer): RefreshAnswer => ({ answer, outcome: 'success', verdicts: [{ code: 'ok', severity: 'info', message: 'refresh succeeded' }], tokens: {} });
 
-function options(token: string, clock: { t: number }, over: Partial<RefreshGuardOptions> = {}): RefreshGuardOptions {
-  return { store: () => Promise.resolve(store), refreshToken: token, clientId: 'c', clientSecret: 's', graceSeconds: 600, inProgressMs: 5000, deadline: clock.t + 4000, now: () => clock.t, ...over };
+function options(token: string, over: Partial<RefreshGuardOptions> = {}): RefreshGuardOptions {
+  return { store: () => Promise.resolve(store), refreshToken: token, clientId: 'c', clientSecret: 's', graceSeconds: 600, singleUse: true, deadline: clock.t + 4000, now: () => clock.t, ...over };
 }
+const newToken = () => `rt-${randomBytes(8).toString('hex')}`;
+const bad = (): HttpAnswer => ({ status: 400, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error: 'invalid_grant' }) });
+const describeAny = (answer: HttpAnswer): RefreshAnswer => ({ answer, outcome: answer.status === 200 ? 'success' : 'provider_error', verdicts: [], tokens: {} });
 
 describe('guardRefresh', () => {
   it('DynamoDB calls on DynamoDB Local: 2 for a leader, 1 for a grace hit', async () => {
@@ -38,10 +44,9 @@ describe('guardRefresh', () => {
       },
       { step: 'initialize', name: 'countCalls' },
     );
-    const counted = new DynamoDbStateStore({ tableName: TABLE, client });
-    const token = `rt-${randomBytes(8).toString('hex')}`;
-    const clock = { t: Date.now() };
-    const opts = options(token, clock, { store: () => Promise.resolve(counted) });
+    const counted = new DynamoDbStateStore({ tableName: TABLE, client, nowSeconds: () => clock.t / 1000 });
+    const token = newToken();
+    const opts = options(token, { store: () => Promise.resolve(counted) });
     const work = async () => ok({ access_token: 'at-c', token_type: 'Bearer', refresh_token: 'rt-c2' });
     await guardRefresh(opts, work, describeAnswer);
     expect(calls).toEqual(['PutItemCommand', 'PutItemCommand']); // in-progress marker, completed answer
@@ -53,18 +58,17 @@ describe('guardRefresh', () => {
   });
 
   it('a grace hit minutes later: same tokens, expires_in reduced by the answer\'s age', async () => {
-    const token = `rt-${randomBytes(8).toString('hex')}`;
-    const clock = { t: Date.now() };
+    const token = newToken();
     let calls = 0;
     const work = async () => {
       calls++;
       return ok({ access_token: 'at-1', token_type: 'Bearer', expires_in: 3600, refresh_token: 'rt-next' });
     };
-    const first = await guardRefresh(options(token, clock), work, describeAnswer);
+    const first = await guardRefresh(options(token), work, describeAnswer);
     expect(first).toMatchObject({ kind: 'called', refresh: { role: 'leader', graceHit: false } });
 
-    clock.t += 120_000; // two minutes later (the item's TTL is in real seconds, still live)
-    const replay = await guardRefresh(options(token, clock), work, describeAnswer);
+    clock.t += 120_000; // two minutes later, for the store too: still inside the 600 s window
+    const replay = await guardRefresh(options(token), work, describeAnswer);
     expect(calls).toBe(1);
     if (replay.kind !== 'served') throw new Error('expected a served answer');
     expect(JSON.parse(replay.served.answer.body)).toEqual({ access_token: 'at-1', token_type: 'Bearer', expires_in: 3480, refresh_token: 'rt-next' });
@@ -76,33 +80,76 @@ describe('guardRefresh', () => {
   });
 
   it('a provider that does not rotate: the grace verdict says the same token came again', async () => {
-    const token = `rt-${randomBytes(8).toString('hex')}`;
-    const clock = { t: Date.now() };
+    const token = newToken();
     const work = async () => ok({ access_token: 'at-2', token_type: 'Bearer', refresh_token: token });
-    await guardRefresh(options(token, clock), work, describeAnswer);
+    await guardRefresh(options(token), work, describeAnswer);
     clock.t += 1000;
-    const replay = await guardRefresh(options(token, clock), work, describeAnswer);
+    const replay = await guardRefresh(options(token), work, describeAnswer);
     expect(replay.kind).toBe('served');
     expect(replay.verdicts[0]).toMatchObject({ code: 'refresh_grace_served' });
     expect(replay.verdicts[0]!.message).toContain('the same refresh token was presented again within the grace window');
   });
 
-  it('no store: stateless, the provider is called with the whole budget', async () => {
-    const clock = { t: 1_000_000 };
-    let given = 0;
-    const out = await guardRefresh(options('rt', clock, { store: undefined }), async (timeoutMs) => {
-      given = timeoutMs;
+  it('no store: stateless, the provider is called once', async () => {
+    let calls = 0;
+    const out = await guardRefresh(options('rt', { store: undefined }), async () => {
+      calls++;
       return ok({ access_token: 'x' });
     }, describeAnswer);
     expect(out).toMatchObject({ kind: 'called', refresh: { role: 'stateless', degraded: false }, verdicts: [] });
-    expect(given).toBe(4000);
+    expect(calls).toBe(1);
   });
 
   it('a provider call that throws releases the token: the next request leads', async () => {
-    const token = `rt-${randomBytes(8).toString('hex')}`;
-    const clock = { t: Date.now() };
-    await expect(guardRefresh(options(token, clock), async () => Promise.reject(new Error('bug')), describeAnswer)).rejects.toThrow('bug');
-    const next = await guardRefresh(options(token, clock), async () => ok({ access_token: 'y' }), describeAnswer);
+    const token = newToken();
+    await expect(guardRefresh(options(token), async () => Promise.reject(new Error('bug')), describeAnswer)).rejects.toThrow('bug');
+    const next = await guardRefresh(options(token), async () => ok({ access_token: 'y' }), describeAnswer);
     expect(next).toMatchObject({ kind: 'called', refresh: { role: 'leader' } });
+  });
+});
+
+/**
+ * How long each answer is kept (refresh-guard.ts keepSecondsOf), with the store's expiry on the same
+ * clock: a success for the grace window, anything else (or any answer with grace 0) for the 2 s
+ * shared with requests in flight, and not a moment longer (an item is gone from the instant its
+ * expiresAt is reached; before, one written at x.4 s lived until x+3 s, 2.6 s).
+ */
+describe('keep times on a shared clock', () => {
+  /** Leader at a whole second plus `atMs`, then a replay `afterMs` later: was the provider asked again? */
+  async function replayAfter(first: () => HttpAnswer, afterMs: number, graceSeconds: number, atMs = 0): Promise<'served' | 'called'> {
+    clock.t = Math.ceil(clock.t / 1000) * 1000 + atMs;
+    const token = newToken();
+    let calls = 0;
+    const work = async () => {
+      calls++;
+      return calls === 1 ? first() : ok({ access_token: 'second' });
+    };
+    const lead = await guardRefresh(options(token, { graceSeconds }), work, describeAny);
+    expect(lead.refresh.role).toBe('leader');
+    clock.t += afterMs;
+    await guardRefresh(options(token, { graceSeconds, deadline: clock.t + 4000 }), work, describeAny);
+    return calls === 1 ? 'served' : 'called';
+  }
+  const success = () => ok({ access_token: 'first', refresh_token: 'rt-rotated' });
+
+  it.each([
+    { name: 'a success is kept for the grace window', first: success, grace: 600, servedAt: 599_900, calledAt: 600_000 },
+    { name: 'an invalid_grant is kept 2 s, never the grace window', first: bad, grace: 600, servedAt: 1900, calledAt: 2000 },
+    { name: 'refreshGraceSeconds 0: a success is shared for 2 s only', first: success, grace: 0, servedAt: 1900, calledAt: 2000 },
+  ])('$name (grace $grace s): served $servedAt ms later, the provider asked again $calledAt ms later', async ({ first, grace, servedAt, calledAt }) => {
+    expect(await replayAfter(first, servedAt, grace)).toBe('served');
+    expect(await replayAfter(first, calledAt, grace)).toBe('called');
+  });
+
+  it('refreshGraceSeconds 0: a replay 2.6 s after an answer written at x.3 s goes to the provider (issue 10 item 8)', async () => {
+    expect(await replayAfter(success, 2600, 0, 300)).toBe('called');
+  });
+
+  it('keepSecondsOf: success → grace window; anything else, or grace 0 → 2 s', () => {
+    expect(keepSecondsOf(200, 600)).toBe(600);
+    expect(keepSecondsOf(200, 0)).toBe(IN_FLIGHT_KEEP_SECONDS);
+    expect(keepSecondsOf(400, 600)).toBe(IN_FLIGHT_KEEP_SECONDS);
+    expect(keepSecondsOf(503, 0)).toBe(IN_FLIGHT_KEEP_SECONDS);
+    expect(IN_FLIGHT_KEEP_SECONDS).toBe(2);
   });
 });

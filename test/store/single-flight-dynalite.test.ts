@@ -22,7 +22,7 @@ describe('singleFlight on dynalite', () => {
     const store = new DynamoDbStateStore({ tableName: ddb.tableName, client: ddb.client() });
     let calls = 0;
     const run = () =>
-      singleFlight({ store, pk: 'refresh#dynalite', inProgressMs: 2000, waitUntil: Date.now() + 3000, pollMs: 20 }, async () => {
+      singleFlight({ store, pk: 'refresh#dynalite', inProgressUntil: Date.now() + 2000, waitUntil: Date.now() + 3000, pollMs: 20 }, async () => {
         calls++;
         await new Promise((r) => setTimeout(r, 100));
         return { value: 'v', payload: new TextEncoder().encode('kept'), keepSeconds: 60 };

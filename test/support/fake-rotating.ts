@@ -6,7 +6,9 @@
  * "server" apps require it) or body credentials; a wrong secret answers 401 `invalid_client`.
  *
  * Every token it mints starts with `canary-` so tests can search storage for them. `delayMs` holds
- * each refresh answer back, so concurrent requests really overlap.
+ * each answer back, so concurrent requests really overlap. `callsWith(token)` counts the calls that
+ * presented one refresh token (single use: never more than 1); `issueCode` registers a code whose
+ * exchange answers fresh tokens once.
  */
 import { randomBytes } from 'node:crypto';
 import { clientCredentials, sendJson, startFakeServer, type FakeServer } from './fake-server';
@@ -23,6 +25,10 @@ export interface FakeRotating extends FakeServer {
   issue(refreshToken: string): void;
   /** Refresh calls that reached the endpoint (valid or not). */
   refreshCalls(): number;
+  /** Refresh calls that presented this refresh token (a single-use token must see at most 1). */
+  callsWith(refreshToken: string): number;
+  /** Registers a code (as if the authorization endpoint had issued it); exchanging it answers fresh tokens once. */
+  issueCode(code: string): void;
   /** Every token minted or registered so far (the canaries). */
   minted: string[];
   delayMs: number;
@@ -30,6 +36,7 @@ export interface FakeRotating extends FakeServer {
 
 export async function startFakeRotating(options: FakeRotatingOptions): Promise<FakeRotating> {
   const live = new Set<string>();
+  const codes = new Set<string>();
   const minted: string[] = [];
   const mint = (kind: string) => {
     const t = `canary-${kind}-${randomBytes(12).toString('hex')}`;
@@ -43,6 +50,13 @@ export async function startFakeRotating(options: FakeRotatingOptions): Promise<F
     if (creds.via === 'both') return sendJson(res, 400, { error: 'invalid_request', error_description: 'client authentication specified twice' });
     if (creds.clientId !== options.clientId || creds.clientSecret !== options.clientSecret) {
       return sendJson(res, 401, { error: 'invalid_client', error_description: 'Client authentication failed' });
+    }
+    if (req.body['grant_type'] === 'authorization_code') {
+      await new Promise((r) => setTimeout(r, self.delayMs));
+      if (!codes.delete(req.body['code'] ?? '')) return sendJson(res, 400, { error: 'invalid_grant', error_description: 'The authorization code is invalid or was already used' });
+      const refreshToken = mint('rt');
+      live.add(refreshToken);
+      return sendJson(res, 200, { access_token: mint('at'), token_type: 'bearer', expires_in: 28800, refresh_token: refreshToken, scope: '' });
     }
     if (req.body['grant_type'] !== 'refresh_token') return sendJson(res, 400, { error: 'unsupported_grant_type' });
     await new Promise((r) => setTimeout(r, self.delayMs));
@@ -63,6 +77,11 @@ export async function startFakeRotating(options: FakeRotatingOptions): Promise<F
       minted.push(refreshToken);
     },
     refreshCalls: () => server.received.filter((r) => r.body['grant_type'] === 'refresh_token').length,
+    callsWith: (refreshToken) => server.received.filter((r) => r.body['grant_type'] === 'refresh_token' && r.body['refresh_token'] === refreshToken).length,
+    issueCode(code) {
+      codes.add(code);
+      minted.push(code);
+    },
   };
   return self;
 }

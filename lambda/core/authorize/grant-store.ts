@@ -7,11 +7,13 @@
  * - the code link (written at /callback, taken exactly once at /token): keyed by a hash of the
  *   provider's code, payload sealed with the code, which only Alexa carries.
  *
- * Taking an item leaves a `used` marker under the same key, so a second attempt can be told apart
- * from an unknown value (replay vs. mismatch) without keeping the payload.
+ * Using an item overwrites it, in one conditional write, with a `used` marker (no payload) under the
+ * same key: exactly one caller wins, and a second attempt reads as a replay, not as an unknown
+ * value, without a second key to poll. Reading and using are separate steps, so the token route can
+ * check Alexa's request against the code link before it spends it (RFC 7636 §4.6; RFC 6749 §4.1.3).
  */
 import { open, seal, secretKey } from '../sealed';
-import type { StateStore } from '../../store/state-store';
+import { ConditionFailedError, type StateStore } from '../../store/state-store';
 import type { PkceMethod } from './pkce';
 
 export interface GrantPayload {
@@ -37,7 +39,7 @@ export interface CodeLinkPayload {
 }
 
 export type Lookup<T> =
-  | { status: 'found'; payload: T; linkId: string; createdAt: number }
+  | { status: 'found'; payload: T; linkId: string; createdAt: number; expiresAt: number }
   | { status: 'expired'; linkId: string; createdAt: number }
   | { status: 'replayed'; linkId: string }
   | { status: 'unknown' };
@@ -56,25 +58,40 @@ async function put(store: StateStore, kind: string, secret: string, linkId: stri
   );
 }
 
-/** Exactly-once take; leaves a `used` marker (same TTL) so a replay is recognisable. */
-async function take<T>(store: StateStore, kind: string, secret: string, nowMs: number): Promise<Lookup<T>> {
-  const pk = keyOf(kind, secret);
-  const result = await store.take(pk, kind);
-  if (result.status === 'absent') {
-    // A concurrent winner writes its marker right after its take: look again briefly before calling it unknown.
-    for (const pause of [0, 50, 150]) {
-      if (pause) await new Promise((r) => setTimeout(r, pause));
-      const used = await store.get(pk, USED);
-      if (used) return { status: 'replayed', linkId: String(used.linkId ?? '') };
-    }
-    return { status: 'unknown' };
+/** One consistent read: the live item (payload opened), an expired one, a used marker (replay), or nothing. */
+async function lookup<T>(store: StateStore, kind: string, secret: string, nowMs: number): Promise<Lookup<T>> {
+  const item = await store.get(keyOf(kind, secret), kind, { includeExpired: true });
+  if (!item) return { status: 'unknown' };
+  const linkId = String(item.linkId ?? '');
+  if (item.status === USED) return { status: 'replayed', linkId };
+  const createdAt = Number(item.createdAt ?? 0);
+  if (item.expiresAt * 1000 <= nowMs) return { status: 'expired', linkId, createdAt };
+  const payload = JSON.parse(Buffer.from(open(item.payload as Uint8Array, secret, kind)).toString('utf8')) as T;
+  return { status: 'found', payload, linkId, createdAt, expiresAt: item.expiresAt };
+}
+
+/**
+ * Uses a found item: overwrites it with a `used` marker if it is still the item that was read (its
+ * `createdAt`, which a marker does not carry). True for exactly one caller (RFC 6749 §4.1.2: single use).
+ */
+async function use(store: StateStore, kind: string, secret: string, found: { linkId: string; createdAt: number; expiresAt: number }, nowMs: number): Promise<boolean> {
+  try {
+    await store.put(
+      { pk: keyOf(kind, secret), sk: kind, status: USED, linkId: found.linkId, usedAt: nowMs, expiresAt: Math.max(found.expiresAt, Math.floor(nowMs / 1000) + 60) },
+      { ifMatches: { createdAt: found.createdAt } },
+    );
+    return true;
+  } catch (err) {
+    if (err instanceof ConditionFailedError) return false;
+    throw err;
   }
-  const linkId = String(result.item.linkId ?? '');
-  const createdAt = Number(result.item.createdAt ?? 0);
-  if (result.status === 'expired') return { status: 'expired', linkId, createdAt };
-  await store.put({ pk, sk: USED, linkId, expiresAt: Math.max(result.item.expiresAt, Math.floor(nowMs / 1000) + 60) });
-  const payload = JSON.parse(Buffer.from(open(result.item.payload as Uint8Array, secret, kind)).toString('utf8')) as T;
-  return { status: 'found', payload, linkId, createdAt };
+}
+
+/** Read and use in one go (the grant at /callback: nothing to check first). */
+async function take<T>(store: StateStore, kind: string, secret: string, nowMs: number): Promise<Lookup<T>> {
+  const found = await lookup<T>(store, kind, secret, nowMs);
+  if (found.status !== 'found') return found;
+  return (await use(store, kind, secret, found, nowMs)) ? found : { status: 'replayed', linkId: found.linkId };
 }
 
 export const putGrant = (store: StateStore, state: string, linkId: string, payload: GrantPayload, ttlSeconds: number, nowMs: number) =>
@@ -82,4 +99,7 @@ export const putGrant = (store: StateStore, state: string, linkId: string, paylo
 export const takeGrant = (store: StateStore, state: string, nowMs: number) => take<GrantPayload>(store, GRANT, state, nowMs);
 export const putCodeLink = (store: StateStore, code: string, linkId: string, payload: CodeLinkPayload, ttlSeconds: number, nowMs: number) =>
   put(store, CODE, code, linkId, payload, ttlSeconds, nowMs);
-export const takeCodeLink = (store: StateStore, code: string, nowMs: number) => take<CodeLinkPayload>(store, CODE, code, nowMs);
+/** The code link, read without using it (the token route checks Alexa's request first). */
+export const findCodeLink = (store: StateStore, code: string, nowMs: number) => lookup<CodeLinkPayload>(store, CODE, code, nowMs);
+/** Uses the code link found by findCodeLink; false: another request used it first. */
+export const useCodeLink = (store: StateStore, code: string, found: { linkId: string; createdAt: number; expiresAt: number }, nowMs: number) => use(store, CODE, code, found, nowMs);

@@ -12,7 +12,7 @@ export const lwa = extendProfile(generic, {
   refresh: { omitsRefreshToken: false, rotation: 'rotating' },
   sources: [
     { quirk: 'tokenUrl (also api.amazon.co.uk, api.amazon.co.jp); form ;charset=UTF-8; Basic or body (as_received)', url: 'https://developer.amazon.com/docs/login-with-amazon/authorization-code-grant.html', confidence: 'official' },
-    { quirk: 'refresh returns a new access token and a new refresh token', url: 'https://developer.amazon.com/docs/login-with-amazon/refresh-token.html', confidence: 'official' },
+    { quirk: 'refresh.rotation rotating (refresh returns a new access and refresh token; refresh tokens stay valid until revoked)', url: 'https://developer.amazon.com/docs/login-with-amazon/refresh-token.html', confidence: 'official' },
     { quirk: 'error body and status', url: 'https://developer.amazon.com/docs/login-with-amazon/authorization-code-grant.html', confidence: 'unverified' },
   ],
 });

@@ -28,7 +28,7 @@ export const slack = extendProfile(generic, {
   fields: { responseScopeDelimiter: ',' },
   refresh: {
     omitsRefreshToken: false,
-    rotation: 'rotating',
+    rotation: 'single_use',
     noRefreshTokenHint:
       'Slack issues refresh tokens only with token rotation turned on (app settings → OAuth & Permissions → Advanced token security); without it Slack tokens never expire, so set a long "Default Access Token Expiration Time" in the Alexa console',
   },
@@ -38,7 +38,7 @@ export const slack = extendProfile(generic, {
     { quirk: 'errors.codeMap (invalid_code, bad_client_secret, invalid_client_id, bad_redirect_uri, invalid_grant_type, oauth_authorization_url_mismatch)', url: 'https://api.slack.com/methods/oauth.v2.access#errors', confidence: 'secondary' },
     { quirk: 'response.nestedTokens authed_user {access_token, token_type, refresh_token, expires_in, scope} (user token nested, bot token top-level)', url: 'https://docs.slack.dev/tools/node-slack-sdk/reference/web-api/type-aliases/OauthV2AccessResponse', confidence: 'library' },
     { quirk: 'refresh answer with top-level access_token, refresh_token, expires_in', url: 'https://docs.slack.dev/tools/node-slack-sdk/reference/oauth/interfaces/OAuthV2TokenRefreshResponse', confidence: 'library' },
-    { quirk: 'refresh.rotation rotating (opt-in token rotation, 12 h access tokens, old refresh token revoked)', url: 'https://docs.slack.dev/authentication/using-token-rotation', confidence: 'official' },
+    { quirk: 'refresh.rotation single_use (opt-in token rotation, 12 h access tokens; using a refresh token revokes it)', url: 'https://docs.slack.dev/authentication/using-token-rotation', confidence: 'official' },
     { quirk: 'fields.responseScopeDelimiter comma; status of refresh failures (200 ok:false vs 400 invalid_grant)', url: 'https://nango.dev/blog/slack-oauth-refresh-token-invalid-grant', confidence: 'unverified' },
   ],
 });

@@ -1,7 +1,7 @@
 import { extendProfile } from './extend';
 import { generic } from './generic';
 
-/** Strava: credentials in the body, comma scopes, `expires_at` next to `expires_in`, non-RFC errors, rotating refresh tokens. */
+/** Strava: credentials in the body, comma scopes, `expires_at` next to `expires_in`, non-RFC errors, single-use refresh tokens once rotated. */
 export const strava = extendProfile(generic, {
   id: 'strava',
   displayName: 'Strava',
@@ -17,7 +17,7 @@ export const strava = extendProfile(generic, {
     codeMap: { Application: 'invalid_client', AuthorizationCode: 'invalid_grant', RefreshToken: 'invalid_grant', Athlete: 'invalid_grant' },
   },
   fields: { responseScopeDelimiter: ',', expiresAtField: 'expires_at' },
-  refresh: { omitsRefreshToken: false, rotation: 'rotating' },
+  refresh: { omitsRefreshToken: false, rotation: 'single_use' },
   sources: [
     { quirk: 'tokenRequest.clientAuth client_secret_post', url: 'https://github.com/pilcrowonpaper/arctic/blob/5baf108~1/src/providers/strava.ts', confidence: 'library' },
     { quirk: 'response expires_at and expires_in, athlete object; refresh returns a refresh token to store', url: 'https://developers.strava.com/docs/authentication/', confidence: 'official' },
@@ -26,5 +26,6 @@ export const strava = extendProfile(generic, {
     { quirk: 'errors.codePaths errors.0.resource: 400 {message, errors:[{resource: AuthorizationCode, field: code, code: invalid}]}', url: 'https://github.com/yihong0618/running_page/issues/523', confidence: 'secondary' },
     { quirk: 'errors.codeMap RefreshToken → invalid_grant (400 resource RefreshToken, field refresh_token)', url: 'https://github.com/dreeveapp/dreeve/issues/1449', confidence: 'secondary' },
     { quirk: 'errors.codeMap Application → invalid_client (400 resource Application, field client_id)', url: 'https://github.com/dreeveapp/dreeve/issues/372', confidence: 'secondary' },
+    { quirk: 'refresh.rotation single_use (when the refresh token changes, the old one becomes invalid)', url: 'https://www.npmjs.com/package/strava', confidence: 'library' },
   ],
 });

@@ -84,7 +84,16 @@ export interface RefreshSemantics {
   omitsRefreshToken: boolean;
   /** Whether the code exchange can come back without a refresh token and what the user should change. */
   noRefreshTokenHint?: string;
-  /** `single_use`: the old refresh token dies when used (GitHub App, Fitbit, X). */
+  /**
+   * What using a refresh token does to it:
+   * - `none`: it stays valid (Google, Apple, Dropbox);
+   * - `rotating`: a new one comes back, and the old one stays usable for a while (Microsoft, Withings, LWA);
+   * - `single_use`: it dies when used, or a second use is punished (GitHub App, Fitbit, X, Slack, Strava,
+   *   Notion, Okta with rotation): no request but the one holding the in-progress marker ever calls the
+   *   provider with it; when the table cannot coordinate, the adapter answers 503 instead (README "Refresh
+   *   safety"). When a provider's docs say the old token is invalidated, or do not say it survives, choose
+   *   `single_use`: a wrong `single_use` costs a 503 while the table is down, a wrong `rotating` a dead link.
+   */
   rotation: 'none' | 'rotating' | 'single_use';
   /** Known hard limits that end in `invalid_grant`, in plain language. */
   invalidGrantHint?: string;

@@ -13,14 +13,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { StateStore } from '../../store/state-store';
+import { writeOutcomeOf, type WriteOutcome } from '../../store/single-flight';
 import { open, seal, secretKey } from '../sealed';
 
 /** Access-token mappings live 30 days: enough for AcceptGrant (sent right after linking) and for event senders addressing the user by a recent token. */
 export const GRANTEE_TTL_SECONDS = 30 * 24 * 3600;
 /** Refresh-token lineage lives a year and is renewed on each refresh. */
 export const LINEAGE_TTL_SECONDS = 365 * 24 * 3600;
-/** The token route waits at most this long for the mapping; it never fails the exchange. */
-export const RECORD_BUDGET_MS = 1000;
 
 const granteePk = (accessToken: string) => `grantee#${secretKey(accessToken, 'grantee')}`;
 const lineagePk = (refreshToken: string) => `lineage#${secretKey(refreshToken, 'lineage')}`;
@@ -58,32 +57,27 @@ async function record(store: StateStore, input: GranteeInput): Promise<void> {
     userKey = await readSealed(store, lineagePk(input.presentedRefreshToken), input.presentedRefreshToken, 'lineage');
   }
   userKey ??= randomBytes(24).toString('base64url');
-  await store.put({ pk: granteePk(body.access_token), sk: 'user', payload: seal(userKey, body.access_token, 'grantee'), expiresAt: nowS + GRANTEE_TTL_SECONDS });
   const refresh = typeof body.refresh_token === 'string' && body.refresh_token !== '' ? body.refresh_token : input.presentedRefreshToken;
-  if (refresh) {
-    await store.put({ pk: lineagePk(refresh), sk: 'user', payload: seal(userKey, refresh, 'lineage'), expiresAt: nowS + LINEAGE_TTL_SECONDS });
-  }
+  // Independent items: written side by side, one round trip of the request's time.
+  await Promise.all([
+    store.put({ pk: granteePk(body.access_token), sk: 'user', payload: seal(userKey, body.access_token, 'grantee'), expiresAt: nowS + GRANTEE_TTL_SECONDS }),
+    refresh ? store.put({ pk: lineagePk(refresh), sk: 'user', payload: seal(userKey, refresh, 'lineage'), expiresAt: nowS + LINEAGE_TTL_SECONDS }) : undefined,
+  ]);
 }
 
 /**
- * The token route's one hook: maps the issued access token to a stable user key. Best effort and
- * bounded (RECORD_BUDGET_MS): a store failure never changes Alexa's answer; AcceptGrant then
- * reports `accept_grant_user_unknown`.
+ * The token route's one hook: maps the issued access token to a stable user key. Best effort: a
+ * store failure never changes Alexa's answer (AcceptGrant then reports `accept_grant_user_unknown`).
+ * The token route passes a store bounded by its request deadline (bounded-store.ts), so a write
+ * that would miss Alexa's 4.5 s is skipped or left undone, and the record says which.
  */
-export async function recordGrantee(store: (() => Promise<StateStore>) | undefined, input: GranteeInput): Promise<void> {
-  if (!store) return;
-  let timer: NodeJS.Timeout | undefined;
+export async function recordGrantee(store: (() => Promise<StateStore>) | undefined, input: GranteeInput): Promise<WriteOutcome | undefined> {
+  if (!store) return undefined;
   try {
-    await Promise.race([
-      store().then((s) => record(s, input)),
-      new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, RECORD_BUDGET_MS);
-      }),
-    ]);
-  } catch {
-    /* best effort */
-  } finally {
-    clearTimeout(timer);
+    await record(await store(), input);
+    return 'written';
+  } catch (err) {
+    return writeOutcomeOf(err);
   }
 }
 

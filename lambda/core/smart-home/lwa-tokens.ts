@@ -92,7 +92,7 @@ export async function getAccessToken(deps: LwaServiceDeps, userKey: string, reje
     {
       store: deps.store,
       pk: flightPk(userKey),
-      inProgressMs: deps.lwaTimeoutMs + 2000,
+      inProgressUntil: now() + deps.lwaTimeoutMs + 2000,
       waitUntil: now() + deps.lwaTimeoutMs + 1500,
       now,
       sleep: deps.sleep,
@@ -124,6 +124,8 @@ export async function getAccessToken(deps: LwaServiceDeps, userKey: string, reje
       }
     case 'timeout':
       return { ok: false, reason: 'refresh_failed', detail: 'another instance was refreshing the LWA token and did not finish in time' };
+    case 'unavailable': // only strict flights; LWA refresh tokens stay valid until revoked, so this one degrades instead
+      return { ok: false, reason: 'refresh_failed', detail: 'the state table was unavailable' };
   }
 }
 
