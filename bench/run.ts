@@ -16,9 +16,11 @@
  *   --max-seconds S (60 per scenario) --provider-wait-ms MS (200) --memory MB (256)
  *   --dynamodb-latency-ms MS (4) --only id,id --json PATH (bench/results/latest.json)
  *   --scale (print the sizing table) --users N --active SHARE --peak F --no-profile --spawns N (10)
+ *   --keep-profiles DIR (keep the .cpuprofile files: open them in Chrome DevTools > Performance)
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -33,7 +35,8 @@ import { buildBundles, ROOT, startChild, type Bundles } from './lib/processes';
 import { summarizeProfile, type ProfileSummary } from './lib/profile-summary';
 import { lwaCodes, SCENARIOS, type Environment } from './lib/scenarios';
 import { DEFAULT_SIZING, sizing, type SizingRow } from './lib/sizing';
-import { renderCost, renderLatency, renderProcess, renderProfile, renderSizing, renderState, renderWhatIf, type Out } from './lib/report';
+import { ladder } from './lib/levers';
+import { renderCalibration, renderCost, renderLatency, renderLevers, renderProcess, renderProfile, renderSizing, renderState, renderWhatIf, type Out } from './lib/report';
 
 const { values: opts } = parseArgs({
   options: {
@@ -52,6 +55,7 @@ const { values: opts } = parseArgs({
     active: { type: 'string', default: String(DEFAULT_SIZING.activeShare) },
     peak: { type: 'string', default: String(DEFAULT_SIZING.peakFactor) },
     'no-profile': { type: 'boolean', default: false },
+    'keep-profiles': { type: 'string' },
     spawns: { type: 'string', default: '10' },
   },
 });
@@ -120,6 +124,16 @@ function figuresOf(results: ScenarioResult[]): ExchangeFigures[] {
   return figures;
 }
 
+/** CPU µs of a fixed task (JSON round trip and SHA-256 of a record-sized object, 2,000 times): the machine's speed right now. */
+function calibrate(): number {
+  const record = { type: 'alexa-link-adapter.exchange', v: 1, requestId: 'x'.repeat(36), verdicts: Array.from({ length: 4 }, (_, i) => ({ code: `c${i}`, severity: 'info', message: 'm'.repeat(200) })), pad: 'p'.repeat(400) };
+  const c0 = process.cpuUsage();
+  let h = '';
+  for (let i = 0; i < 2000; i++) h = createHash('sha256').update(JSON.stringify(JSON.parse(JSON.stringify({ ...record, i })))).digest('hex');
+  const d = process.cpuUsage(c0);
+  return h ? d.user + d.system : NaN;
+}
+
 function gitDescribe(): { commit: string; dirty: boolean } {
   try {
     const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
@@ -139,6 +153,10 @@ async function profileScenario(id: string, env: Environment, bundles: Bundles, e
     await runScenario(scenario, profEnv, bundles.host, endpoints, { ...RUN, countRequests: 0, adapterExecArgv: ['--cpu-prof', '--cpu-prof-interval', '100', '--cpu-prof-dir', dir] });
     const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
     if (!file) throw new Error('no CPU profile was written');
+    if (opts['keep-profiles']) {
+      mkdirSync(opts['keep-profiles'], { recursive: true });
+      copyFileSync(join(dir, file), join(opts['keep-profiles'], `${id}.cpuprofile`));
+    }
     const profile = JSON.parse(readFileSync(join(dir, file), 'utf8'));
     const texts: Record<string, string> = {};
     for (const p of [...Object.values(bundles.profileHandlers), bundles.host]) texts[`file://${p}`] = readFileSync(p, 'utf8');
@@ -179,6 +197,8 @@ async function main(): Promise<void> {
   out(`${QUICK ? 'QUICK run (smoke only: too few exchanges for figures worth quoting). ' : ''}${RUN.warmup} warm-up + ${RUN.requests} measured pairs per exchange type (max ${RUN.maxMs / 1000} s); DynamoDB counted over ${RUN.countRequests} exchanges.`);
   out('');
 
+  calibrate(); // warm the JIT
+  const calibrationBefore = calibrate();
   const bundles = await buildBundles();
   const ddb = await startDynamoDbLocal();
   const admin = ddb.client();
@@ -228,6 +248,7 @@ async function main(): Promise<void> {
     rmSync(workDir, { recursive: true, force: true });
   }
   const load1 = loadavg();
+  const calibration = { before: calibrationBefore, after: calibrate() };
 
   // --- Cost model -------------------------------------------------------------------------------------
   const costOptions: CostOptions = {
@@ -249,6 +270,9 @@ async function main(): Promise<void> {
       }),
     ),
   }));
+  const goalExchanges = figures.filter((f) => f.goal !== undefined);
+  const ladders = goalExchanges.map((f) => ladder(f, costOptions).map((step) => ({ lever: step.lever, total: costPerMillion(step.f, step.o, PRICES).perMillion.total })));
+  const leverRows = (ladders[0] ?? []).map((step, i) => ({ lever: step.lever, totals: ladders.map((l) => l[i]!.total) }));
   const defaults = parseAdapterConfig({ provider: 'github', tokenUrl: 'https://github.com/login/oauth/access_token' });
   const sizingInput = { ...DEFAULT_SIZING, users: Number(opts.users), activeShare: Number(opts.active), peakFactor: Number(opts.peak), throttleRateLimit: defaults.throttleRateLimit, throttleBurstLimit: defaults.throttleBurstLimit };
   const sizingRows: SizingRow[] = costs.filter((c) => c.figures.id === 'refresh' || c.figures.id === 'refresh-rotating').map((c) => sizing(sizingInput, { title: c.figures.title, quantities: c.cost.quantities }, PRICES));
@@ -259,12 +283,14 @@ async function main(): Promise<void> {
   renderState(out, figures, costs, costOptions);
   renderCost(out, costs, costOptions, PRICES);
   renderWhatIf(out, whatIf, costOptions);
+  renderLevers(out, leverRows, goalExchanges);
   if (opts.scale) renderSizing(out, sizingInput, sizingRows);
   out('Lambda bundles (esbuild as NodejsFunction: minify, keep-names, node24, cjs, AWS SDK external)');
   for (const s of sizes) out(`  ${s.handler.padEnd(12)} ${(s.bytes / 1024).toFixed(1).padStart(6)} KB  gzip ${(s.gzipBytes / 1024).toFixed(1).padStart(5)} KB`);
   if (cold) out(`Cold start of the token bundle (median of ${cold.spawns} fresh processes): require ${cold.requireMs.toFixed(1)} ms, first call ${cold.firstCallMs.toFixed(1)} ms, +${cold.addedWallMs.toFixed(1)} ms of process wall time over an empty script`);
   out('');
   for (const [id, p] of Object.entries(profiles)) renderProfile(out, id, p, results.find((r) => r.id === id));
+  renderCalibration(out, calibration);
   out(`Load average: ${load0.map((l) => l.toFixed(2)).join(' ')} at start, ${load1.map((l) => l.toFixed(2)).join(' ')} at end (2 cores shared with other work: compare runs, not single figures).`);
 
   const report = {
@@ -275,6 +301,8 @@ async function main(): Promise<void> {
     scenarios: results,
     exchanges: costs.map((c) => ({ ...c, pass: c.figures.goal === undefined ? undefined : c.cost.perMillion.total <= c.figures.goal })),
     whatIf,
+    levers: leverRows,
+    calibration,
     sizing: { input: sizingInput, rows: sizingRows },
     bundles: sizes,
     coldStart: cold,

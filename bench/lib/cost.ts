@@ -69,8 +69,11 @@ export interface CostOptions {
   front: 'http-api' | 'function-url';
   /** Stretch CPU time by the CPU share of the memory size (Lambda: one vCPU at 1,769 MB). */
   cpuScaling: boolean;
+  /** '' = access logging off. */
   accessLogFormat: string;
   eventOverheadBytes: number;
+  /** Lambda system log level INFO writes platform.start/report per invocation; WARN writes none. */
+  platformLines: boolean;
 }
 
 export const DEFAULT_COST_OPTIONS: Omit<CostOptions, 'accessLogFormat'> = {
@@ -80,6 +83,7 @@ export const DEFAULT_COST_OPTIONS: Omit<CostOptions, 'accessLogFormat'> = {
   front: 'http-api',
   cpuScaling: true,
   eventOverheadBytes: 26,
+  platformLines: true,
 };
 
 /** What one exchange consumes, in the units AWS bills. */
@@ -153,12 +157,12 @@ export function quantities(f: ExchangeFigures, o: CostOptions, prices: Prices): 
     readUnits += leg.readUnits;
     // CloudWatch stores each line without its newline; every line is one metered event.
     record += leg.recordBytes - leg.recordLines + leg.recordLines * o.eventOverheadBytes;
-    platform += meteredBytes(
+    if (o.platformLines) platform += meteredBytes(
       platformLines({ requestId: '0f3c5a8e-2b7d-4c1e-9a6f-3d2e1b0c9a87', startMs: 1_764_547_200_123, durationMs, billedDurationMs: billed, memorySizeMb: o.memoryMb, maxMemoryUsedMb: Math.ceil(f.maxRssMb) }),
       o.eventOverheadBytes,
     );
-    if (leg.httpApi && o.front === 'http-api') {
-      httpApiRequests++;
+    if (leg.httpApi && o.front === 'http-api') httpApiRequests++;
+    if (leg.httpApi && o.front === 'http-api' && o.accessLogFormat !== '') {
       const line = renderAccessLog(
         o.accessLogFormat,
         accessLogContext({ method: leg.method, routeKey: leg.routeKey, status: leg.method === 'GET' ? 302 : 200, responseLength: leg.answerBytes, latencyMs: durationMs + 8, integrationLatencyMs: durationMs + 3, lambdaRequestId: '0f3c5a8e-2b7d-4c1e-9a6f-3d2e1b0c9a87', epochMs: 1_764_547_200_123 }),

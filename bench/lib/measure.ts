@@ -33,8 +33,12 @@ export interface ArmCounters {
   processCpuUs: number;
   /** CPU inside the handler per exchange (what the Lambda runs), µs. */
   handlerCpuUs: number;
+  /** High-water RSS over the run (no memory pressure: V8 grows its heap lazily), MB. */
   maxRssMb: number;
   heapUsedMaxMb: number;
+  /** RSS and live heap after a full GC at the end: closer to what the function needs, MB. */
+  rssAfterGcMb: number;
+  liveHeapMb: number;
   /** Bytes the handlers wrote to stdout per exchange (the records), and lines. */
   logBytes: number;
   logLines: number;
@@ -66,7 +70,7 @@ export interface ScenarioResult {
 }
 
 async function startArm(host: string, spec: ArmSpec, execArgv?: string[]): Promise<Child<{ ready: string }>> {
-  return startChild<{ ready: string }>(host, { ...spec.env, BENCH_HOST: JSON.stringify({ kind: spec.kind, routes: spec.routes }) }, { execArgv });
+  return startChild<{ ready: string }>(host, { ...spec.env, BENCH_HOST: JSON.stringify({ kind: spec.kind, routes: spec.routes }) }, { execArgv: ['--expose-gc', ...(execArgv ?? [])] });
 }
 
 function counters(s: HostStats, exchanges: number): ArmCounters {
@@ -75,6 +79,8 @@ function counters(s: HostStats, exchanges: number): ArmCounters {
     handlerCpuUs: perExchange(s.handlerCpuUs, exchanges),
     maxRssMb: s.maxRssKb / 1024,
     heapUsedMaxMb: s.heapUsedMax / (1024 * 1024),
+    rssAfterGcMb: s.rssAfterGc / (1024 * 1024),
+    liveHeapMb: s.heapUsedAfterGc / (1024 * 1024),
     logBytes: perExchange(s.stdoutBytes, exchanges),
     logLines: perExchange(s.stdoutLines, exchanges),
     lastLines: s.lastLines,

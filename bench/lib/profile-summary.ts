@@ -79,6 +79,8 @@ export function operationOf(frame: CpuProfileNode['callFrame']): string | undefi
   if (url.startsWith('node:internal/crypto') || (url === '' && HASH_FUNCTIONS.has(fn))) return 'hashing and crypto';
   if (url === 'node:internal/url' || url.startsWith('node:url') || (url === '' && (fn === 'URL' || fn === 'URLSearchParams'))) return 'URL parsing';
   if (url === '' && (fn === 'stringify' || fn === 'parse' || fn === 'JSON.stringify' || fn === 'JSON.parse')) return 'JSON';
+  if (url === '' && /^(writev|writeUtf8String|writeBuffer|writeLatin1String|writeAsciiString|writeUcs2String|readFileUtf8)$/.test(fn)) return 'socket and pipe writes (syscalls)';
+  if (fn === 'runMicrotasks' || url === 'node:internal/process/task_queues') return 'promises and ticks';
   if (/^node:(_http_server|_http_incoming)/.test(url)) return 'HTTP server (the stand-in\'s listener)';
   if (/^node:(_http_client|_http_outgoing|_http_agent|_http_common|http|https)/.test(url)) return 'node:http';
   if (/^node:(net|stream|internal\/streams|internal\/stream_base|internal\/net|dns|internal\/dns)/.test(url)) return 'sockets and streams';

@@ -52,10 +52,12 @@ export function renderProcess(out: Out, results: ScenarioResult[], stub: { laten
     us(r.arms.floor.processCpuUs),
     r.arms.adapter.maxRssMb.toFixed(0),
     r.arms.floor.maxRssMb.toFixed(0),
-    r.arms.adapter.heapUsedMaxMb.toFixed(1),
+    r.arms.adapter.rssAfterGcMb.toFixed(0),
+    r.arms.adapter.liveHeapMb.toFixed(1),
   ]);
-  table(out, ['exchange', 'adapter handler', 'floor handler', 'adapter process', 'floor process', 'adapter maxRSS', 'floor maxRSS', 'adapter heap'], rows);
+  table(out, ['exchange', 'adapter handler', 'floor handler', 'adapter process', 'floor process', 'adapter maxRSS', 'floor maxRSS', 'adapter RSS after GC', 'live heap'], rows);
   out(`  handler = CPU inside the Lambda handler call (what Lambda runs); process = the whole process, stand-in included.`);
+  out('  maxRSS = high-water without memory pressure (V8 grows lazily); RSS after GC and live heap = after a full GC at the end.');
   out(`  The stand-in alone (stub handler, no upstream): ${us(stub.processCpuUs)} µs of process CPU per request, p50 ${ms(stub.latency.p50)} ms; maxRSS ${stub.maxRssMb.toFixed(0)} MB.`);
   out('  That is API Gateway\'s work in AWS, the same in both arms: it cancels in the differences and is not billed to the Lambda.');
   out('');
@@ -137,4 +139,20 @@ export function renderProfile(out: Out, id: string, p: ProfileSummary, r: Scenar
   table(out, ['self time by owner (innermost code that asked for it)', 'share', '≈ µs/exchange'], p.byOwner.slice(0, 14).map((c) => [c.category, pct(c.share), us(c.share * perExchange)]));
   table(out, ['self time by operation (what the leaf frame did)', 'share', '≈ µs/exchange'], p.byOperation.slice(0, 10).map((c) => [c.category, pct(c.share), us(c.share * perExchange)]));
   table(out, ['inclusive (function anywhere on the stack)', 'share', '≈ µs/exchange'], p.inclusive.filter((c) => c.us > 0).map((c) => [c.name, pct(c.share), us(c.share * perExchange)]));
+}
+
+export function renderLevers(out: Out, rows: { lever: string; totals: number[] }[], exchanges: { title: string; goal?: number }[]): void {
+  out('Levers (MODELLED, cumulative, applied to the measured figures; nothing here is implemented in the product): $ per million');
+  out('');
+  table(
+    out,
+    ['lever (each row adds one)', ...exchanges.map((e) => `${e.title}${e.goal !== undefined ? ` (goal ${usd(e.goal)})` : ''}`)],
+    rows.map((r) => [r.lever, ...r.totals.map((t, i) => `${usd(t)}${exchanges[i]!.goal !== undefined ? (t <= exchanges[i]!.goal! ? ' PASS' : ' MISS') : ''}`)]),
+  );
+}
+
+export function renderCalibration(out: Out, c: { before: number; after: number }): void {
+  out(`Machine speed: a fixed CPU task (JSON + SHA-256 of a 1.4 KB record, 2,000 times) took ${us(c.before)} µs of CPU before and ${us(c.after)} µs after the run`);
+  out('(lower is faster; compare it across runs and machines before comparing CPU figures).');
+  out('');
 }

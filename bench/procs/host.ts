@@ -55,6 +55,9 @@ export interface HostStats {
   /** Highest heapUsed seen after an invocation, bytes. */
   heapUsedMax: number;
   heapTotal: number;
+  /** After a full GC at the end of the window (needs --expose-gc): the live heap and RSS, MB-ready bytes. */
+  heapUsedAfterGc: number;
+  rssAfterGc: number;
   stdoutBytes: number;
   stdoutLines: number;
   /** The last line each route wrote (the record), for samples. */
@@ -140,7 +143,10 @@ function stats(): HostStats {
   const d = process.cpuUsage(cpu0);
   const mem = process.memoryUsage();
   heapUsedMax = Math.max(heapUsedMax, mem.heapUsed);
-  return { cpuUserUs: d.user, cpuSystemUs: d.system, handlerCpuUs, invocations, maxRssKb: process.resourceUsage().maxRSS, heapUsedMax, heapTotal: mem.heapTotal, stdoutBytes, stdoutLines, lastLines: { ...lastLines }, routes: routeStats };
+  const maxRssKb = process.resourceUsage().maxRSS;
+  (globalThis as { gc?: () => void }).gc?.();
+  const after = process.memoryUsage();
+  return { cpuUserUs: d.user, cpuSystemUs: d.system, handlerCpuUs, invocations, maxRssKb, heapUsedMax, heapTotal: mem.heapTotal, heapUsedAfterGc: after.heapUsed, rssAfterGc: after.rss, stdoutBytes, stdoutLines, lastLines: { ...lastLines }, routes: routeStats };
 }
 
 function reset(): void {
