@@ -36,7 +36,7 @@ import { summarizeProfile, type ProfileSummary } from './lib/profile-summary';
 import { lwaCodes, SCENARIOS, type Environment } from './lib/scenarios';
 import { DEFAULT_SIZING, sizing, type SizingRow } from './lib/sizing';
 import { ladder } from './lib/levers';
-import { renderCalibration, renderCost, renderLatency, renderLevers, renderProcess, renderProfile, renderSizing, renderState, renderWhatIf, type Out } from './lib/report';
+import { renderBudget, renderCalibration, renderCost, renderLatency, renderLevers, renderProcess, renderProfile, renderSizing, renderState, renderWhatIf, type Out } from './lib/report';
 
 const { values: opts } = parseArgs({
   options: {
@@ -68,6 +68,8 @@ const RUN = {
   countRequests: Number(opts.count ?? (QUICK ? 10 : 100)),
 };
 const PROFILE = !QUICK && !opts['no-profile'];
+/** V8 heap limits that keep a Node process inside a 128 MB function (old space 96 MB, 1 MB semi-spaces). */
+const HEAP_128 = ['--max-old-space-size=96', '--max-semi-space-size=1'];
 const out: Out = (line = '') => process.stdout.write(`${line}\n`);
 
 const PRICES = JSON.parse(readFileSync(join(ROOT, 'bench', 'prices.json'), 'utf8')) as Prices;
@@ -212,6 +214,7 @@ async function main(): Promise<void> {
   const results: ScenarioResult[] = [];
   let stub: Awaited<ReturnType<typeof runStub>>;
   const profiles: Record<string, ProfileSummary> = {};
+  const budget: { id: string; maxRssMb: number; handlerCpuUs: number; processCpuUs: number; unconstrainedMaxRssMb: number; unconstrainedHandlerCpuUs: number }[] = [];
   try {
     stub = await runStub(bundles.host, RUN);
     for (const scenario of SCENARIOS) {
@@ -228,6 +231,16 @@ async function main(): Promise<void> {
         if (only && !only.has(id)) continue;
         process.stderr.write(`bench: CPU profile of ${id}…\n`);
         profiles[id] = await profileScenario(id, env, bundles, endpoints);
+      }
+    }
+    if (!QUICK) {
+      // The 128 MB what-if, measured: the adapter with V8's heap held to a 128 MB function's budget.
+      for (const id of ['code', 'refresh-rotating']) {
+        const unconstrained = results.find((r) => r.id === id);
+        if (!unconstrained) continue;
+        process.stderr.write(`bench: ${id} with a 128 MB heap budget…\n`);
+        const r = await runScenario(SCENARIOS.find((x) => x.id === id)!, env, bundles.host, endpoints, { ...RUN, requests: Math.min(RUN.requests, 1000), countRequests: 0, adapterExecArgv: HEAP_128 });
+        budget.push({ id, maxRssMb: r.arms.adapter.maxRssMb, handlerCpuUs: r.arms.adapter.handlerCpuUs, processCpuUs: r.arms.adapter.processCpuUs, unconstrainedMaxRssMb: unconstrained.arms.adapter.maxRssMb, unconstrainedHandlerCpuUs: unconstrained.arms.adapter.handlerCpuUs });
       }
     }
   } finally {
@@ -280,6 +293,7 @@ async function main(): Promise<void> {
   // --- Report -----------------------------------------------------------------------------------------
   renderLatency(out, results);
   renderProcess(out, results, stub);
+  if (budget.length) renderBudget(out, budget, HEAP_128);
   renderState(out, figures, costs, costOptions);
   renderCost(out, costs, costOptions, PRICES);
   renderWhatIf(out, whatIf, costOptions);
@@ -302,6 +316,7 @@ async function main(): Promise<void> {
     exchanges: costs.map((c) => ({ ...c, pass: c.figures.goal === undefined ? undefined : c.cost.perMillion.total <= c.figures.goal })),
     whatIf,
     levers: leverRows,
+    memoryBudget128: { flags: HEAP_128, rows: budget },
     calibration,
     sizing: { input: sizingInput, rows: sizingRows },
     bundles: sizes,

@@ -156,3 +156,9 @@ export function renderCalibration(out: Out, c: { before: number; after: number }
   out('(lower is faster; compare it across runs and machines before comparing CPU figures).');
   out('');
 }
+
+export function renderBudget(out: Out, rows: { id: string; maxRssMb: number; handlerCpuUs: number; unconstrainedMaxRssMb: number; unconstrainedHandlerCpuUs: number }[], flags: string[]): void {
+  out(`Memory under a 128 MB budget, MEASURED: the adapter again with V8's heap held to it (${flags.join(' ')})`);
+  out('');
+  table(out, ['exchange', 'maxRSS, budget', 'maxRSS, free', 'handler CPU µs, budget', 'handler CPU µs, free'], rows.map((r) => [r.id, r.maxRssMb.toFixed(0), r.unconstrainedMaxRssMb.toFixed(0), us(r.handlerCpuUs), us(r.unconstrainedHandlerCpuUs)]));
+}

@@ -93,43 +93,26 @@ function tokenArms(upstreamPath: string, provider: string, extra: Record<string,
 /** Access tokens the smart-home code exchange handed out (grantee tokens for AcceptGrant). */
 export const granteeTokens: string[] = [];
 
+/** A single POST /token exchange through the adapter and through the forwarder. */
+function tokenScenario(id: ExchangeId, title: string, upstreamPath: string, provider: string, params: () => Record<string, string>): Scenario {
+  return {
+    id,
+    title,
+    floorName: 'node:http forwarder',
+    legs: ['token'],
+    providerWaitLegs: ['token'],
+    arms: tokenArms(upstreamPath, provider),
+    async step(_arm, base) {
+      return { token: (await tokenRequest(base, params())).ms };
+    },
+    countDynamoDb: true,
+  };
+}
+
 export const SCENARIOS: Scenario[] = [
-  {
-    id: 'code',
-    title: 'code exchange (GitHub-like, form answer)',
-    floorName: 'node:http forwarder',
-    legs: ['token'],
-    providerWaitLegs: ['token'],
-    arms: tokenArms('/github/token', 'github'),
-    async step(_arm, base) {
-      return { token: (await tokenRequest(base, { grant_type: 'authorization_code', code: code(), redirect_uri: ALEXA_REDIRECT })).ms };
-    },
-    countDynamoDb: true,
-  },
-  {
-    id: 'refresh',
-    title: 'refresh, non-rotating (Google-like)',
-    floorName: 'node:http forwarder',
-    legs: ['token'],
-    providerWaitLegs: ['token'],
-    arms: tokenArms('/google/token', 'google'),
-    async step(_arm, base) {
-      return { token: (await tokenRequest(base, { grant_type: 'refresh_token', refresh_token: googleRefreshToken() })).ms };
-    },
-    countDynamoDb: true,
-  },
-  {
-    id: 'refresh-rotating',
-    title: 'refresh, rotating single-use (GitHub App)',
-    floorName: 'node:http forwarder',
-    legs: ['token'],
-    providerWaitLegs: ['token'],
-    arms: tokenArms('/rotating/token', 'github-app'),
-    async step(_arm, base) {
-      return { token: (await tokenRequest(base, { grant_type: 'refresh_token', refresh_token: githubRefreshToken() })).ms };
-    },
-    countDynamoDb: true,
-  },
+  tokenScenario('code', 'code exchange (GitHub-like, form answer)', '/github/token', 'github', () => ({ grant_type: 'authorization_code', code: code(), redirect_uri: ALEXA_REDIRECT })),
+  tokenScenario('refresh', 'refresh, non-rotating (Google-like)', '/google/token', 'google', () => ({ grant_type: 'refresh_token', refresh_token: googleRefreshToken() })),
+  tokenScenario('refresh-rotating', 'refresh, rotating single-use (GitHub App)', '/rotating/token', 'github-app', () => ({ grant_type: 'refresh_token', refresh_token: githubRefreshToken() })),
   {
     id: 'state',
     title: 'state overhead: rotating refresh, stateful vs stateless adapter',
@@ -142,9 +125,7 @@ export const SCENARIOS: Scenario[] = [
       delete stateless.TABLE_NAME;
       return { floor: { ...arms.adapter, env: stateless }, adapter: arms.adapter };
     },
-    async step(_arm, base) {
-      return { token: (await tokenRequest(base, { grant_type: 'refresh_token', refresh_token: githubRefreshToken() })).ms };
-    },
+    step: (arm, base, i) => SCENARIOS[2]!.step(arm, base, i),
     countDynamoDb: false,
   },
   {
@@ -257,9 +238,3 @@ export const SCENARIOS: Scenario[] = [
 
 /** LWA grant codes registered at the fake before the AcceptGrant scenario (single-use). */
 export const lwaCodes: string[] = [];
-
-/** Lambda invocations and API Gateway requests per leg (AcceptGrant: a direct invoke, no API Gateway). */
-export function legInvocations(scenario: Scenario): { lambda: number; httpApi: number } {
-  const invoke = scenario.arms({ upstream: '', lwaTokenUrl: '', tableName: '', bundles: { token: '', authorize: '', 'smart-home': '' } }, '').adapter.kind === 'invoke';
-  return { lambda: scenario.legs.length, httpApi: invoke ? 0 : scenario.legs.length };
-}
