@@ -133,7 +133,9 @@ export function summarizeProfile(profile: CpuProfile, bundles: Record<string, st
       if (owner) break;
     }
     op = operationOf(leaf.callFrame);
-    if (op === undefined) op = ownerOf(leaf.callFrame, moduleOf(leaf.callFrame)) ? 'JS code of the owner' : 'other';
+    // undici's own JavaScript lives at node:internal/deps/undici: plain JS of its owner, not a Node internal.
+    if ((op === undefined || op === 'Node internals (other)') && ownerOf(leaf.callFrame, moduleOf(leaf.callFrame))) op = 'JS code of the owner';
+    op ??= 'other';
     if (!owner) {
       // No JS owner on the stack: Node's own work (event loop, I/O callbacks), by operation.
       for (const n of stack) {
