@@ -139,6 +139,9 @@ export function renderProfile(out: Out, id: string, p: ProfileSummary, r: Scenar
   table(out, ['self time by owner (innermost code that asked for it)', 'share', '≈ µs/exchange'], p.byOwner.slice(0, 14).map((c) => [c.category, pct(c.share), us(c.share * perExchange)]));
   table(out, ['self time by operation (what the leaf frame did)', 'share', '≈ µs/exchange'], p.byOperation.slice(0, 10).map((c) => [c.category, pct(c.share), us(c.share * perExchange)]));
   table(out, ['inclusive (function anywhere on the stack)', 'share', '≈ µs/exchange'], p.inclusive.filter((c) => c.us > 0).map((c) => [c.name, pct(c.share), us(c.share * perExchange)]));
+  out('  Shares are of the whole adapter process (the stand-in included); µs = share × the timed run\'s process CPU per exchange.');
+  out('  Inclusive time counts synchronous stacks only: work after an await is charged to whatever resumed it (the owner view).');
+  out('');
 }
 
 export function renderLevers(out: Out, rows: { lever: string; totals: number[] }[], exchanges: { title: string; goal?: number }[]): void {
