@@ -63,9 +63,9 @@ const { values: opts } = parseArgs({
 const QUICK = opts.quick!;
 const RUN = {
   warmup: Number(opts.warmup ?? (QUICK ? 10 : 300)),
-  requests: Number(opts.requests ?? (QUICK ? 60 : 2000)),
+  requests: Number(opts.requests ?? (QUICK ? 40 : 2000)),
   maxMs: Number(opts['max-seconds']) * 1000,
-  countRequests: Number(opts.count ?? (QUICK ? 10 : 100)),
+  countRequests: Number(opts.count ?? (QUICK ? 5 : 100)),
 };
 const PROFILE = !QUICK && !opts['no-profile'];
 /** V8 heap limits that keep a Node process inside a 128 MB function (old space 96 MB, 1 MB semi-spaces). */
