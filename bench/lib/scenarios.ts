@@ -125,7 +125,7 @@ export const SCENARIOS: Scenario[] = [
       delete stateless.TABLE_NAME;
       return { floor: { ...arms.adapter, env: stateless }, adapter: arms.adapter };
     },
-    step: (arm, base, i) => SCENARIOS[2]!.step(arm, base, i),
+    step: (arm, base, i) => SCENARIOS.find((s) => s.id === 'refresh-rotating')!.step(arm, base, i),
     countDynamoDb: false,
   },
   {
