@@ -1,427 +1,339 @@
 /**
- * `npm run bench`: what the adapter costs.
+ * `npm run bench`: what the adapter costs, measured honestly, and what that costs in dollars.
  *
- * 1. Added latency: token exchanges straight to a local upstream versus through the local adapter
- *    (API Gateway stand-in + token handler) to the same upstream; keep-alive, sequential, direct and
- *    adapter requests interleaved so drift hits both alike. Two upstreams: a minimal spec-compliant
- *    JSON token endpoint (profile `generic`) and the GitHub-like demo provider answering form-encoded
- *    (profile `github`, the translating path).
- * 2. Bundle sizes: every lambda/handlers/*.ts bundled with esbuild as the CDK construct bundles it.
- * 3. Refresh with state: the stateful refresh path (rotation grace + single-flight on the state
- *    table) against the stateless one, same upstream, and DynamoDB calls per refresh.
- * 4. Cold-start import time of the token bundle in a fresh node process.
+ * Processes (each its own, on 2 cores shared with whatever else runs; see README "Performance"):
+ *   client (this process) ─► host: API Gateway stand-in + Lambda bundle ─► upstream (providers, LWA)
+ *                                                         └─► DynamoDB Local (JVM) [counting proxy]
+ * For each exchange type two hosts run side by side, the adapter and its floor (bench/lib/floors.ts),
+ * and requests alternate between them in pairs; latency is reported as quantiles of the paired
+ * differences, CPU from each process's own counters, DynamoDB calls and capacity counted at the wire
+ * in a separate pass, bytes logged as written. Then the cost model (bench/lib/cost.ts, prices in
+ * bench/prices.json), its what-ifs, the sizing model (--scale), bundle sizes and cold start, and a
+ * CPU profile of the adapter process by category.
  *
- * Prints figures and goals with PASS/MISS; never exits non-zero for a miss.
- * Options: --requests N (3000) --warmup N (300) --max-seconds S (30, per scenario) --spawns N (10)
+ * Options: --quick (small counts, no profile, for CI smoke runs; no timing is asserted anywhere)
+ *   --requests N (2000) --warmup N (300) --count N (100: exchanges in the DynamoDB counting pass)
+ *   --max-seconds S (60 per scenario) --provider-wait-ms MS (200) --memory MB (256)
+ *   --dynamodb-latency-ms MS (4) --only id,id --json PATH (bench/results/latest.json)
+ *   --scale (print the sizing table) --users N --active SHARE --peak F --no-profile --spawns N (10)
+ *   --keep-profiles DIR (keep the .cpuprofile files: open them in Chrome DevTools > Performance)
  */
-import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { gzipSync } from 'node:zlib';
-import { build } from 'esbuild';
-import { parseRuntimeConfig } from '../lambda/core/config';
-import { listen, startLocalAdapter } from '../local/adapter';
-import { startDemoProvider } from '../local/demo-provider';
-import { startEmbeddedDynamoDb } from '../local/embedded-dynamodb';
-import { DynamoDbStateStore } from '../lambda/store/dynamodb-store';
-
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-
-const GOALS = { addedMedianMs: 1, addedP99Ms: 5, tokenBundleKB: 200 };
+import { parseAdapterConfig } from '../lambda/core/config';
+import { createStateTable } from '../local/table-definition';
+import { startDynamoDbLocal } from '../test/support/dynamodb-local';
+import { bundleSizes, coldStart, type BundleSize, type ColdStart } from './lib/bundles';
+import { closeClients, send } from './lib/client';
+import { costPerMillion, DEFAULT_COST_OPTIONS, type CostOptions, type ExchangeFigures, type LegFigures, type Prices } from './lib/cost';
+import { runScenario, runStub, type ScenarioResult } from './lib/measure';
+import { buildBundles, ROOT, startChild, type Bundles } from './lib/processes';
+import { summarizeProfile, type ProfileSummary } from './lib/profile-summary';
+import { lwaCodes, SCENARIOS, type Environment } from './lib/scenarios';
+import { DEFAULT_SIZING, sizing, type SizingRow } from './lib/sizing';
+import { ladder } from './lib/levers';
+import { renderBudget, renderCalibration, renderCost, renderLatency, renderLevers, renderProcess, renderProfile, renderSizing, renderState, renderWhatIf, type Out } from './lib/report';
 
 const { values: opts } = parseArgs({
   options: {
-    requests: { type: 'string', default: '3000' },
-    warmup: { type: 'string', default: '300' },
-    'max-seconds': { type: 'string', default: '30' },
+    quick: { type: 'boolean', default: false },
+    requests: { type: 'string' },
+    warmup: { type: 'string' },
+    count: { type: 'string' },
+    'max-seconds': { type: 'string', default: '60' },
+    'provider-wait-ms': { type: 'string', default: String(DEFAULT_COST_OPTIONS.providerWaitMs) },
+    memory: { type: 'string', default: String(DEFAULT_COST_OPTIONS.memoryMb) },
+    'dynamodb-latency-ms': { type: 'string', default: String(DEFAULT_COST_OPTIONS.dynamodbLatencyMs) },
+    only: { type: 'string' },
+    json: { type: 'string', default: join(ROOT, 'bench', 'results', 'latest.json') },
+    scale: { type: 'boolean', default: false },
+    users: { type: 'string', default: String(DEFAULT_SIZING.users) },
+    active: { type: 'string', default: String(DEFAULT_SIZING.activeShare) },
+    peak: { type: 'string', default: String(DEFAULT_SIZING.peakFactor) },
+    'no-profile': { type: 'boolean', default: false },
+    'keep-profiles': { type: 'string' },
     spawns: { type: 'string', default: '10' },
   },
 });
-const REQUESTS = Number(opts.requests);
-const WARMUP = Number(opts.warmup);
-const MAX_MS = Number(opts['max-seconds']) * 1000;
-const SPAWNS = Number(opts.spawns);
 
-const out = (line = '') => process.stdout.write(`${line}\n`);
-const ms = (n: number) => (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2));
-const verdict = (ok: boolean) => (ok ? 'PASS' : 'MISS');
+const QUICK = opts.quick!;
+const RUN = {
+  warmup: Number(opts.warmup ?? (QUICK ? 10 : 300)),
+  requests: Number(opts.requests ?? (QUICK ? 40 : 2000)),
+  maxMs: Number(opts['max-seconds']) * 1000,
+  countRequests: Number(opts.count ?? (QUICK ? 5 : 100)),
+};
+const PROFILE = !QUICK && !opts['no-profile'];
+/** V8 heap limits that keep a Node process inside a 128 MB function (old space 96 MB, 1 MB semi-spaces). */
+const HEAP_128 = ['--max-old-space-size=96', '--max-semi-space-size=1'];
+const out: Out = (line = '') => process.stdout.write(`${line}\n`);
 
-function quantile(sorted: number[], q: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
+const PRICES = JSON.parse(readFileSync(join(ROOT, 'bench', 'prices.json'), 'utf8')) as Prices;
+
+/** The stack's access-log format, as lib/ writes it (imported lazily: aws-cdk-lib is large). */
+async function accessLogFormatOfStack(): Promise<string> {
+  const { accessLogFormat } = await import('../lib/account-linking-adapter');
+  return accessLogFormat().toString();
 }
 
-function summary(samples: number[]) {
-  const s = [...samples].sort((a, b) => a - b);
-  return { n: s.length, median: quantile(s, 0.5), p99: quantile(s, 0.99), mean: s.reduce((a, b) => a + b, 0) / (s.length || 1) };
-}
+/** The exchange types of the cost model, and where their figures come from. */
+const EXCHANGES: { id: string; title: string; scenario: string; legs: string[]; goal?: number }[] = [
+  { id: 'code', title: 'code exchange (GitHub)', scenario: 'code', legs: ['token'], goal: 1.8 },
+  { id: 'refresh', title: 'refresh, non-rotating (Google)', scenario: 'refresh', legs: ['token'], goal: 1.8 },
+  { id: 'refresh-rotating', title: 'refresh, rotating (GitHub App)', scenario: 'refresh-rotating', legs: ['token'], goal: 2.45 },
+  { id: 'authorize-callback', title: 'authorize + callback (interception)', scenario: 'link', legs: ['authorize', 'callback'] },
+  { id: 'code-interception', title: 'code exchange after /callback', scenario: 'link', legs: ['token'] },
+  { id: 'code-smart-home', title: 'code exchange, smart-home deployment', scenario: 'code-smart-home', legs: ['token'] },
+  { id: 'accept-grant', title: 'AcceptGrant (direct invoke)', scenario: 'accept-grant', legs: ['invoke'] },
+];
 
-function table(headers: string[], rows: string[][]): void {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => `  ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')}`;
-  out(line(headers));
-  out(`  ${widths.map((w) => '-'.repeat(w)).join('  ')}`);
-  for (const r of rows) out(line(r));
-}
+const ROUTE: Record<string, { method: string; routeKey: string; answerBytes: number }> = {
+  token: { method: 'POST', routeKey: 'POST /token', answerBytes: 300 },
+  authorize: { method: 'GET', routeKey: 'GET /authorize', answerBytes: 0 },
+  callback: { method: 'GET', routeKey: 'GET /callback', answerBytes: 0 },
+  invoke: { method: 'POST', routeKey: '-', answerBytes: 0 },
+};
 
-// --- A minimal spec-compliant token endpoint (RFC 6749 §4.1.3, §5.1, §5.2) ----------------------
-
-async function startJsonUpstream() {
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const params = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
-      const json = (status: number, body: object) => {
-        res.writeHead(status, { 'content-type': 'application/json;charset=UTF-8', 'cache-control': 'no-store', pragma: 'no-cache' });
-        res.end(JSON.stringify(body));
+function figuresOf(results: ScenarioResult[]): ExchangeFigures[] {
+  const figures: ExchangeFigures[] = [];
+  for (const x of EXCHANGES) {
+    const r = results.find((s) => s.id === x.scenario);
+    const scenario = SCENARIOS.find((s) => s.id === x.scenario)!;
+    if (!r) continue;
+    const legs: LegFigures[] = x.legs.map((leg) => {
+      const c = r.legCounters[leg]!;
+      const d = r.dynamodb?.[leg];
+      const calls = d ? Object.values(d.callsPerExchange).reduce((a, b) => a + b, 0) : 0;
+      return {
+        leg,
+        cpuMs: c.handlerCpuUs / 1000,
+        dynamodbCalls: calls,
+        writeUnits: d?.writeUnitsPerExchange ?? 0,
+        readUnits: d?.readUnitsPerExchange ?? 0,
+        recordBytes: c.logBytes,
+        recordLines: c.logLines,
+        providerWait: scenario.providerWaitLegs.includes(leg),
+        httpApi: leg !== 'invoke',
+        ...ROUTE[leg]!,
       };
-      const basic = /^Basic (.+)$/.exec(req.headers.authorization ?? '');
-      const clientId = basic ? Buffer.from(basic[1]!, 'base64').toString('utf8').split(':')[0] : params.get('client_id');
-      if (req.method !== 'POST' || req.url !== '/token') return json(404, { error: 'invalid_request' });
-      if (!clientId) return json(401, { error: 'invalid_client' });
-      // RFC 6749 §6: a refresh answers a new access token (and here a new refresh token).
-      const refresh = params.get('grant_type') === 'refresh_token' && params.get('refresh_token');
-      if (!refresh && (params.get('grant_type') !== 'authorization_code' || !params.get('code'))) return json(400, { error: 'invalid_grant' });
-      json(200, { access_token: randomBytes(24).toString('base64url'), token_type: 'Bearer', expires_in: 3600, refresh_token: randomBytes(24).toString('base64url'), scope: 'profile' });
     });
-  });
-  server.keepAliveTimeout = 5000;
-  return listen(server, 0, '127.0.0.1');
-}
-
-// --- Latency -------------------------------------------------------------------------------------
-
-interface Target {
-  name: string;
-  /** One request; resolves to its duration in ms. */
-  direct(): Promise<number>;
-  adapter(): Promise<number>;
-}
-
-async function timed(url: string, init: RequestInit): Promise<number> {
-  const t0 = performance.now();
-  const res = await fetch(url, init);
-  const body = await res.text();
-  const t = performance.now() - t0;
-  if (res.status !== 200 || !body.includes('access_token') || body.includes('"error"') || body.includes('error=')) {
-    throw new Error(`${url} answered ${res.status}: ${body.slice(0, 200)}`);
+    figures.push({ id: x.id, title: x.title, legs, maxRssMb: r.arms.adapter.maxRssMb, ...(x.goal !== undefined ? { goal: x.goal } : {}) });
   }
-  return t;
+  return figures;
 }
 
-const ALEXA_REDIRECT = 'https://layla.amazon.com/api/skill/link/M2AAAAAAAAAAAA';
-const basicOf = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
-
-async function runLatency(target: Target) {
-  const direct: number[] = [];
-  const adapter: number[] = [];
-  for (let i = 0; i < WARMUP; i++) {
-    await target.direct();
-    await target.adapter();
-  }
-  const started = performance.now();
-  let i = 0;
-  for (; i < REQUESTS && performance.now() - started < MAX_MS; i++) {
-    // Alternate which goes first so neither always runs right after the other's GC or timer work.
-    if (i % 2 === 0) {
-      direct.push(await target.direct());
-      adapter.push(await target.adapter());
-    } else {
-      adapter.push(await target.adapter());
-      direct.push(await target.direct());
-    }
-  }
-  return { direct: summary(direct), adapter: summary(adapter), truncated: i < REQUESTS };
+/** CPU µs of a fixed task (JSON round trip and SHA-256 of a record-sized object, 2,000 times): the machine's speed right now. */
+function calibrate(): number {
+  const record = { type: 'alexa-link-adapter.exchange', v: 1, requestId: 'x'.repeat(36), verdicts: Array.from({ length: 4 }, (_, i) => ({ code: `c${i}`, severity: 'info', message: 'm'.repeat(200) })), pad: 'p'.repeat(400) };
+  const c0 = process.cpuUsage();
+  let h = '';
+  for (let i = 0; i < 2000; i++) h = createHash('sha256').update(JSON.stringify(JSON.parse(JSON.stringify({ ...record, i })))).digest('hex');
+  const d = process.cpuUsage(c0);
+  return h ? d.user + d.system : NaN;
 }
 
-async function latencySection() {
-  const jsonUpstream = await startJsonUpstream();
-  const demo = await startDemoProvider({ answerFormat: 'form' });
-  const noLog = () => {};
-  const genericAdapter = await startLocalAdapter({ config: parseRuntimeConfig({ provider: 'generic', tokenUrl: `${jsonUpstream.url}/token` }), log: noLog });
-  const githubAdapter = await startLocalAdapter({ config: parseRuntimeConfig({ provider: 'github', tokenUrl: demo.tokenUrl }), log: noLog });
-  const form = 'application/x-www-form-urlencoded';
+function gitDescribe(): { commit: string; dirty: boolean } {
   try {
-    const targets: Target[] = [
-      {
-        name: 'spec JSON upstream (generic)',
-        // Direct: what the adapter sends upstream for this profile (credentials as received: Basic).
-        direct: () =>
-          timed(`${jsonUpstream.url}/token`, {
-            method: 'POST',
-            headers: { 'content-type': form, accept: 'application/json', authorization: basicOf('bench-client', 'bench-secret') },
-            body: new URLSearchParams({ grant_type: 'authorization_code', code: 'c0de', redirect_uri: ALEXA_REDIRECT }).toString(),
-          }),
-        // Through the adapter: what Alexa sends.
-        adapter: () =>
-          timed(`${genericAdapter.url}/token`, {
-            method: 'POST',
-            headers: { 'content-type': form, authorization: basicOf('bench-client', 'bench-secret') },
-            body: new URLSearchParams({ grant_type: 'authorization_code', code: 'c0de', redirect_uri: ALEXA_REDIRECT }).toString(),
-          }),
-      },
-      {
-        name: 'GitHub-like demo, form answers (github)',
-        // Direct: what the github profile sends upstream (client_secret_post, Accept: application/json).
-        direct: () => {
-          const code = demo.mintCode();
-          return timed(demo.tokenUrl, {
-            method: 'POST',
-            headers: { 'content-type': form, accept: 'application/json' },
-            body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: ALEXA_REDIRECT, client_id: 'demo-client', client_secret: 'demo-secret' }).toString(),
-          });
-        },
-        adapter: () => {
-          const code = demo.mintCode();
-          return timed(`${githubAdapter.url}/token`, {
-            method: 'POST',
-            headers: { 'content-type': form, authorization: basicOf('demo-client', 'demo-secret') },
-            body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: ALEXA_REDIRECT }).toString(),
-          });
-        },
-      },
-    ];
-
-    out(`Latency: ${WARMUP} warm-up + up to ${REQUESTS} measured exchanges per path (max ${MAX_MS / 1000} s), sequential, keep-alive, ms`);
-    out('');
-    const rows: string[][] = [];
-    const goalRows: string[][] = [];
-    for (const t of targets) {
-      const r = await runLatency(t);
-      const addedMedian = r.adapter.median - r.direct.median;
-      const addedP99 = r.adapter.p99 - r.direct.p99;
-      rows.push([t.name, 'direct', String(r.direct.n), ms(r.direct.median), ms(r.direct.p99), ms(r.direct.mean)]);
-      rows.push(['', 'adapter', String(r.adapter.n), ms(r.adapter.median), ms(r.adapter.p99), ms(r.adapter.mean)]);
-      rows.push(['', 'added', '', ms(addedMedian), ms(addedP99), ms(r.adapter.mean - r.direct.mean)]);
-      goalRows.push([t.name, 'added median', `${ms(addedMedian)} ms`, `≤ ${GOALS.addedMedianMs} ms`, verdict(addedMedian <= GOALS.addedMedianMs)]);
-      goalRows.push(['', 'added p99', `${ms(addedP99)} ms`, `≤ ${GOALS.addedP99Ms} ms`, verdict(addedP99 <= GOALS.addedP99Ms)]);
-      if (r.truncated) goalRows.push(['', `(stopped at ${r.direct.n} by the ${MAX_MS / 1000} s bound)`, '', '', '']);
-    }
-    table(['upstream (profile)', 'path', 'n', 'median', 'p99', 'mean'], rows);
-    out('');
-    table(['upstream (profile)', 'statistic', 'measured', 'goal', 'result'], goalRows);
-    out('');
-    out('  added = adapter − direct per statistic (difference of medians / of p99s). The adapter path includes one');
-    out('  more loopback HTTP hop (client → API Gateway stand-in), all in this one Node process and event loop.');
-  } finally {
-    await Promise.allSettled([genericAdapter.close(), githubAdapter.close(), demo.close(), jsonUpstream.close()]);
+    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'lambda', 'lib', 'local', 'bench'], { cwd: ROOT, encoding: 'utf8' }).trim() !== '';
+    return { commit, dirty };
+  } catch {
+    return { commit: 'unknown', dirty: false };
   }
 }
 
-// --- Refresh with state (rotation grace + single-flight) -------------------------------------------
-
-/**
- * The same refresh, through the same upstream, once through an adapter without a state table
- * (stateless) and once through one with the table (README "Refresh safety"); every request presents
- * a fresh refresh token, so the stateful path is its common case: lead, call the provider, keep the
- * answer. DynamoDB API calls are counted at the SDK client (middleware), by command.
- */
-async function refreshSection() {
-  const upstream = await startJsonUpstream();
-  const ddb = await startEmbeddedDynamoDb();
-  const client = ddb.client();
-  const calls = new Map<string, number>();
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const name = (context as { commandName?: string }).commandName ?? 'unknown';
-      calls.set(name, (calls.get(name) ?? 0) + 1);
-      return next(args);
-    },
-    { step: 'initialize', name: 'benchCallCounter' },
-  );
-  const store = new DynamoDbStateStore({ tableName: ddb.tableName, client });
-  const noLog = () => {};
-  const config = parseRuntimeConfig({ provider: 'generic', tokenUrl: `${upstream.url}/token` });
-  const stateless = await startLocalAdapter({ config, log: noLog });
-  const stateful = await startLocalAdapter({ config, log: noLog, store: () => Promise.resolve(store) });
-  const form = 'application/x-www-form-urlencoded';
-  const refreshVia = (base: string, token: string) =>
-    timed(`${base}/token`, {
-      method: 'POST',
-      headers: { 'content-type': form, authorization: basicOf('bench-client', 'bench-secret') },
-      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: token }).toString(),
-    });
-  const fresh = () => randomBytes(24).toString('base64url');
-  const usedTokens: string[] = [];
+/** Runs the adapter of `scenario` once more under `node --cpu-prof` and summarises the profile. */
+async function profileScenario(id: string, env: Environment, bundles: Bundles, endpoints: Parameters<typeof runScenario>[3]): Promise<ProfileSummary> {
+  const scenario = SCENARIOS.find((s) => s.id === id)!;
+  const dir = mkdtempSync(join(tmpdir(), 'adapter-prof-'));
   try {
-    const r = await runLatency({
-      name: 'refresh',
-      direct: () => refreshVia(stateless.url, fresh()),
-      adapter: () => {
-        const t = fresh();
-        usedTokens.push(t);
-        return refreshVia(stateful.url, t);
-      },
-    });
-    const statefulRequests = usedTokens.length;
-    const total = [...calls.values()].reduce((a, b) => a + b, 0);
-    const perRefresh = total / statefulRequests;
-    const breakdown = [...calls.entries()].map(([k, n]) => `${k} ${(n / statefulRequests).toFixed(2)}`).join(', ');
-
-    // The grace path: replays of tokens refreshed above (Alexa retrying after a lost answer).
-    calls.clear();
-    const replays = usedTokens.slice(-200);
-    const graceMs: number[] = [];
-    for (const t of replays) graceMs.push(await refreshVia(stateful.url, t));
-    const graceCalls = [...calls.values()].reduce((a, b) => a + b, 0) / replays.length;
-    const grace = summary(graceMs);
-
-    out(`Refresh with state: ${WARMUP} warm-up + up to ${REQUESTS} refreshes per path, each with a fresh refresh token, same JSON upstream, ms`);
-    out(`  (state table: dynalite in this process, as in local mode; in AWS a DynamoDB call adds a few ms per round trip)`);
-    out('');
-    const addedMedian = r.adapter.median - r.direct.median;
-    const addedP99 = r.adapter.p99 - r.direct.p99;
-    table(
-      ['path', 'n', 'median', 'p99', 'mean'],
-      [
-        ['stateless refresh (no table)', String(r.direct.n), ms(r.direct.median), ms(r.direct.p99), ms(r.direct.mean)],
-        ['stateful refresh (leader: guard + provider)', String(r.adapter.n), ms(r.adapter.median), ms(r.adapter.p99), ms(r.adapter.mean)],
-        ['added by the state', '', ms(addedMedian), ms(addedP99), ms(r.adapter.mean - r.direct.mean)],
-        [`grace replay (cached answer, no provider call)`, String(grace.n), ms(grace.median), ms(grace.p99), ms(grace.mean)],
-      ],
-    );
-    out('');
-    table(
-      ['statistic', 'measured', 'goal', 'result'],
-      [
-        ['DynamoDB calls per refresh, common path', perRefresh.toFixed(2), '≤ 2', verdict(perRefresh <= 2)],
-        ['  by command', breakdown, '', ''],
-        ['DynamoDB calls per grace replay', graceCalls.toFixed(2), '', ''],
-      ],
-    );
+    const profEnv: Environment = { ...env, bundles: bundles.profileHandlers };
+    await runScenario(scenario, profEnv, bundles.host, endpoints, { ...RUN, countRequests: 0, adapterExecArgv: ['--cpu-prof', '--cpu-prof-interval', '100', '--cpu-prof-dir', dir] });
+    const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
+    if (!file) throw new Error('no CPU profile was written');
+    if (opts['keep-profiles']) {
+      mkdirSync(opts['keep-profiles'], { recursive: true });
+      copyFileSync(join(dir, file), join(opts['keep-profiles'], `${id}.cpuprofile`));
+    }
+    const profile = JSON.parse(readFileSync(join(dir, file), 'utf8'));
+    const texts: Record<string, string> = {};
+    for (const p of [...Object.values(bundles.profileHandlers), bundles.host]) texts[`file://${p}`] = readFileSync(p, 'utf8');
+    return summarizeProfile(profile, texts, [
+      'exchangeToken',
+      'callUpstream',
+      'fetch',
+      'translateResponse',
+      'parseTokenRequest',
+      'prepareUpstreamRequest',
+      'guardRefresh',
+      'singleFlight',
+      'send',
+      'seal',
+      'open',
+      'secretKey',
+      'fingerprint',
+      'stdoutSink',
+      'toHttpRequest',
+      'handleAuthorize',
+      'handleCallback',
+      'applyCodeLink',
+      'recordGrantee',
+      'handleDirective',
+      'apiGatewayListener',
+      'buildEvent',
+    ]);
   } finally {
-    await Promise.allSettled([stateless.close(), stateful.close(), upstream.close(), ddb.close()]);
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
-// --- Bundles and cold start -----------------------------------------------------------------------
-
-/** esbuild as NodejsFunction runs it for this stack (lib/account-linking-adapter.ts `bundling`). */
-async function bundle(entry: string): Promise<Uint8Array> {
-  const result = await build({
-    entryPoints: [entry],
-    bundle: true,
-    platform: 'node',
-    target: 'node24',
-    format: 'cjs',
-    minify: true,
-    keepNames: true,
-    sourcemap: false,
-    // bundleAwsSdk: false (the construct's default) → NodejsFunction leaves the runtime's AWS SDK v3 external.
-    external: ['@aws-sdk/*'],
-    write: false,
-    logLevel: 'silent',
-    absWorkingDir: ROOT,
-  });
-  return result.outputFiles[0]!.contents;
-}
-
-function median(values: number[]): number {
-  return summary(values).median;
-}
-
-async function bundleSection(workDir: string): Promise<string | undefined> {
-  const handlersDir = join(ROOT, 'lambda', 'handlers');
-  const entries = readdirSync(handlersDir).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')).sort();
-  out('Lambda bundles (esbuild: bundle, platform node, target node24, cjs, minify, keep-names, AWS SDK external as deployed)');
+async function main(): Promise<void> {
+  const started = new Date();
+  const git = gitDescribe();
+  const load0 = loadavg();
+  out(`alexa-link-adapter bench — ${started.toISOString()} — commit ${git.commit}${git.dirty ? ' (with uncommitted changes)' : ''} — node ${process.version}, ${process.platform}/${process.arch}, ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), load ${load0.map((l) => l.toFixed(2)).join(' ')}`);
+  out(`${QUICK ? 'QUICK run (smoke only: too few exchanges for figures worth quoting). ' : ''}${RUN.warmup} warm-up + ${RUN.requests} measured pairs per exchange type (max ${RUN.maxMs / 1000} s); DynamoDB counted over ${RUN.countRequests} exchanges.`);
   out('');
-  const rows: string[][] = [];
-  let tokenBundle: string | undefined;
-  for (const f of entries) {
-    const code = await bundle(join(handlersDir, f));
-    const gz = gzipSync(code, { level: 9 }).byteLength;
-    const path = join(workDir, `${basename(f, '.ts')}.js`);
-    writeFileSync(path, code);
-    if (f === 'token.ts') tokenBundle = path;
-    const kb = code.byteLength / 1024;
-    const goal = f === 'token.ts' ? `≤ ${GOALS.tokenBundleKB} KB  ${verdict(kb <= GOALS.tokenBundleKB)}` : '';
-    rows.push([f, String(code.byteLength), kb.toFixed(1), String(gz), (gz / 1024).toFixed(1), goal]);
+
+  calibrate(); // warm the JIT
+  const calibrationBefore = calibrate();
+  const bundles = await buildBundles();
+  const ddb = await startDynamoDbLocal();
+  const admin = ddb.client();
+  const tableName = 'bench';
+  await createStateTable(admin, tableName, { ttl: 'if-supported' });
+  const upstream = await startChild<{ ready: string; lwaTokenUrl: string }>(bundles.upstream, {});
+  const proxy = await startChild<{ ready: string }>(bundles.proxy, { BENCH_DDB_TARGET: ddb.endpoint });
+  const env: Environment = { upstream: upstream.ready.ready, lwaTokenUrl: upstream.ready.lwaTokenUrl, tableName, bundles: bundles.handlers };
+  const endpoints = { dynamodb: ddb.endpoint, proxy };
+  const only = opts.only ? new Set(opts.only.split(',')) : undefined;
+  const results: ScenarioResult[] = [];
+  let stub: Awaited<ReturnType<typeof runStub>>;
+  const profiles: Record<string, ProfileSummary> = {};
+  const budget: { id: string; maxRssMb: number; handlerCpuUs: number; processCpuUs: number; unconstrainedMaxRssMb: number; unconstrainedHandlerCpuUs: number }[] = [];
+  try {
+    stub = await runStub(bundles.host, RUN);
+    for (const scenario of SCENARIOS) {
+      if (only && !only.has(scenario.id) && !(scenario.id === 'code-smart-home' && only.has('accept-grant'))) continue;
+      if (scenario.id === 'accept-grant') {
+        const need = 2 * (RUN.warmup + RUN.requests) + RUN.countRequests + 10;
+        lwaCodes.push(...(JSON.parse((await send(`${env.upstream}/__lwa/codes?n=${need}`, { method: 'GET' })).body) as string[]));
+      }
+      process.stderr.write(`bench: ${scenario.id}…\n`);
+      results.push(await runScenario(scenario, env, bundles.host, endpoints, RUN));
+    }
+    if (PROFILE) {
+      for (const id of ['code', 'refresh-rotating']) {
+        if (only && !only.has(id)) continue;
+        process.stderr.write(`bench: CPU profile of ${id}…\n`);
+        profiles[id] = await profileScenario(id, env, bundles, endpoints);
+      }
+    }
+    if (!QUICK) {
+      // The 128 MB what-if, measured: the adapter with V8's heap held to a 128 MB function's budget.
+      for (const unconstrained of results) {
+        const id = unconstrained.id;
+        if (id === 'state') continue;
+        if (id === 'accept-grant') {
+          const need = 2 * (RUN.warmup + Math.min(RUN.requests, 500)) + 10;
+          lwaCodes.push(...(JSON.parse((await send(`${env.upstream}/__lwa/codes?n=${need}`, { method: 'GET' })).body) as string[]));
+        }
+        process.stderr.write(`bench: ${id} with a 128 MB heap budget…\n`);
+        const r = await runScenario(SCENARIOS.find((x) => x.id === id)!, env, bundles.host, endpoints, { ...RUN, requests: Math.min(RUN.requests, 500), countRequests: 0, adapterExecArgv: HEAP_128 });
+        budget.push({ id, maxRssMb: r.arms.adapter.maxRssMb, handlerCpuUs: r.arms.adapter.handlerCpuUs, processCpuUs: r.arms.adapter.processCpuUs, unconstrainedMaxRssMb: unconstrained.arms.adapter.maxRssMb, unconstrainedHandlerCpuUs: unconstrained.arms.adapter.handlerCpuUs });
+      }
+    }
+  } finally {
+    closeClients();
+    await Promise.allSettled([upstream.stop(), proxy.stop()]);
+    admin.destroy();
+    await ddb.stop();
   }
-  table(['handler', 'bytes', 'KB', 'gzip bytes', 'gzip KB', 'goal (minified)'], rows);
-  return tokenBundle;
-}
 
-function coldStartSection(workDir: string, tokenBundle: string) {
-  // The probe loads the bundle (or nothing, for the baseline) and reports its own timings.
-  const probe = join(workDir, 'probe.cjs');
-  writeFileSync(
-    probe,
-    `const t0 = process.hrtime.bigint();
-const target = process.argv[2];
-const mod = target ? require(target) : undefined;
-const t1 = process.hrtime.bigint();
-(async () => {
-  let firstCallMs = 0;
-  if (mod && process.argv[3] === 'call') {
-    const write = process.stdout.write;
-    process.stdout.write = () => true; // the exchange record
-    const event = { version: '2.0', routeKey: '$default', rawPath: '/nope', rawQueryString: '', headers: {}, isBase64Encoded: false,
-      requestContext: { requestId: 'r', http: { method: 'GET', path: '/nope', protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: '' } } };
-    const c0 = process.hrtime.bigint();
-    await mod.handler(event, { awsRequestId: 'r', getRemainingTimeInMillis: () => 5000 });
-    firstCallMs = Number(process.hrtime.bigint() - c0) / 1e6;
-    process.stdout.write = write;
-  }
-  process.stdout.write(JSON.stringify({ requireMs: Number(t1 - t0) / 1e6, firstCallMs }));
-})();
-`,
-  );
-  const env = { ...process.env, ADAPTER_CONFIG: JSON.stringify({ provider: 'github', tokenUrl: 'https://github.com/login/oauth/access_token' }), NODE_OPTIONS: '' };
-  const runProbe = (args: string[]) => {
-    const t0 = performance.now();
-    const r = spawnSync(process.execPath, [probe, ...args], { env, encoding: 'utf8' });
-    const wall = performance.now() - t0;
-    if (r.status !== 0) throw new Error(`probe failed: ${r.stderr}`);
-    return { wall, ...(JSON.parse(r.stdout) as { requireMs: number; firstCallMs: number }) };
-  };
-  runProbe([]); // warm the file cache
-  runProbe([tokenBundle]);
-  const base: number[] = [];
-  const loaded: number[] = [];
-  const requireMs: number[] = [];
-  const firstCall: number[] = [];
-  for (let i = 0; i < SPAWNS; i++) {
-    base.push(runProbe([]).wall);
-    const r = runProbe([tokenBundle, 'call']);
-    loaded.push(r.wall);
-    requireMs.push(r.requireMs);
-    firstCall.push(r.firstCallMs);
-  }
-  out(`Cold start of the token bundle: median of ${SPAWNS} fresh \`node\` processes (${process.version} here; Lambda runs Node 24)`);
-  out('');
-  table(
-    ['measure', 'ms'],
-    [
-      ['require(bundle), in-process', ms(median(requireMs))],
-      ['first handler call after require (404 path, no upstream)', ms(median(firstCall))],
-      ['process wall time, empty script (baseline)', ms(median(base))],
-      ['process wall time, require + first call', ms(median(loaded))],
-      ['added by the bundle (wall, vs baseline)', ms(median(loaded) - median(base))],
-    ],
-  );
-}
-
-async function main() {
-  out(`alexa-link-adapter bench — ${new Date().toISOString()} — node ${process.version}, ${process.platform}/${process.arch}`);
-  out('');
-  await latencySection();
-  out('');
-  await refreshSection();
-  out('');
   const workDir = mkdtempSync(join(tmpdir(), 'adapter-bench-'));
+  let sizes: BundleSize[] = [];
+  let cold: ColdStart | undefined;
   try {
-    const tokenBundle = await bundleSection(workDir);
-    out('');
-    if (tokenBundle) coldStartSection(workDir, tokenBundle);
+    const b = await bundleSizes(workDir);
+    sizes = b.sizes;
+    if (b.tokenBundle) cold = coldStart(workDir, b.tokenBundle, QUICK ? 3 : Number(opts.spawns));
   } finally {
     rmSync(workDir, { recursive: true, force: true });
   }
+  const load1 = loadavg();
+  const calibration = { before: calibrationBefore, after: calibrate() };
+
+  // --- Cost model -------------------------------------------------------------------------------------
+  const costOptions: CostOptions = {
+    ...DEFAULT_COST_OPTIONS,
+    memoryMb: Number(opts.memory),
+    providerWaitMs: Number(opts['provider-wait-ms']),
+    dynamodbLatencyMs: Number(opts['dynamodb-latency-ms']),
+    accessLogFormat: await accessLogFormatOfStack(),
+  };
+  const figures = figuresOf(results).map((f) => {
+    const scenario = EXCHANGES.find((x) => x.id === f.id)!.scenario;
+    const b = budget.find((x) => x.id === scenario);
+    return b ? { ...f, maxRssMbAt128: b.maxRssMb } : f;
+  });
+  const costs = figures.map((f) => ({ figures: f, cost: costPerMillion(f, costOptions, PRICES) }));
+  const whatIf = figures.map((f) => ({
+    id: f.id,
+    title: f.title,
+    cells: [128, 256, 512].flatMap((memoryMb) =>
+      (['http-api', 'function-url'] as const).map((front) => {
+        const c = costPerMillion(f, { ...costOptions, memoryMb, front }, PRICES);
+        return { memoryMb, front, total: c.perMillion.total, fits: c.fitsMemory };
+      }),
+    ),
+  }));
+  const goalExchanges = figures.filter((f) => f.goal !== undefined);
+  const ladders = goalExchanges.map((f) => ladder(f, costOptions).map((step) => ({ lever: step.lever, total: costPerMillion(step.f, step.o, PRICES).perMillion.total })));
+  const leverRows = (ladders[0] ?? []).map((step, i) => ({ lever: step.lever, totals: ladders.map((l) => l[i]!.total) }));
+  const defaults = parseAdapterConfig({ provider: 'github', tokenUrl: 'https://github.com/login/oauth/access_token' });
+  const sizingInput = { ...DEFAULT_SIZING, users: Number(opts.users), activeShare: Number(opts.active), peakFactor: Number(opts.peak), throttleRateLimit: defaults.throttleRateLimit, throttleBurstLimit: defaults.throttleBurstLimit };
+  const sizingRows: SizingRow[] = costs.filter((c) => c.figures.id === 'refresh' || c.figures.id === 'refresh-rotating').map((c) => sizing(sizingInput, { title: c.figures.title, quantities: c.cost.quantities }, PRICES));
+
+  // --- Report -----------------------------------------------------------------------------------------
+  renderLatency(out, results);
+  renderProcess(out, results, stub);
+  if (budget.length) renderBudget(out, budget, HEAP_128);
+  renderState(out, figures, costs, costOptions);
+  renderCost(out, costs, costOptions, PRICES);
+  renderWhatIf(out, whatIf, costOptions);
+  renderLevers(out, leverRows, goalExchanges);
+  if (opts.scale) renderSizing(out, sizingInput, sizingRows);
+  out('Lambda bundles (esbuild as NodejsFunction: minify, keep-names, node24, cjs, AWS SDK external)');
+  for (const s of sizes) out(`  ${s.handler.padEnd(12)} ${(s.bytes / 1024).toFixed(1).padStart(6)} KB  gzip ${(s.gzipBytes / 1024).toFixed(1).padStart(5)} KB`);
+  if (cold) out(`Cold start of the token bundle (median of ${cold.spawns} fresh processes): require ${cold.requireMs.toFixed(1)} ms, first call ${cold.firstCallMs.toFixed(1)} ms, +${cold.addedWallMs.toFixed(1)} ms of process wall time over an empty script`);
+  out('');
+  for (const [id, p] of Object.entries(profiles)) renderProfile(out, id, p, results.find((r) => r.id === id));
+  renderCalibration(out, calibration);
+  out(`Load average: ${load0.map((l) => l.toFixed(2)).join(' ')} at start, ${load1.map((l) => l.toFixed(2)).join(' ')} at end (2 cores shared with other work: compare runs, not single figures).`);
+
+  const report = {
+    meta: { date: started.toISOString(), ...git, node: process.version, platform: `${process.platform}/${process.arch}`, cpus: cpus().length, cpuModel: cpus()[0]?.model, loadAverage: { start: load0, end: load1 }, quick: QUICK, run: RUN },
+    prices: { region: PRICES.region, asOf: PRICES.asOf, file: 'bench/prices.json' },
+    costOptions: { ...costOptions, accessLogFormat: undefined },
+    standIn: stub,
+    scenarios: results,
+    exchanges: costs.map((c) => ({ ...c, pass: c.figures.goal === undefined ? undefined : c.cost.perMillion.total <= c.figures.goal })),
+    whatIf,
+    levers: leverRows,
+    memoryBudget128: { flags: HEAP_128, rows: budget },
+    calibration,
+    sizing: { input: sizingInput, rows: sizingRows },
+    bundles: sizes,
+    coldStart: cold,
+    profiles,
+  };
+  mkdirSync(dirname(opts.json!), { recursive: true });
+  writeFileSync(opts.json!, `${JSON.stringify(report, null, 2)}\n`);
+  out(`JSON: ${opts.json}`);
 }
 
 main().catch((err: unknown) => {
