@@ -1,14 +1,17 @@
 /** The deployable stack: the adapter construct plus the outputs the user and the diagnosis CLI read. */
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import type { AdapterConfig } from '../lambda/core/config';
+import type { AdapterConfigInput } from '../lambda/core/config';
 import { AccountLinkingAdapter, type AccountLinkingAdapterProps } from './account-linking-adapter';
-import { OUTPUT_KEYS } from './defaults';
+import { OUTPUT_KEYS } from './output-keys';
 
 /** Properties of {@link AlexaLinkAdapterStack}. */
 export interface AlexaLinkAdapterStackProps extends StackProps {
-  /** The validated adapter configuration (see `loadConfigFromApp`). */
-  readonly config: AdapterConfig;
+  /**
+   * The adapter configuration (cdk.json's `adapter` object; `loadConfigFromApp` reads it from context),
+   * validated by the construct.
+   */
+  readonly config: AdapterConfigInput;
   /**
    * Overrides passed through to the construct.
    * @default - the construct's defaults
@@ -68,7 +71,7 @@ export class AlexaLinkAdapterStack extends Stack {
       out(
         OUTPUT_KEYS.customDomainTarget,
         a.domainName.regionalDomainName,
-        `Point a DNS CNAME (or Route 53 alias) for ${props.config.domainName} at this name.`,
+        `Point a DNS CNAME (or Route 53 alias) for ${a.config.domainName} at this name.`,
       );
     }
   }
