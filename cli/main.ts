@@ -5,19 +5,35 @@
  * checks, 2 usage, configuration, credential or AWS errors (expired credentials, missing stack or
  * log group). `run()` takes its I/O as arguments so tests drive it in-process.
  */
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ConfigError } from '../lambda/core/config';
-import { CloudWatchLogSource, describeStack, logsClient, type AwsOptions, type StackInfo } from './cloudwatch';
-import { DEFAULT_STACK_NAME, DOMAIN_LIST_LIMIT } from './constants';
+import { didYouMean } from '../lambda/core/config-problems';
+import { OUTPUT_KEYS } from '../lib/output-keys';
+import type { AwsOptions, StackInfo } from './cloudwatch';
+import { DEFAULT_STACK_NAME, DOMAIN_LIST_LIMIT, LOCAL_MODE_CONFIG, LOCAL_MODE_OUTPUTS } from './constants';
 import { externalHosts } from './domain-list';
 import { checkConfig, observedTokenChecks, probeTokenEndpoint, type Check } from './doctor';
 import { CliError, LocalLogSource, type LogSource } from './log-source';
 import type { LogRecord } from './records';
 import { renderDiagnosis, renderRecordLine, renderTimelines, styleFor, type Style } from './render';
 import { renderReport } from './report';
+import { cliPolicy } from './iam-policy';
+import { acknowledgeSdkNodeNotice } from './node-support';
 import { diagnose } from './rules';
+import {
+  askCommand,
+  buildSkillConfig,
+  CLIENT_SECRET_ENV,
+  CLIENT_SECRET_PLACEHOLDER,
+  localModeOutputs,
+  profileTokenLifetime,
+  shellQuote,
+  SMAPI_STAGES,
+  writeRequestFile,
+} from './skill-config';
 import { groupTimelines, matchesLink, type Timeline } from './timeline';
 
 export interface Out {
@@ -55,6 +71,8 @@ Commands:
   diagnose   the cause of each failure and the fix (console field or provider setting)
   report     a contact-us case (the "If all else fails" checklist) as Markdown for one link
   doctor     checks before linking: configuration, token endpoint, TTL, the login page's Domain List
+  skill-config  the skill's account-linking settings as the ASK CLI's request (ask smapi update-account-linking-info)
+  iam-policy    the least-privilege IAM policy these commands need, as JSON
 
 Run "npx alexa-link-adapter <command> --help" for a command's options.
 Exit codes: 0 nothing found, 1 findings or failed checks, 2 usage, configuration, credential or AWS errors.
@@ -84,7 +102,7 @@ Prints nothing to fix for a healthy link. Exit code 0: no findings, 1: findings,
 
 ${COMMON_HELP}
 `,
-  report: `Usage: npx alexa-link-adapter report --link ID [--skill-id ID] [--since 7d] [source options]
+  report: `Usage: npx alexa-link-adapter report --link ID [--skill-id ID] [--since 24h] [source options]
 
 Prints the "If all else fails" checklist for an Amazon developer contact-us case as Markdown, filled from
 the link's records and the stack's outputs; [FILL IN: …] marks what only you know.
@@ -92,14 +110,16 @@ the link's records and the stack's outputs; [FILL IN: …] marks what only you k
   --link ID              the link (linkId, fingerprint or request id), required
   --skill-id ID          the skill id (amzn1.ask.skill.…), else a placeholder
   --config FILE          cdk.json or a config file: Authorization URL when the stack is not known (--local)
-  --since DURATION|TIME  how far back to look (default 7d; with --local all records)
+  --since DURATION|TIME  how far back to look (default 24h; with --local all records). Longer ranges (--since 7d)
+                         use one Logs Insights query and need logs:StartQuery and logs:GetQueryResults
   -h, --help             this text
 
 ${COMMON_HELP}
 `,
   doctor: `Usage: npx alexa-link-adapter doctor [--config cdk.json] [--login-page URL|FILE] [options]
 
-  --config FILE          the configuration to check (default ./cdk.json, context.adapter): same schema as synth
+  --config FILE          the configuration to check (default ./cdk.json, context.adapter): same schema as synth;
+                         with --local, while local mode runs: the configuration it runs (${LOCAL_MODE_CONFIG})
   --no-probe             skip the token-endpoint probe (no network)
   --client-id ID         client id for the probe (default a dummy one; the secret is never needed)
   --login-page URL|FILE  the provider's login page: lists every external host it loads content from, as the
@@ -109,6 +129,43 @@ ${COMMON_HELP}
   -h, --help             this text
 
 Exit code 0: all checks passed (or warned), 1: a check failed, 2: usage errors.
+`,
+  'skill-config': `Usage: npx alexa-link-adapter skill-config [--client-id ID] [--scope S]… [--skill-id ID] [--out FILE] [options]
+
+Prints the skill's account-linking settings as the request of the Alexa Skill Management API (JSON on stdout,
+or --out FILE), in the shape "ask smapi update-account-linking-info --account-linking-request" accepts, and on
+stderr the ask command that applies it. Values come from the deployed stack's outputs (or local mode's).
+
+  --client-id ID         your OAuth client's id at the provider (else a placeholder to replace)
+  --scope SCOPE          a scope Alexa requests at login (repeatable, at most 15; smart home needs one)
+  --skill-id ID          the skill (amzn1.ask.skill.…), for the printed ask command
+  --stage STAGE          development (default), certified or live
+  --token-expiry SECONDS defaultTokenExpirationInSeconds, used when the provider sends no expires_in
+                         (default: the provider profile's documented lifetime with --config, else not set)
+  --out FILE             write the request to FILE (mode 600) instead of stdout
+  --ask-profile NAME     the ASK CLI profile, for the printed ask command
+  --stack NAME           the stack (default ${DEFAULT_STACK_NAME}, or $ALEXA_LINK_ADAPTER_STACK); --profile, --region as usual
+  --local                local mode's endpoints instead: the running local mode's (${LOCAL_MODE_OUTPUTS}), else those it
+                         would have on http://127.0.0.1:$PORT (default 3000) with --config FILE or the built-in demo
+  --config FILE          the adapter configuration (cdk.json or a config file): with --local, what local mode runs;
+                         and the provider profile's default token lifetime
+  -h, --help             this text
+
+The client secret is taken only from the environment variable ${CLIENT_SECRET_ENV}; without it the request
+carries the placeholder ${CLIENT_SECRET_PLACEHOLDER}. It is never read from the stack, a file or an option.
+`,
+  'iam-policy': `Usage: npx alexa-link-adapter iam-policy [--stack NAME] [--region REGION] [--account ID] [--no-insights]
+
+Prints the least-privilege IAM policy (JSON) for logs, diagnose, report and skill-config against one stack:
+cloudformation:DescribeStacks on the stack, logs:FilterLogEvents on its log groups, and for ranges over 24 h
+logs:StartQuery and logs:GetQueryResults. doctor needs no AWS permission.
+
+  --stack NAME           the stack (default ${DEFAULT_STACK_NAME}, or $ALEXA_LINK_ADAPTER_STACK)
+  --region REGION        limit to one region (default any: *)
+  --account ID           limit to one account (default any: *)
+  --partition NAME       aws (default), aws-cn, aws-us-gov
+  --no-insights          leave out the Logs Insights statement (ranges of 24 h or less only)
+  -h, --help             this text
 `,
 };
 
@@ -132,6 +189,29 @@ const OPTIONS = {
     'login-page': { type: 'string' },
     'page-url': { type: 'string' },
     local: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  },
+  'skill-config': {
+    stack: { type: 'string' },
+    profile: { type: 'string' },
+    region: { type: 'string' },
+    local: { type: 'boolean' },
+    config: { type: 'string' },
+    'client-id': { type: 'string' },
+    scope: { type: 'string', multiple: true },
+    'skill-id': { type: 'string' },
+    stage: { type: 'string' },
+    'token-expiry': { type: 'string' },
+    out: { type: 'string' },
+    'ask-profile': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  },
+  'iam-policy': {
+    stack: { type: 'string' },
+    region: { type: 'string' },
+    account: { type: 'string' },
+    partition: { type: 'string' },
+    'no-insights': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   },
 } as const satisfies Record<string, ParseArgsConfig['options']>;
@@ -168,6 +248,8 @@ function awsOptions(v: Values, env: CliIO['env']): AwsOptions {
 async function openSource(v: Values, io: CliIO): Promise<Source> {
   if (typeof v['local'] === 'string') return { source: new LocalLogSource(v['local'], io.stdin, io.pollMs ?? 500), local: true };
   const aws = awsOptions(v, io.env);
+  // Loaded only here: the AWS SDK takes longer to load than the rest of the CLI together.
+  const { CloudWatchLogSource, describeStack, logsClient } = await import('./cloudwatch');
   const groups = (v['log-group'] as string[] | undefined) ?? [];
   let stack: StackInfo | undefined;
   if (groups.length === 0) {
@@ -250,8 +332,11 @@ async function cmdDiagnose(v: Values, io: CliIO, style: Style): Promise<number> 
 
 async function cmdReport(v: Values, io: CliIO): Promise<number> {
   if (typeof v['link'] !== 'string') throw new CliError('report needs --link ID (a linkId, fingerprint or request id; "logs" lists them)');
-  const { timelines, src } = await loadTimelines(v, io, '7d');
-  if (timelines.length === 0) throw new CliError(`no records of link ${v['link']} in this range (try a longer --since)`);
+  // 24 h by default: FilterLogEvents only, the permissions `iam-policy` prints without its Logs Insights part.
+  const { timelines, src } = await loadTimelines(v, io, '24h');
+  if (timelines.length === 0) {
+    throw new CliError(`no records of link ${v['link']} in this range; an older link needs a longer --since (e.g. --since 7d, which uses Logs Insights: logs:StartQuery, logs:GetQueryResults)`);
+  }
   let authorizeUrl: string | undefined;
   if (typeof v['config'] === 'string') {
     const c = checkConfig(v['config']);
@@ -293,7 +378,10 @@ async function readPage(target: string, fetchImpl: typeof fetch): Promise<{ html
 async function cmdDoctor(v: Values, io: CliIO, style: Style): Promise<number> {
   const checks: Check[] = [];
   const lines: string[] = [];
-  const { check, config } = checkConfig((v['config'] as string | undefined) ?? 'cdk.json');
+  // With --local and local mode running, check what it runs (its demo provider) rather than cdk.json's provider.
+  const localMode = v['config'] === undefined && typeof v['local'] === 'string' && existsSync(LOCAL_MODE_CONFIG);
+  const { check, config } = checkConfig((v['config'] as string | undefined) ?? (localMode ? LOCAL_MODE_CONFIG : 'cdk.json'));
+  if (localMode && check.status === 'pass') check.detail += ' (written by the running local mode, npm start)';
   checks.push(check);
   if (config && !v['no-probe']) {
     const probe = await probeTokenEndpoint(config, { clientId: v['client-id'] as string | undefined, fetch: io.fetch });
@@ -323,6 +411,57 @@ async function cmdDoctor(v: Values, io: CliIO, style: Style): Promise<number> {
   return checks.some((c) => c.status === 'fail') ? 1 : 0;
 }
 
+async function cmdSkillConfig(v: Values, io: CliIO, argv: readonly string[]): Promise<number> {
+  const stage = (v['stage'] as string | undefined) ?? 'development';
+  if (!(SMAPI_STAGES as readonly string[]).includes(stage)) throw new CliError(`--stage: "${stage}" is not a skill stage; use ${SMAPI_STAGES.join(', ')}${didYouMean(stage, SMAPI_STAGES)}`);
+  const expiry = v['token-expiry'] as string | undefined;
+  if (expiry !== undefined && !/^[1-9]\d{0,8}$/.test(expiry)) throw new CliError(`--token-expiry: "${expiry}" is not a number of seconds`);
+  const configFile = v['config'] as string | undefined;
+  let outputs: Record<string, string>;
+  let origin: string;
+  if (v['local']) {
+    ({ outputs, origin } = localModeOutputs(io.env, configFile));
+  } else {
+    const { describeStack } = await import('./cloudwatch');
+    const stack = await describeStack((v['stack'] as string | undefined) ?? io.env['ALEXA_LINK_ADAPTER_STACK'] ?? DEFAULT_STACK_NAME, awsOptions(v, io.env));
+    outputs = stack.outputs;
+    origin = `the outputs of stack ${stack.name} (${stack.region})`;
+  }
+  const { request, notes } = buildSkillConfig({
+    outputs,
+    env: io.env,
+    clientId: v['client-id'] as string | undefined,
+    scopes: (v['scope'] as string[] | undefined) ?? [],
+    defaultTokenExpirationInSeconds: expiry !== undefined ? Number(expiry) : configFile !== undefined ? profileTokenLifetime(configFile) : undefined,
+  });
+  const text = `${JSON.stringify(request, null, 2)}\n`;
+  const out = v['out'] as string | undefined;
+  if (out !== undefined) writeRequestFile(out, text);
+  else io.stdout.write(text);
+  const file = out ?? 'account-linking.json';
+  const lines = [`Account-linking request from ${origin}${out !== undefined ? `, written to ${out}` : ''}.`];
+  for (const note of notes) lines.push(`  - ${note}`);
+  lines.push('Apply it with the ASK CLI:');
+  if (out === undefined) lines.push(`  npx alexa-link-adapter ${argv.map(shellQuote).join(' ')} > ${file}`);
+  lines.push(`  ${askCommand(v['skill-id'] as string | undefined, stage, file, v['ask-profile'] as string | undefined)}`);
+  const redirect = outputs[OUTPUT_KEYS.providerRedirectUri];
+  if (redirect !== undefined) lines.push(`At the provider, register ${redirect} as your OAuth client's redirect URI (interception mode).`);
+  io.stderr.write(`${lines.join('\n')}\n`);
+  return 0;
+}
+
+function cmdIamPolicy(v: Values, io: CliIO): number {
+  const policy = cliPolicy({
+    stack: (v['stack'] as string | undefined) ?? io.env['ALEXA_LINK_ADAPTER_STACK'] ?? DEFAULT_STACK_NAME,
+    region: v['region'] as string | undefined,
+    account: v['account'] as string | undefined,
+    partition: v['partition'] as string | undefined,
+    insights: !v['no-insights'],
+  });
+  io.stdout.write(`${JSON.stringify(policy, null, 2)}\n`);
+  return 0;
+}
+
 export async function run(argv: readonly string[], io: CliIO): Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
@@ -330,7 +469,7 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
     return command === undefined ? 2 : 0;
   }
   if (!(command in OPTIONS)) {
-    io.stderr.write(`unknown command "${command}"\n\n${HELP['main']}`);
+    io.stderr.write(`unknown command "${command}"${didYouMean(command, Object.keys(OPTIONS))}\n\n${HELP['main']}`);
     return 2;
   }
   const cmd = command as Command;
@@ -356,6 +495,10 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
         return await cmdReport(values, io);
       case 'doctor':
         return await cmdDoctor(values, io, style);
+      case 'skill-config':
+        return await cmdSkillConfig(values, io, argv);
+      case 'iam-policy':
+        return cmdIamPolicy(values, io);
     }
   } catch (err) {
     if (err instanceof CliError) {
@@ -372,6 +515,7 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
 
 /** Entry point used by bin/alexa-link-adapter.mjs. */
 export async function main(): Promise<void> {
+  acknowledgeSdkNodeNotice();
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort());
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
