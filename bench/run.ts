@@ -25,6 +25,8 @@ import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { parseRuntimeConfig } from '../lambda/core/config';
+import type { HandlerName } from '../lib/handler-assets';
+import { handlerBuildOptions } from '../scripts/handler-assets';
 import { listen, startLocalAdapter } from '../local/adapter';
 import { startDemoProvider } from '../local/demo-provider';
 import { startEmbeddedDynamoDb } from '../local/embedded-dynamodb';
@@ -302,24 +304,11 @@ async function refreshSection() {
 
 // --- Bundles and cold start -----------------------------------------------------------------------
 
-/** esbuild as NodejsFunction runs it for this stack (lib/account-linking-adapter.ts `bundling`). */
+/** The handler's bundle exactly as the package ships it (scripts/handler-assets.ts, AWS SDK external as deployed). */
 async function bundle(entry: string): Promise<Uint8Array> {
-  const result = await build({
-    entryPoints: [entry],
-    bundle: true,
-    platform: 'node',
-    target: 'node24',
-    format: 'cjs',
-    minify: true,
-    keepNames: true,
-    sourcemap: false,
-    // bundleAwsSdk: false (the construct's default) → NodejsFunction leaves the runtime's AWS SDK v3 external.
-    external: ['@aws-sdk/*'],
-    write: false,
-    logLevel: 'silent',
-    absWorkingDir: ROOT,
-  });
-  return result.outputFiles[0]!.contents;
+  const name = basename(entry, '.ts') as HandlerName;
+  const result = await build({ ...handlerBuildOptions(name, 'sdk-external'), logLevel: 'silent' });
+  return result.outputFiles![0]!.contents;
 }
 
 function median(values: number[]): number {

@@ -16,6 +16,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ConfigError, checkAdapterConfig, runtimePart, type AdapterConfig, type AdapterConfigInput } from '../lambda/core/config';
 import { createAdapterFunction } from './adapter-function';
+import { addAdapterOutputs } from './adapter-outputs';
 import { AuthorizationLeg } from './authorization-leg';
 import { certificateRegionProblem } from './certificate-region';
 import { consoleSettings } from './console-settings';
@@ -256,6 +257,16 @@ export class AccountLinkingAdapter extends Construct {
     });
     if (this.authorizationLeg) this.observability.addLogGroup(this.authorizationLeg.logGroup);
     if (this.smartHome) for (const group of [this.smartHome.smartHomeLogGroup, this.smartHome.eventsLogGroup]) this.observability.addLogGroup(group);
+  }
+
+  /**
+   * Adds the stack outputs the Alexa console and the diagnosis CLI need (`AccessTokenUri`,
+   * `AuthorizationUri`, …, every `…LogGroupName`), directly under the stack so their keys are stable:
+   * `npx alexa-link-adapter logs|diagnose|report|skill-config --stack <your stack>` then works. Call it
+   * for one adapter per stack (the keys are fixed).
+   */
+  public addStackOutputs(): void {
+    addAdapterOutputs(Stack.of(this), this);
   }
 }
 

@@ -131,7 +131,7 @@ async function main(): Promise<void> {
   mkdirSync(DIST, { recursive: true });
   writeFileSync(join(DIST, 'build-manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   process.stderr.write(
-    `built ${pkg.name}@${pkg.version} in ${Date.now() - started} ms: ${assets.length} Lambda assets, library, CLI, ${manifest.files.length - 1} other files; dist/build-manifest.json\n`,
+    `built ${pkg.name}@${pkg.version} in ${Date.now() - started} ms: ${assets.length} Lambda bundles and ${manifest.files.length} files of library, CLI and declarations, listed with their SHA-256 in dist/build-manifest.json\n`,
   );
 }
 
