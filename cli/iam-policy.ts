@@ -11,6 +11,7 @@
  * "Actions, resources, and condition keys for Amazon CloudWatch Logs"), so its resource is `*`.
  */
 import { DEFAULT_STACK_NAME } from './constants';
+import type { CliIO, Values } from './main';
 
 export interface AwsCallPermission {
   /** The IAM action. */
@@ -83,4 +84,17 @@ export function iamMatches(pattern: string, value: string): boolean {
 /** Whether the policy allows `action` on `resource`. */
 export function allows(policy: PolicyDocument, action: string, resource: string): boolean {
   return policy.Statement.some((s) => s.Action.includes(action) && s.Resource.some((r) => iamMatches(r, resource)));
+}
+
+/** `npx alexa-link-adapter iam-policy …`: the policy as JSON on stdout. */
+export function iamPolicyCommand(v: Values, io: CliIO): number {
+  const policy = cliPolicy({
+    stack: (v['stack'] as string | undefined) ?? io.env['ALEXA_LINK_ADAPTER_STACK'] ?? DEFAULT_STACK_NAME,
+    region: v['region'] as string | undefined,
+    account: v['account'] as string | undefined,
+    partition: v['partition'] as string | undefined,
+    insights: !v['no-insights'],
+  });
+  io.stdout.write(`${JSON.stringify(policy, null, 2)}\n`);
+  return 0;
 }

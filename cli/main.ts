@@ -11,7 +11,6 @@ import type { Readable } from 'node:stream';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ConfigError } from '../lambda/core/config';
 import { didYouMean } from '../lambda/core/config-problems';
-import { OUTPUT_KEYS } from '../lib/output-keys';
 import type { AwsOptions, StackInfo } from './cloudwatch';
 import { DEFAULT_STACK_NAME, DOMAIN_LIST_LIMIT, LOCAL_MODE_CONFIG, LOCAL_MODE_OUTPUTS } from './constants';
 import { externalHosts } from './domain-list';
@@ -20,20 +19,10 @@ import { CliError, LocalLogSource, type LogSource } from './log-source';
 import type { LogRecord } from './records';
 import { renderDiagnosis, renderRecordLine, renderTimelines, styleFor, type Style } from './render';
 import { renderReport } from './report';
-import { cliPolicy } from './iam-policy';
+import { iamPolicyCommand } from './iam-policy';
 import { acknowledgeSdkNodeNotice } from './node-support';
 import { diagnose } from './rules';
-import {
-  askCommand,
-  buildSkillConfig,
-  CLIENT_SECRET_ENV,
-  CLIENT_SECRET_PLACEHOLDER,
-  localModeOutputs,
-  profileTokenLifetime,
-  shellQuote,
-  SMAPI_STAGES,
-  writeRequestFile,
-} from './skill-config';
+import { CLIENT_SECRET_ENV, CLIENT_SECRET_PLACEHOLDER, skillConfigCommand } from './skill-config';
 import { groupTimelines, matchesLink, type Timeline } from './timeline';
 
 export interface Out {
@@ -217,7 +206,7 @@ const OPTIONS = {
 } as const satisfies Record<string, ParseArgsConfig['options']>;
 
 type Command = keyof typeof OPTIONS;
-type Values = Record<string, string | boolean | string[] | undefined>;
+export type Values = Record<string, string | boolean | string[] | undefined>;
 
 const UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 
@@ -245,15 +234,21 @@ function awsOptions(v: Values, env: CliIO['env']): AwsOptions {
   };
 }
 
+/** The stack named by --stack, $ALEXA_LINK_ADAPTER_STACK or the default: its outputs and log groups. */
+async function describeNamedStack(v: Values, io: CliIO): Promise<StackInfo> {
+  // Loaded only here: the AWS SDK takes longer to load than the rest of the CLI together.
+  const { describeStack } = await import('./cloudwatch');
+  return describeStack((v['stack'] as string | undefined) ?? io.env['ALEXA_LINK_ADAPTER_STACK'] ?? DEFAULT_STACK_NAME, awsOptions(v, io.env));
+}
+
 async function openSource(v: Values, io: CliIO): Promise<Source> {
   if (typeof v['local'] === 'string') return { source: new LocalLogSource(v['local'], io.stdin, io.pollMs ?? 500), local: true };
   const aws = awsOptions(v, io.env);
-  // Loaded only here: the AWS SDK takes longer to load than the rest of the CLI together.
-  const { CloudWatchLogSource, describeStack, logsClient } = await import('./cloudwatch');
+  const { CloudWatchLogSource, logsClient } = await import('./cloudwatch');
   const groups = (v['log-group'] as string[] | undefined) ?? [];
   let stack: StackInfo | undefined;
   if (groups.length === 0) {
-    stack = await describeStack((v['stack'] as string | undefined) ?? io.env['ALEXA_LINK_ADAPTER_STACK'] ?? DEFAULT_STACK_NAME, aws);
+    stack = await describeNamedStack(v, io);
     groups.push(...stack.logGroups);
   }
   const client = logsClient(aws);
@@ -411,57 +406,6 @@ async function cmdDoctor(v: Values, io: CliIO, style: Style): Promise<number> {
   return checks.some((c) => c.status === 'fail') ? 1 : 0;
 }
 
-async function cmdSkillConfig(v: Values, io: CliIO, argv: readonly string[]): Promise<number> {
-  const stage = (v['stage'] as string | undefined) ?? 'development';
-  if (!(SMAPI_STAGES as readonly string[]).includes(stage)) throw new CliError(`--stage: "${stage}" is not a skill stage; use ${SMAPI_STAGES.join(', ')}${didYouMean(stage, SMAPI_STAGES)}`);
-  const expiry = v['token-expiry'] as string | undefined;
-  if (expiry !== undefined && !/^[1-9]\d{0,8}$/.test(expiry)) throw new CliError(`--token-expiry: "${expiry}" is not a number of seconds`);
-  const configFile = v['config'] as string | undefined;
-  let outputs: Record<string, string>;
-  let origin: string;
-  if (v['local']) {
-    ({ outputs, origin } = localModeOutputs(io.env, configFile));
-  } else {
-    const { describeStack } = await import('./cloudwatch');
-    const stack = await describeStack((v['stack'] as string | undefined) ?? io.env['ALEXA_LINK_ADAPTER_STACK'] ?? DEFAULT_STACK_NAME, awsOptions(v, io.env));
-    outputs = stack.outputs;
-    origin = `the outputs of stack ${stack.name} (${stack.region})`;
-  }
-  const { request, notes } = buildSkillConfig({
-    outputs,
-    env: io.env,
-    clientId: v['client-id'] as string | undefined,
-    scopes: (v['scope'] as string[] | undefined) ?? [],
-    defaultTokenExpirationInSeconds: expiry !== undefined ? Number(expiry) : configFile !== undefined ? profileTokenLifetime(configFile) : undefined,
-  });
-  const text = `${JSON.stringify(request, null, 2)}\n`;
-  const out = v['out'] as string | undefined;
-  if (out !== undefined) writeRequestFile(out, text);
-  else io.stdout.write(text);
-  const file = out ?? 'account-linking.json';
-  const lines = [`Account-linking request from ${origin}${out !== undefined ? `, written to ${out}` : ''}.`];
-  for (const note of notes) lines.push(`  - ${note}`);
-  lines.push('Apply it with the ASK CLI:');
-  if (out === undefined) lines.push(`  npx alexa-link-adapter ${argv.map(shellQuote).join(' ')} > ${file}`);
-  lines.push(`  ${askCommand(v['skill-id'] as string | undefined, stage, file, v['ask-profile'] as string | undefined)}`);
-  const redirect = outputs[OUTPUT_KEYS.providerRedirectUri];
-  if (redirect !== undefined) lines.push(`At the provider, register ${redirect} as your OAuth client's redirect URI (interception mode).`);
-  io.stderr.write(`${lines.join('\n')}\n`);
-  return 0;
-}
-
-function cmdIamPolicy(v: Values, io: CliIO): number {
-  const policy = cliPolicy({
-    stack: (v['stack'] as string | undefined) ?? io.env['ALEXA_LINK_ADAPTER_STACK'] ?? DEFAULT_STACK_NAME,
-    region: v['region'] as string | undefined,
-    account: v['account'] as string | undefined,
-    partition: v['partition'] as string | undefined,
-    insights: !v['no-insights'],
-  });
-  io.stdout.write(`${JSON.stringify(policy, null, 2)}\n`);
-  return 0;
-}
-
 export async function run(argv: readonly string[], io: CliIO): Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
@@ -496,9 +440,9 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
       case 'doctor':
         return await cmdDoctor(values, io, style);
       case 'skill-config':
-        return await cmdSkillConfig(values, io, argv);
+        return await skillConfigCommand(values, io, argv, () => describeNamedStack(values, io));
       case 'iam-policy':
-        return cmdIamPolicy(values, io);
+        return iamPolicyCommand(values, io);
     }
   } catch (err) {
     if (err instanceof CliError) {

@@ -17,13 +17,16 @@
  * command line: only from the environment variable below, else the request carries a named placeholder.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { didYouMean } from '../lambda/core/config-problems';
 import { selectProfile } from '../lambda/core/profiles/resolve';
 import { demoAdapterConfig } from '../local/demo-provider';
 import { consoleOutputs, consoleSettings, PASSTHROUGH_DOMAIN_LIST } from '../lib/console-settings';
 import { OUTPUT_KEYS } from '../lib/output-keys';
+import type { StackInfo } from './cloudwatch';
 import { LOCAL_MODE_OUTPUTS } from './constants';
 import { checkConfig } from './doctor';
 import { CliError } from './log-source';
+import type { CliIO, Values } from './main';
 
 /** The only place `skill-config` takes the provider's client secret from. */
 export const CLIENT_SECRET_ENV = 'ALEXA_LINK_ADAPTER_CLIENT_SECRET';
@@ -160,4 +163,43 @@ export function profileTokenLifetime(configFile: string): number | undefined {
 /** Writes the request where the user asked (mode 0600: it may hold the client secret). */
 export function writeRequestFile(file: string, text: string): void {
   writeFileSync(file, text, { mode: 0o600 });
+}
+
+/** `npx alexa-link-adapter skill-config …` (options: cli/main.ts HELP['skill-config']). */
+export async function skillConfigCommand(v: Values, io: CliIO, argv: readonly string[], describeStack: () => Promise<StackInfo>): Promise<number> {
+  const stage = (v['stage'] as string | undefined) ?? 'development';
+  if (!(SMAPI_STAGES as readonly string[]).includes(stage)) throw new CliError(`--stage: "${stage}" is not a skill stage; use ${SMAPI_STAGES.join(', ')}${didYouMean(stage, SMAPI_STAGES)}`);
+  const expiry = v['token-expiry'] as string | undefined;
+  if (expiry !== undefined && !/^[1-9]\d{0,8}$/.test(expiry)) throw new CliError(`--token-expiry: "${expiry}" is not a number of seconds`);
+  const configFile = v['config'] as string | undefined;
+  let outputs: Record<string, string>;
+  let origin: string;
+  if (v['local']) {
+    ({ outputs, origin } = localModeOutputs(io.env, configFile));
+  } else {
+    const stack = await describeStack();
+    outputs = stack.outputs;
+    origin = `the outputs of stack ${stack.name} (${stack.region})`;
+  }
+  const { request, notes } = buildSkillConfig({
+    outputs,
+    env: io.env,
+    clientId: v['client-id'] as string | undefined,
+    scopes: (v['scope'] as string[] | undefined) ?? [],
+    defaultTokenExpirationInSeconds: expiry !== undefined ? Number(expiry) : configFile !== undefined ? profileTokenLifetime(configFile) : undefined,
+  });
+  const text = `${JSON.stringify(request, null, 2)}\n`;
+  const out = v['out'] as string | undefined;
+  if (out !== undefined) writeRequestFile(out, text);
+  else io.stdout.write(text);
+  const file = out ?? 'account-linking.json';
+  const lines = [`Account-linking request from ${origin}${out !== undefined ? `, written to ${out}` : ''}.`];
+  for (const note of notes) lines.push(`  - ${note}`);
+  lines.push('Apply it with the ASK CLI:');
+  if (out === undefined) lines.push(`  npx alexa-link-adapter ${argv.map(shellQuote).join(' ')} > ${file}`);
+  lines.push(`  ${askCommand(v['skill-id'] as string | undefined, stage, file, v['ask-profile'] as string | undefined)}`);
+  const redirect = outputs[OUTPUT_KEYS.providerRedirectUri];
+  if (redirect !== undefined) lines.push(`At the provider, register ${redirect} as your OAuth client's redirect URI (interception mode).`);
+  io.stderr.write(`${lines.join('\n')}\n`);
+  return 0;
 }

@@ -4,9 +4,9 @@
  * CloudFormation names them), every recorded call must be allowed by the printed policy (action and
  * resource ARN), and the default ranges must not need Logs Insights.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { allows, CLI_AWS_CALLS, cliPolicy, iamMatches, type PolicyDocument } from '../../cli/iam-policy';
-import { startFakeAws, type FakeAws } from '../support/fake-aws-logs';
+import { useFakeAws, type FakeAws } from '../support/fake-aws-logs';
 import { NOW, runCli } from './cli-support';
 
 const REGION = 'eu-west-1';
@@ -19,20 +19,9 @@ const AUTH_GROUP = `${STACK}-AdapterAuthorizationLegLogGroup9F8E7D6C-mNoPqRsTuVw
 let aws: FakeAws;
 let env: Record<string, string>;
 
-beforeAll(async () => {
-  aws = await startFakeAws();
-  env = { AWS_ENDPOINT_URL_CLOUDFORMATION: aws.url, AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: aws.url };
-  vi.stubEnv('AWS_ACCESS_KEY_ID', 'TESTACCESSKEYNOTREAL');
-  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'fake-secret-key');
-  vi.stubEnv('AWS_SESSION_TOKEN', '');
-  vi.stubEnv('AWS_REGION', REGION);
-  vi.stubEnv('AWS_PROFILE', '');
-  vi.stubEnv('AWS_CONFIG_FILE', '/nonexistent/aws-config');
-  vi.stubEnv('AWS_SHARED_CREDENTIALS_FILE', '/nonexistent/aws-credentials');
-});
-afterAll(async () => {
-  vi.unstubAllEnvs();
-  await aws?.close();
+const fake = useFakeAws(REGION);
+beforeAll(() => {
+  ({ aws, env } = fake());
 });
 beforeEach(() => {
   aws.calls.length = 0;

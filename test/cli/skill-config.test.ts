@@ -7,9 +7,9 @@
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CLIENT_ID_PLACEHOLDER, CLIENT_SECRET_ENV, CLIENT_SECRET_PLACEHOLDER } from '../../cli/skill-config';
-import { startFakeAws, type FakeAws } from '../support/fake-aws-logs';
+import { useFakeAws, type FakeAws } from '../support/fake-aws-logs';
 import { accountLinkingRequestProblems } from '../support/smapi-account-linking';
 import { runCli } from './cli-support';
 
@@ -35,20 +35,11 @@ const INTERCEPTION_SMART_HOME = {
   SmartHomeFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:AlexaLinkAdapter-SmartHome',
 };
 
-beforeAll(async () => {
-  aws = await startFakeAws();
-  env = { AWS_ENDPOINT_URL_CLOUDFORMATION: aws.url, AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: aws.url };
-  vi.stubEnv('AWS_ACCESS_KEY_ID', 'TESTACCESSKEYNOTREAL');
-  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'fake-secret-key');
-  vi.stubEnv('AWS_SESSION_TOKEN', '');
-  vi.stubEnv('AWS_REGION', 'eu-west-1');
-  vi.stubEnv('AWS_PROFILE', '');
-  vi.stubEnv('AWS_CONFIG_FILE', '/nonexistent/aws-config');
-  vi.stubEnv('AWS_SHARED_CREDENTIALS_FILE', '/nonexistent/aws-credentials');
+const fake = useFakeAws();
+beforeAll(() => {
+  ({ aws, env } = fake());
 });
-afterAll(async () => {
-  vi.unstubAllEnvs();
-  await aws?.close();
+afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 beforeEach(() => {
