@@ -13,7 +13,6 @@ import { ConfigError } from '../lambda/core/config';
 import { didYouMean } from '../lambda/core/config-problems';
 import type { AwsOptions, StackInfo } from './cloudwatch';
 import { DEFAULT_STACK_NAME, DOMAIN_LIST_LIMIT, LOCAL_MODE_CONFIG, LOCAL_MODE_OUTPUTS } from './constants';
-import { externalHosts } from './domain-list';
 import { checkConfig, observedTokenChecks, probeTokenEndpoint, type Check } from './doctor';
 import { CliError, LocalLogSource, type LogSource } from './log-source';
 import type { LogRecord } from './records';
@@ -389,6 +388,8 @@ async function cmdDoctor(v: Values, io: CliIO, style: Style): Promise<number> {
   }
   if (typeof v['login-page'] === 'string') {
     const page = await readPage(v['login-page'], io.fetch ?? fetch);
+    // Loaded only here: the HTML parser is a third of the CLI's start-up time.
+    const { externalHosts } = await import('./domain-list');
     const result = externalHosts(page.html, page.url ?? (v['page-url'] as string | undefined));
     lines.push('');
     lines.push(style.bold(`Domain List for ${page.url ?? v['login-page']}${result.pageHost ? ` (the page's own host ${result.pageHost} needs no entry)` : ''}:`));
