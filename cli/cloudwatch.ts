@@ -17,7 +17,7 @@ import {
   StartQueryCommand,
   type FilteredLogEvent,
 } from '@aws-sdk/client-cloudwatch-logs';
-import { CliError, type FollowOptions, type LogSource, type ReadRange } from './log-source';
+import { CliError, sleep, type FollowOptions, type LogSource, type ReadRange } from './log-source';
 import { parseRecordLine, timeMs, type LogRecord } from './records';
 
 /** FilterLogEvents pattern: only exchange records (JSON filter syntax). */
@@ -113,12 +113,6 @@ export async function describeStack(stackName: string, opts: AwsOptions): Promis
 function toRecord(e: FilteredLogEvent): LogRecord | undefined {
   return e.message ? parseRecordLine(e.message) : undefined;
 }
-
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
-  });
 
 export class CloudWatchLogSource implements LogSource {
   readonly description: string;

@@ -8,3 +8,12 @@ export const DEFAULT_STACK_NAME = 'AlexaLinkAdapter';
 
 /** The Alexa console's Domain List holds at most this many entries. */
 export const DOMAIN_LIST_LIMIT = 15;
+
+/**
+ * Where local mode (`npm start`) writes the configuration it runs while it runs, relative to the
+ * working directory (npm runs scripts in the package root); `doctor --local` checks it by default.
+ */
+export const LOCAL_MODE_CONFIG = '.local/config.json';
+
+/** Beside it: the console settings of the running local mode under the stack's output keys (`skill-config --local`). */
+export const LOCAL_MODE_OUTPUTS = '.local/outputs.json';

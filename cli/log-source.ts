@@ -38,6 +38,22 @@ export class CliError extends Error {
   }
 }
 
+/**
+ * Waits `ms`, or less when `signal` aborts. The abort listener goes when the wait ends: a follow polls
+ * for hours, and one listener left per poll would pile up (Node warns at 11: MaxListenersExceededWarning).
+ */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
 function inRange(r: LogRecord, range: ReadRange): boolean {
   const t = timeMs(r);
   return (range.sinceMs === undefined || t >= range.sinceMs) && (range.untilMs === undefined || t <= range.untilMs);
@@ -103,10 +119,7 @@ export class LocalLogSource implements LogSource {
           partial = lines.pop() ?? '';
           lines.forEach(emit);
         }
-        await new Promise<void>((resolve) => {
-          const t = setTimeout(resolve, this.pollMs);
-          options.signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
-        });
+        await sleep(this.pollMs, options.signal);
       }
     } finally {
       await handle.close();

@@ -5,20 +5,24 @@
  * checks, 2 usage, configuration, credential or AWS errors (expired credentials, missing stack or
  * log group). `run()` takes its I/O as arguments so tests drive it in-process.
  */
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ConfigError } from '../lambda/core/config';
-import { CloudWatchLogSource, describeStack, logsClient, type AwsOptions, type StackInfo } from './cloudwatch';
-import { DEFAULT_STACK_NAME, DOMAIN_LIST_LIMIT } from './constants';
-import { externalHosts } from './domain-list';
+import { didYouMean } from '../lambda/core/config-problems';
+import type { AwsOptions, StackInfo } from './cloudwatch';
+import { DEFAULT_STACK_NAME, DOMAIN_LIST_LIMIT, LOCAL_MODE_CONFIG, LOCAL_MODE_OUTPUTS } from './constants';
 import { checkConfig, observedTokenChecks, probeTokenEndpoint, type Check } from './doctor';
 import { CliError, LocalLogSource, type LogSource } from './log-source';
 import type { LogRecord } from './records';
 import { renderDiagnosis, renderRecordLine, renderTimelines, styleFor, type Style } from './render';
 import { renderReport } from './report';
+import { iamPolicyCommand } from './iam-policy';
+import { acknowledgeSdkNodeNotice } from './node-support';
 import { diagnose } from './rules';
 import { cmdSimulate, SIMULATE_HELP, SIMULATE_OPTIONS } from './simulate';
+import { CLIENT_SECRET_ENV, CLIENT_SECRET_PLACEHOLDER, skillConfigCommand } from './skill-config';
 import { groupTimelines, matchesLink, type Timeline } from './timeline';
 
 export interface Out {
@@ -57,6 +61,8 @@ Commands:
   report     a contact-us case (the "If all else fails" checklist) as Markdown for one link
   doctor     checks before linking: configuration, token endpoint, TTL, the login page's Domain List
   simulate   Alexa's token leg against an Access Token URI (code, refresh, replay) with Alexa's checks
+  skill-config  the skill's account-linking settings as the ASK CLI's request (ask smapi update-account-linking-info)
+  iam-policy    the least-privilege IAM policy these commands need, as JSON
 
 Run "npx alexa-link-adapter <command> --help" for a command's options.
 Exit codes: 0 nothing found, 1 findings or failed checks, 2 usage, configuration, credential or AWS errors.
@@ -86,7 +92,7 @@ Prints nothing to fix for a healthy link. Exit code 0: no findings, 1: findings,
 
 ${COMMON_HELP}
 `,
-  report: `Usage: npx alexa-link-adapter report --link ID [--skill-id ID] [--since 7d] [source options]
+  report: `Usage: npx alexa-link-adapter report --link ID [--skill-id ID] [--since 24h] [source options]
 
 Prints the "If all else fails" checklist for an Amazon developer contact-us case as Markdown, filled from
 the link's records and the stack's outputs; [FILL IN: …] marks what only you know.
@@ -94,14 +100,16 @@ the link's records and the stack's outputs; [FILL IN: …] marks what only you k
   --link ID              the link (linkId, fingerprint or request id), required
   --skill-id ID          the skill id (amzn1.ask.skill.…), else a placeholder
   --config FILE          cdk.json or a config file: Authorization URL when the stack is not known (--local)
-  --since DURATION|TIME  how far back to look (default 7d; with --local all records)
+  --since DURATION|TIME  how far back to look (default 24h; with --local all records). Longer ranges (--since 7d)
+                         use one Logs Insights query and need logs:StartQuery and logs:GetQueryResults
   -h, --help             this text
 
 ${COMMON_HELP}
 `,
   doctor: `Usage: npx alexa-link-adapter doctor [--config cdk.json] [--login-page URL|FILE] [options]
 
-  --config FILE          the configuration to check (default ./cdk.json, context.adapter): same schema as synth
+  --config FILE          the configuration to check (default ./cdk.json, context.adapter): same schema as synth;
+                         with --local, while local mode runs: the configuration it runs (${LOCAL_MODE_CONFIG})
   --no-probe             skip the token-endpoint probe (no network)
   --client-id ID         client id for the probe (default a dummy one; the secret is never needed)
   --login-page URL|FILE  the provider's login page: lists every external host it loads content from, as the
@@ -113,6 +121,43 @@ ${COMMON_HELP}
 Exit code 0: all checks passed (or warned), 1: a check failed, 2: usage errors.
 `,
   simulate: SIMULATE_HELP,
+  'skill-config': `Usage: npx alexa-link-adapter skill-config [--client-id ID] [--scope S]… [--skill-id ID] [--out FILE] [options]
+
+Prints the skill's account-linking settings as the request of the Alexa Skill Management API (JSON on stdout,
+or --out FILE), in the shape "ask smapi update-account-linking-info --account-linking-request" accepts, and on
+stderr the ask command that applies it. Values come from the deployed stack's outputs (or local mode's).
+
+  --client-id ID         your OAuth client's id at the provider (else a placeholder to replace)
+  --scope SCOPE          a scope Alexa requests at login (repeatable, at most 15; smart home needs one)
+  --skill-id ID          the skill (amzn1.ask.skill.…), for the printed ask command
+  --stage STAGE          development (default), certified or live
+  --token-expiry SECONDS defaultTokenExpirationInSeconds, used when the provider sends no expires_in
+                         (default: the provider profile's documented lifetime with --config, else not set)
+  --out FILE             write the request to FILE (mode 600) instead of stdout
+  --ask-profile NAME     the ASK CLI profile, for the printed ask command
+  --stack NAME           the stack (default ${DEFAULT_STACK_NAME}, or $ALEXA_LINK_ADAPTER_STACK); --profile, --region as usual
+  --local                local mode's endpoints instead: the running local mode's (${LOCAL_MODE_OUTPUTS}), else those it
+                         would have on http://127.0.0.1:$PORT (default 3000) with --config FILE or the built-in demo
+  --config FILE          the adapter configuration (cdk.json or a config file): with --local, what local mode runs;
+                         and the provider profile's default token lifetime
+  -h, --help             this text
+
+The client secret is taken only from the environment variable ${CLIENT_SECRET_ENV}; without it the request
+carries the placeholder ${CLIENT_SECRET_PLACEHOLDER}. It is never read from the stack, a file or an option.
+`,
+  'iam-policy': `Usage: npx alexa-link-adapter iam-policy [--stack NAME] [--region REGION] [--account ID] [--no-insights]
+
+Prints the least-privilege IAM policy (JSON) for logs, diagnose, report and skill-config against one stack:
+cloudformation:DescribeStacks on the stack, logs:FilterLogEvents on its log groups, and for ranges over 24 h
+logs:StartQuery and logs:GetQueryResults. doctor needs no AWS permission.
+
+  --stack NAME           the stack (default ${DEFAULT_STACK_NAME}, or $ALEXA_LINK_ADAPTER_STACK)
+  --region REGION        limit to one region (default any: *)
+  --account ID           limit to one account (default any: *)
+  --partition NAME       aws (default), aws-cn, aws-us-gov
+  --no-insights          leave out the Logs Insights statement (ranges of 24 h or less only)
+  -h, --help             this text
+`,
 };
 
 const SOURCE_OPTIONS = {
@@ -138,10 +183,33 @@ const OPTIONS = {
     help: { type: 'boolean', short: 'h' },
   },
   simulate: SIMULATE_OPTIONS,
+  'skill-config': {
+    stack: { type: 'string' },
+    profile: { type: 'string' },
+    region: { type: 'string' },
+    local: { type: 'boolean' },
+    config: { type: 'string' },
+    'client-id': { type: 'string' },
+    scope: { type: 'string', multiple: true },
+    'skill-id': { type: 'string' },
+    stage: { type: 'string' },
+    'token-expiry': { type: 'string' },
+    out: { type: 'string' },
+    'ask-profile': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  },
+  'iam-policy': {
+    stack: { type: 'string' },
+    region: { type: 'string' },
+    account: { type: 'string' },
+    partition: { type: 'string' },
+    'no-insights': { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  },
 } as const satisfies Record<string, ParseArgsConfig['options']>;
 
 type Command = keyof typeof OPTIONS;
-type Values = Record<string, string | boolean | string[] | undefined>;
+export type Values = Record<string, string | boolean | string[] | undefined>;
 
 const UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 
@@ -169,13 +237,21 @@ function awsOptions(v: Values, env: CliIO['env']): AwsOptions {
   };
 }
 
+/** The stack named by --stack, $ALEXA_LINK_ADAPTER_STACK or the default: its outputs and log groups. */
+async function describeNamedStack(v: Values, io: CliIO): Promise<StackInfo> {
+  // Loaded only here: the AWS SDK takes longer to load than the rest of the CLI together.
+  const { describeStack } = await import('./cloudwatch');
+  return describeStack((v['stack'] as string | undefined) ?? io.env['ALEXA_LINK_ADAPTER_STACK'] ?? DEFAULT_STACK_NAME, awsOptions(v, io.env));
+}
+
 async function openSource(v: Values, io: CliIO): Promise<Source> {
   if (typeof v['local'] === 'string') return { source: new LocalLogSource(v['local'], io.stdin, io.pollMs ?? 500), local: true };
   const aws = awsOptions(v, io.env);
+  const { CloudWatchLogSource, logsClient } = await import('./cloudwatch');
   const groups = (v['log-group'] as string[] | undefined) ?? [];
   let stack: StackInfo | undefined;
   if (groups.length === 0) {
-    stack = await describeStack((v['stack'] as string | undefined) ?? io.env['ALEXA_LINK_ADAPTER_STACK'] ?? DEFAULT_STACK_NAME, aws);
+    stack = await describeNamedStack(v, io);
     groups.push(...stack.logGroups);
   }
   const client = logsClient(aws);
@@ -254,8 +330,11 @@ async function cmdDiagnose(v: Values, io: CliIO, style: Style): Promise<number> 
 
 async function cmdReport(v: Values, io: CliIO): Promise<number> {
   if (typeof v['link'] !== 'string') throw new CliError('report needs --link ID (a linkId, fingerprint or request id; "logs" lists them)');
-  const { timelines, src } = await loadTimelines(v, io, '7d');
-  if (timelines.length === 0) throw new CliError(`no records of link ${v['link']} in this range (try a longer --since)`);
+  // 24 h by default: FilterLogEvents only, the permissions `iam-policy` prints without its Logs Insights part.
+  const { timelines, src } = await loadTimelines(v, io, '24h');
+  if (timelines.length === 0) {
+    throw new CliError(`no records of link ${v['link']} in this range; an older link needs a longer --since (e.g. --since 7d, which uses Logs Insights: logs:StartQuery, logs:GetQueryResults)`);
+  }
   let authorizeUrl: string | undefined;
   if (typeof v['config'] === 'string') {
     const c = checkConfig(v['config']);
@@ -297,7 +376,10 @@ async function readPage(target: string, fetchImpl: typeof fetch): Promise<{ html
 async function cmdDoctor(v: Values, io: CliIO, style: Style): Promise<number> {
   const checks: Check[] = [];
   const lines: string[] = [];
-  const { check, config } = checkConfig((v['config'] as string | undefined) ?? 'cdk.json');
+  // With --local and local mode running, check what it runs (its demo provider) rather than cdk.json's provider.
+  const localMode = v['config'] === undefined && typeof v['local'] === 'string' && existsSync(LOCAL_MODE_CONFIG);
+  const { check, config } = checkConfig((v['config'] as string | undefined) ?? (localMode ? LOCAL_MODE_CONFIG : 'cdk.json'));
+  if (localMode && check.status === 'pass') check.detail += ' (written by the running local mode, npm start)';
   checks.push(check);
   if (config && !v['no-probe']) {
     const probe = await probeTokenEndpoint(config, { clientId: v['client-id'] as string | undefined, fetch: io.fetch });
@@ -310,6 +392,8 @@ async function cmdDoctor(v: Values, io: CliIO, style: Style): Promise<number> {
   }
   if (typeof v['login-page'] === 'string') {
     const page = await readPage(v['login-page'], io.fetch ?? fetch);
+    // Loaded only here: the HTML parser is a third of the CLI's start-up time.
+    const { externalHosts } = await import('./domain-list');
     const result = externalHosts(page.html, page.url ?? (v['page-url'] as string | undefined));
     lines.push('');
     lines.push(style.bold(`Domain List for ${page.url ?? v['login-page']}${result.pageHost ? ` (the page's own host ${result.pageHost} needs no entry)` : ''}:`));
@@ -334,7 +418,7 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
     return command === undefined ? 2 : 0;
   }
   if (!(command in OPTIONS)) {
-    io.stderr.write(`unknown command "${command}"\n\n${HELP['main']}`);
+    io.stderr.write(`unknown command "${command}"${didYouMean(command, Object.keys(OPTIONS))}\n\n${HELP['main']}`);
     return 2;
   }
   const cmd = command as Command;
@@ -362,6 +446,10 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
         return await cmdDoctor(values, io, style);
       case 'simulate':
         return await cmdSimulate(values, io, style);
+      case 'skill-config':
+        return await skillConfigCommand(values, io, argv, () => describeNamedStack(values, io));
+      case 'iam-policy':
+        return iamPolicyCommand(values, io);
     }
   } catch (err) {
     if (err instanceof CliError) {
@@ -378,6 +466,7 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
 
 /** Entry point used by bin/alexa-link-adapter.mjs. */
 export async function main(): Promise<void> {
+  acknowledgeSdkNodeNotice();
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort());
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {

@@ -3,7 +3,7 @@
  * provider. This slice provides the token leg (`POST /token`), the state table later legs use, and
  * the values the user types into the Alexa developer console.
  */
-import { Arn, ArnFormat, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -11,19 +11,18 @@ import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { providerAuthorizeUrl } from '../lambda/core/authorize/config';
-import { ConfigError, runtimePart, type AdapterConfig } from '../lambda/core/config';
-import { createAdapterFunction, handlerEntry } from './adapter-function';
+import { ConfigError, checkAdapterConfig, runtimePart, type AdapterConfig, type AdapterConfigInput } from '../lambda/core/config';
+import { createAdapterFunction } from './adapter-function';
+import { addAdapterOutputs } from './adapter-outputs';
 import { AuthorizationLeg } from './authorization-leg';
+import { certificateRegionProblem } from './certificate-region';
+import { consoleSettings } from './console-settings';
 import {
-  AUTHENTICATION_SCHEME,
   DEFAULT_TOKEN_MEMORY_MB,
   DEFAULT_TOKEN_TIMEOUT,
-  PASSTHROUGH_AUTHORIZATION_URI,
-  PASSTHROUGH_DOMAIN_LIST,
   TABLE_PARTITION_KEY,
   TABLE_SORT_KEY,
   TABLE_TTL_ATTRIBUTE,
@@ -31,16 +30,17 @@ import {
 import { SmartHome } from './smart-home';
 import { AdapterObservability } from './observability';
 
-/** Project root (holds package-lock.json), resolved from this file so synth works from any cwd. */
-
 /** Properties of {@link AccountLinkingAdapter}. */
 export interface AccountLinkingAdapterProps {
   /**
-   * The adapter configuration, already validated with `parseAdapterConfig` (see `loadConfigFromApp`).
-   * Its runtime part is handed to the Lambda as `ADAPTER_CONFIG`; the deployment part sizes logs,
+   * The adapter configuration: the same object as cdk.json's `adapter` context (README
+   * "Configuration reference"): at least `provider` and `tokenUrl`; every other field has a default.
+   * Validated here with every problem in one `ConfigError` (unknown fields with the closest known
+   * one, wrong values, an unknown provider, a certificate from another region than the stack's).
+   * Its runtime part is handed to the Lambdas as `ADAPTER_CONFIG`; the deployment part sizes logs,
    * throttling, the custom domain and the table's removal policy.
    */
-  readonly config: AdapterConfig;
+  readonly config: AdapterConfigInput;
 
   /**
    * Memory of the token function, in MB (CPU scales with it).
@@ -80,8 +80,8 @@ export interface AccountLinkingAdapterProps {
 export class AccountLinkingAdapter extends Construct {
   /** Grant and token state: `pk`/`sk` strings, TTL on `expiresAt` (epoch seconds). */
   public readonly table: dynamodb.Table;
-  /** The token handler (`lambda/handlers/token.ts`). */
-  public readonly tokenFunction: NodejsFunction;
+  /** The token handler (`lambda/handlers/token.ts`, prebuilt). */
+  public readonly tokenFunction: lambda.Function;
   /** Execution role of the token handler (logs to its own log group, read/write on the table). */
   public readonly tokenFunctionRole: iam.Role;
   /** Where the token handler's JSON logs and exchange records go. */
@@ -104,7 +104,11 @@ export class AccountLinkingAdapter extends Construct {
   public readonly defaultEndpoint: string;
   /** "Access Token URI" for the Alexa console. */
   public readonly accessTokenUri: string;
-  /** "Your Web Authorization URI" for the Alexa console (or an instruction, in passthrough mode). */
+  /**
+   * "Your Web Authorization URI" for the Alexa console: our /authorize in interception mode; in
+   * passthrough mode the provider's authorization URL (`authorizeUrl`, or the profile's), or an
+   * instruction when neither is known.
+   */
   public readonly authorizationUri: string;
   /** "Your Authentication Scheme" for the Alexa console. */
   public readonly authenticationScheme: string;
@@ -118,13 +122,14 @@ export class AccountLinkingAdapter extends Construct {
   public readonly smartHome?: SmartHome;
   /** Saved Logs Insights queries, the failed-exchanges metric and alarm (lib/observability.ts). */
   public readonly observability: AdapterObservability;
+  /** The validated configuration (defaults applied). */
+  public readonly config: AdapterConfig;
 
   constructor(scope: Construct, id: string, props: AccountLinkingAdapterProps) {
     super(scope, id);
-    const { config } = props;
     const memorySize = props.tokenMemorySize ?? DEFAULT_TOKEN_MEMORY_MB;
     const timeout = props.tokenTimeout ?? DEFAULT_TOKEN_TIMEOUT;
-    checkProps(this, props, memorySize, timeout);
+    const config = (this.config = validateProps(this, props, memorySize, timeout));
 
     // --- State table -------------------------------------------------------------------------
     const retain = config.tableRemovalPolicy === 'retain';
@@ -146,7 +151,7 @@ export class AccountLinkingAdapter extends Construct {
     const retention = config.logRetentionDays as logs.RetentionDays;
     const token = createAdapterFunction(this, {
       ids: { logGroup: 'TokenLogGroup', role: 'TokenFunctionRole', function: 'TokenFunction' },
-      entry: handlerEntry('token'),
+      handler: 'token',
       description: 'Alexa account linking: POST /token, forwards the grant to the OAuth provider',
       roleDescription: 'Alexa account linking token handler: its own log group, read/write on the state table',
       logRetention: retention,
@@ -230,17 +235,14 @@ export class AccountLinkingAdapter extends Construct {
     // --- What the user types into the Alexa console ---------------------------------------------
     this.defaultEndpoint = this.httpApi.apiEndpoint;
     this.baseUrl = this.domainName ? `https://${config.domainName}` : this.defaultEndpoint;
-    this.accessTokenUri = `${this.baseUrl}/token`;
-    this.authenticationScheme = AUTHENTICATION_SCHEME;
+    const settings = consoleSettings(this.baseUrl, config);
+    this.accessTokenUri = settings.accessTokenUri;
+    this.authenticationScheme = settings.authenticationScheme;
+    this.authorizationUri = settings.authorizationUri;
+    this.domainList = settings.domainList;
+    this.providerRedirectUri = settings.providerRedirectUri;
     if (config.mode === 'interception') {
       this.authorizationLeg = new AuthorizationLeg(this, 'AuthorizationLeg', { config, httpApi: this.httpApi, table: this.table, timeout, bundleAwsSdk: props.bundleAwsSdk });
-      this.authorizationUri = `${this.baseUrl}/authorize`;
-      this.providerRedirectUri = `${this.baseUrl}/callback`;
-      // The login page is the provider's: Alexa's web view must be allowed to load it (Alexa docs: Domain List).
-      this.domainList = new URL(providerAuthorizeUrl(config)!).hostname;
-    } else {
-      this.authorizationUri = config.authorizeUrl ?? PASSTHROUGH_AUTHORIZATION_URI;
-      this.domainList = PASSTHROUGH_DOMAIN_LIST;
     }
 
     if (config.smartHome) {
@@ -255,6 +257,16 @@ export class AccountLinkingAdapter extends Construct {
     });
     if (this.authorizationLeg) this.observability.addLogGroup(this.authorizationLeg.logGroup);
     if (this.smartHome) for (const group of [this.smartHome.smartHomeLogGroup, this.smartHome.eventsLogGroup]) this.observability.addLogGroup(group);
+  }
+
+  /**
+   * Adds the stack outputs the Alexa console and the diagnosis CLI need (`AccessTokenUri`,
+   * `AuthorizationUri`, …, every `…LogGroupName`), directly under the stack so their keys are stable:
+   * `npx alexa-link-adapter logs|diagnose|report|skill-config --stack <your stack>` then works. Call it
+   * for one adapter per stack (the keys are fixed).
+   */
+  public addStackOutputs(): void {
+    addAdapterOutputs(Stack.of(this), this);
   }
 }
 
@@ -283,42 +295,36 @@ export function accessLogFormat(): AccessLogFormat {
 }
 
 /**
- * Collects every problem with the props into one ConfigError. The config is validated already; these
- * are the checks that need the props or the stack (region of the certificate).
+ * Validates the configuration and the props together and throws one ConfigError naming every
+ * problem (the configuration's, and those that need the props or the stack: the timeout against
+ * the upstream budget, the certificate's region, the Lambda environment's size).
  */
-function checkProps(scope: Construct, props: AccountLinkingAdapterProps, memorySize: number, timeout: Duration): void {
-  const problems: string[] = [];
-  const { config } = props;
+function validateProps(scope: Construct, props: AccountLinkingAdapterProps, memorySize: number, timeout: Duration): AdapterConfig {
+  const { config, problems } = checkAdapterConfig(props.config);
   if (!Number.isInteger(memorySize) || memorySize < 128 || memorySize > 10240) {
     problems.push(`tokenMemorySize: must be an integer between 128 and 10240 MB, got ${memorySize}`);
   }
   const timeoutMs = timeout.toMilliseconds();
-  if (timeoutMs <= config.upstreamTimeoutMs) {
+  const upstreamTimeoutMs = config?.upstreamTimeoutMs;
+  if (upstreamTimeoutMs !== undefined && timeoutMs <= upstreamTimeoutMs) {
     problems.push(
-      `tokenTimeout: ${timeoutMs} ms must be longer than upstreamTimeoutMs (${config.upstreamTimeoutMs} ms), ` +
+      `tokenTimeout: ${timeoutMs} ms must be longer than upstreamTimeoutMs (${upstreamTimeoutMs} ms), ` +
         'or the handler is killed before it can answer after an upstream timeout',
     );
   }
   if (timeoutMs > 29_000) problems.push(`tokenTimeout: ${timeoutMs} ms exceeds the HTTP API integration limit (29 s)`);
-  if ((config.domainName === undefined) !== (config.certificateArn === undefined)) {
-    problems.push('domainName and certificateArn must be given together');
-  }
-  // Lambda caps a function's environment at 4 KB; a large custom profile lives in ADAPTER_CONFIG.
-  const runtimeBytes = Buffer.byteLength(JSON.stringify(runtimePart(config)));
-  if (runtimeBytes > 3584) {
-    problems.push(`profile: the runtime configuration is ${runtimeBytes} bytes, over the 3584 bytes left in the Lambda environment (4 KB); shorten the custom profile (hints, maps)`);
-  }
-  if (config.certificateArn) {
-    const region = Stack.of(scope).region;
-    const certRegion = Arn.split(config.certificateArn, ArnFormat.SLASH_RESOURCE_NAME).region;
-    if (!Token.isUnresolved(region) && certRegion !== region) {
-      problems.push(
-        `certificateArn: the certificate is in ${certRegion} but the stack deploys to ${region}; ` +
-          'a regional API Gateway domain needs a certificate in its own region',
-      );
+  if (config) {
+    // Lambda caps a function's environment at 4 KB; a large custom profile lives in ADAPTER_CONFIG.
+    const runtimeBytes = Buffer.byteLength(JSON.stringify(runtimePart(config)));
+    if (runtimeBytes > 3584) {
+      problems.push(`profile: the runtime configuration is ${runtimeBytes} bytes, over the 3584 bytes left in the Lambda environment (4 KB); shorten the custom profile (hints, maps)`);
     }
   }
-  if (problems.length > 0) {
+  const region = Stack.of(scope).region;
+  const regionProblem = certificateRegionProblem(props.config.certificateArn, Token.isUnresolved(region) ? undefined : region, props.config.domainName);
+  if (regionProblem && !problems.includes(regionProblem)) problems.push(regionProblem);
+  if (problems.length > 0 || !config) {
     throw new ConfigError(problems, `AccountLinkingAdapter ${scope.node.path}`);
   }
+  return config;
 }

@@ -1,33 +1,24 @@
 /**
  * Every Lambda of the stack the same way: its own log group (retention as configured), its own role
  * that may write only to that log group (instead of AWSLambdaBasicExecutionRole, which may write to
- * any log group in the account), Node 24 on arm64, JSON logging, and an esbuild bundle that leaves
- * the runtime's AWS SDK v3 external unless asked otherwise.
+ * any log group in the account), Node 24 on arm64, JSON logging, and the handler's prebuilt bundle
+ * (lib/handler-assets.ts) that leaves the runtime's AWS SDK v3 external unless asked otherwise.
  *
  * A function, not a construct: the callers keep their construct ids, so the logical IDs of the
  * resources (and deployed stacks) do not change.
  */
-import { fileURLToPath } from 'node:url';
 import type { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-
-/** The project root (esbuild's working directory) and the lock file NodejsFunction requires. */
-export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
-export const LOCK_FILE = fileURLToPath(new URL('../package-lock.json', import.meta.url));
-
-/** A handler under lambda/handlers/. */
-export function handlerEntry(name: string): string {
-  return fileURLToPath(new URL(`../lambda/handlers/${name}.ts`, import.meta.url));
-}
+import { handlerCode, type HandlerName } from './handler-assets';
 
 export interface AdapterFunctionProps {
   /** Construct ids, so callers keep their logical IDs. */
   ids: { logGroup: string; role: string; function: string };
-  entry: string;
+  /** The handler under lambda/handlers/ (its prebuilt bundle is the function's code). */
+  handler: HandlerName;
   description: string;
   roleDescription: string;
   logRetention: logs.RetentionDays;
@@ -39,7 +30,7 @@ export interface AdapterFunctionProps {
 }
 
 export interface AdapterFunction {
-  fn: NodejsFunction;
+  fn: lambda.Function;
   role: iam.Role;
   logGroup: logs.LogGroup;
 }
@@ -51,12 +42,10 @@ export function createAdapterFunction(scope: Construct, props: AdapterFunctionPr
     description: props.roleDescription,
   });
   logGroup.grantWrite(role);
-  const fn = new NodejsFunction(scope, props.ids.function, {
+  const fn = new lambda.Function(scope, props.ids.function, {
     description: props.description,
-    entry: props.entry,
-    handler: 'handler',
-    projectRoot: PROJECT_ROOT,
-    depsLockFilePath: LOCK_FILE,
+    code: handlerCode(props.handler, props.bundleAwsSdk),
+    handler: 'index.handler',
     runtime: lambda.Runtime.NODEJS_24_X,
     architecture: lambda.Architecture.ARM_64,
     memorySize: props.memorySize,
@@ -65,16 +54,6 @@ export function createAdapterFunction(scope: Construct, props: AdapterFunctionPr
     logGroup,
     loggingFormat: lambda.LoggingFormat.JSON,
     environment: props.environment,
-    bundling: {
-      minify: true,
-      // No source maps: `--enable-source-maps` costs cold-start time on every init, and errors are
-      // shaped and logged as structured records; keepNames keeps function names in stack traces.
-      sourceMap: false,
-      keepNames: true,
-      target: 'node24',
-      format: OutputFormat.CJS,
-      bundleAwsSDK: props.bundleAwsSdk ?? false,
-    },
   });
   return { fn, role, logGroup };
 }

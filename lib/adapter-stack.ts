@@ -1,14 +1,16 @@
 /** The deployable stack: the adapter construct plus the outputs the user and the diagnosis CLI read. */
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import type { AdapterConfig } from '../lambda/core/config';
+import type { AdapterConfigInput } from '../lambda/core/config';
 import { AccountLinkingAdapter, type AccountLinkingAdapterProps } from './account-linking-adapter';
-import { OUTPUT_KEYS } from './defaults';
 
 /** Properties of {@link AlexaLinkAdapterStack}. */
 export interface AlexaLinkAdapterStackProps extends StackProps {
-  /** The validated adapter configuration (see `loadConfigFromApp`). */
-  readonly config: AdapterConfig;
+  /**
+   * The adapter configuration (cdk.json's `adapter` object; `loadConfigFromApp` reads it from context),
+   * validated by the construct.
+   */
+  readonly config: AdapterConfigInput;
   /**
    * Overrides passed through to the construct.
    * @default - the construct's defaults
@@ -17,8 +19,8 @@ export interface AlexaLinkAdapterStackProps extends StackProps {
 }
 
 /**
- * Thin stack around {@link AccountLinkingAdapter}. Outputs live here, directly under the stack, so
- * their keys are exactly `OUTPUT_KEYS` (stable names the diagnosis CLI looks up).
+ * Thin stack around {@link AccountLinkingAdapter} with its outputs (`addStackOutputs`: the console
+ * values and the names the diagnosis CLI looks up, under the stable keys of `OUTPUT_KEYS`).
  */
 export class AlexaLinkAdapterStack extends Stack {
   public readonly adapter: AccountLinkingAdapter;
@@ -28,48 +30,7 @@ export class AlexaLinkAdapterStack extends Stack {
       description: 'Alexa account linking adapter (alexa-link-adapter): token endpoint and state',
       ...props,
     });
-    const a = (this.adapter = new AccountLinkingAdapter(this, 'Adapter', { ...props.adapter, config: props.config }));
-    const out = (key: string, value: string, description: string) => new CfnOutput(this, key, { value, description });
-
-    out(OUTPUT_KEYS.accessTokenUri, a.accessTokenUri, 'Alexa console > Build > Account Linking > "Access Token URI".');
-    out(
-      OUTPUT_KEYS.authorizationUri,
-      a.authorizationUri,
-      'Alexa console > "Your Web Authorization URI". Interception mode: our /authorize; passthrough mode: the provider\'s own authorization endpoint.',
-    );
-    out(
-      OUTPUT_KEYS.authenticationScheme,
-      a.authenticationScheme,
-      'Alexa console > "Your Authentication Scheme". Both schemes work (client id/secret in an HTTP Basic header or ' +
-        'in the request body are both accepted and forwarded); HTTP Basic is the RFC 6749 preferred one.',
-    );
-    out(OUTPUT_KEYS.domainList, a.domainList, 'Alexa console > "Domain List": extra domains the login page loads content from.');
-    if (a.providerRedirectUri && a.authorizationLeg) {
-      out(
-        OUTPUT_KEYS.providerRedirectUri,
-        a.providerRedirectUri,
-        "Interception mode: register this as the redirect (callback) URI of your OAuth client at the provider.",
-      );
-      out(OUTPUT_KEYS.authorizeLogGroupName, a.authorizationLeg.logGroup.logGroupName, 'Log group of the /authorize and /callback function (authorization-leg records).');
-    }
-    out(OUTPUT_KEYS.tableName, a.table.tableName, 'DynamoDB table holding grant and token state.');
-    out(OUTPUT_KEYS.tokenFunctionName, a.tokenFunction.functionName, 'Lambda function serving POST /token.');
-    out(OUTPUT_KEYS.tokenLogGroupName, a.tokenLogGroup.logGroupName, 'Log group of the token function (exchange records).');
-    out(OUTPUT_KEYS.accessLogGroupName, a.accessLogGroup.logGroupName, 'API Gateway access log group (one JSON line per request).');
-    out(OUTPUT_KEYS.defaultApiEndpoint, a.defaultEndpoint, 'execute-api endpoint of the HTTP API (stays enabled with a custom domain).');
-    if (a.smartHome) {
-      out('SmartHomeFunctionArn', a.smartHome.smartHomeFunction.functionArn, 'Alexa console > Build > Smart Home > "Default endpoint" (deploy one stack per region your markets use).');
-      out('EventsFunctionArn', a.smartHome.eventsFunction.functionArn, 'Invoke with IAM to send an event to the Alexa Event Gateway ({granteeToken, message}).');
-      out('AlexaClientSecretArn', a.smartHome.alexaClientSecret.secretArn, 'Put the Alexa Client Secret (console > Permissions) here with aws secretsmanager put-secret-value.');
-      out('SmartHomeLogGroupName', a.smartHome.smartHomeLogGroup.logGroupName, 'Log group of the smart-home function (AcceptGrant and directive records).');
-      out('EventsLogGroupName', a.smartHome.eventsLogGroup.logGroupName, 'Log group of the events function (POST /events and lwa_refresh records).');
-    }
-    if (a.domainName) {
-      out(
-        OUTPUT_KEYS.customDomainTarget,
-        a.domainName.regionalDomainName,
-        `Point a DNS CNAME (or Route 53 alias) for ${props.config.domainName} at this name.`,
-      );
-    }
+    this.adapter = new AccountLinkingAdapter(this, 'Adapter', { ...props.adapter, config: props.config });
+    this.adapter.addStackOutputs();
   }
 }

@@ -8,10 +8,10 @@ import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { createAdapterFunction, handlerEntry } from './adapter-function';
+import { createAdapterFunction } from './adapter-function';
 import { runtimePart, type AdapterConfig } from '../lambda/core/config';
 
 
@@ -38,7 +38,7 @@ export interface AuthorizationLegProps {
 }
 
 export class AuthorizationLeg extends Construct {
-  public readonly function: NodejsFunction;
+  public readonly function: lambda.Function;
   public readonly role: iam.Role;
   public readonly logGroup: logs.LogGroup;
   public readonly authorizeRoute: apigwv2.HttpRoute;
@@ -49,7 +49,7 @@ export class AuthorizationLeg extends Construct {
     const { config } = props;
     const made = createAdapterFunction(this, {
       ids: { logGroup: 'LogGroup', role: 'Role', function: 'Function' },
-      entry: handlerEntry('authorize'),
+      handler: 'authorize',
       description: 'Alexa account linking: GET /authorize and GET /callback (interception mode)',
       roleDescription: 'Alexa account linking /authorize and /callback: its own log group, read/write on the state table',
       logRetention: config.logRetentionDays as logs.RetentionDays,

@@ -27,31 +27,8 @@ export const TABLE_PARTITION_KEY = 'pk';
 export const TABLE_SORT_KEY = 'sk';
 export const TABLE_TTL_ATTRIBUTE = 'expiresAt';
 
-/**
- * Output keys of the stack. The diagnosis CLI reads these from `describe-stacks`; keep them stable.
- * The first four are what the user types into the Alexa developer console (Build > Account Linking).
- */
-export const OUTPUT_KEYS = {
-  accessTokenUri: 'AccessTokenUri',
-  authorizationUri: 'AuthorizationUri',
-  authenticationScheme: 'AuthenticationScheme',
-  domainList: 'DomainList',
-  tableName: 'TableName',
-  tokenFunctionName: 'TokenFunctionName',
-  tokenLogGroupName: 'TokenLogGroupName',
-  accessLogGroupName: 'AccessLogGroupName',
-  defaultApiEndpoint: 'DefaultApiEndpoint',
-  customDomainTarget: 'CustomDomainTarget',
-  providerRedirectUri: 'ProviderRedirectUri',
-  authorizeLogGroupName: 'AuthorizeLogGroupName',
-} as const;
+/** Output keys of the stack (CDK-free module: the CLI reads them too). */
+export { OUTPUT_KEYS } from './output-keys';
 
-/** The console label of the client authentication scheme we recommend (we accept both). */
-export const AUTHENTICATION_SCHEME = 'HTTP Basic (Recommended)';
-
-/** DomainList value in passthrough mode: the login page is the provider's own, not ours. */
-export const PASSTHROUGH_DOMAIN_LIST = 'none needed for the token leg';
-
-/** AuthorizationUri value in passthrough mode when `authorizeUrl` is not configured. */
-export const PASSTHROUGH_AUTHORIZATION_URI =
-  "Use your OAuth provider's own authorization URL (passthrough mode: Alexa sends the user straight to the provider; only the token leg goes through this stack).";
+/** What goes into the Alexa console, derived in one CDK-free place (the CLI's skill-config uses it too). */
+export { AUTHENTICATION_SCHEME, PASSTHROUGH_AUTHORIZATION_URI, PASSTHROUGH_DOMAIN_LIST } from './console-settings';

@@ -16,15 +16,13 @@
 import { Duration, RemovalPolicy, SecretValue, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { createAdapterFunction, handlerEntry } from './adapter-function';
+import { createAdapterFunction } from './adapter-function';
+import type { HandlerName } from './handler-assets';
 import { SECRET_PLACEHOLDER, type SmartHomeConfig } from '../lambda/core/smart-home/config';
-
-const SMART_HOME_ENTRY = handlerEntry('smart-home');
-const EVENTS_ENTRY = handlerEntry('events');
 
 /** Service principal Alexa smart-home skills invoke Lambda functions with. */
 export const ALEXA_SMART_HOME_PRINCIPAL = 'alexa-connectedhome.amazon.com';
@@ -51,9 +49,9 @@ export interface SmartHomeProps {
 
 export class SmartHome extends Construct {
   /** The function Alexa invokes: its ARN is the skill's default endpoint. */
-  public readonly smartHomeFunction: NodejsFunction;
+  public readonly smartHomeFunction: lambda.Function;
   /** The function the user's code invokes (IAM) to send events to the Event Gateway. */
-  public readonly eventsFunction: NodejsFunction;
+  public readonly eventsFunction: lambda.Function;
   /** The Alexa Client Secret (Permissions page); fill it with put-secret-value. */
   public readonly alexaClientSecret: secretsmanager.Secret;
   public readonly smartHomeLogGroup: logs.LogGroup;
@@ -79,10 +77,10 @@ export class SmartHome extends Construct {
       TABLE_NAME: props.table.tableName,
       ALEXA_CLIENT_SECRET_ARN: this.alexaClientSecret.secretArn,
     };
-    const make = (name: string, entry: string, description: string, timeout: Duration) => {
+    const make = (name: string, handler: HandlerName, description: string, timeout: Duration) => {
       const { fn, logGroup } = createAdapterFunction(this, {
         ids: { logGroup: `${name}LogGroup`, role: `${name}Role`, function: name },
-        entry,
+        handler,
         description,
         roleDescription: `${description}: its own log group, the state table, the Alexa Client Secret`,
         logRetention: props.logRetention,
@@ -96,7 +94,7 @@ export class SmartHome extends Construct {
       return { fn, logGroup };
     };
 
-    const sh = make('SmartHomeFunction', SMART_HOME_ENTRY, 'Alexa smart home: AcceptGrant and directive forwarding', props.timeout ?? Duration.seconds(8));
+    const sh = make('SmartHomeFunction', 'smart-home', 'Alexa smart home: AcceptGrant and directive forwarding', props.timeout ?? Duration.seconds(8));
     this.smartHomeFunction = sh.fn;
     this.smartHomeLogGroup = sh.logGroup;
     this.smartHomeFunction.addPermission('AlexaSmartHomeInvoke', {
@@ -108,7 +106,7 @@ export class SmartHome extends Construct {
       this.smartHomeFunction.addToRolePolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [config.forwardTargetArn] }));
     }
 
-    const ev = make('EventsFunction', EVENTS_ENTRY, 'Alexa smart home: send events to the Alexa Event Gateway (invoke with IAM)', Duration.seconds(15));
+    const ev = make('EventsFunction', 'events', 'Alexa smart home: send events to the Alexa Event Gateway (invoke with IAM)', Duration.seconds(15));
     this.eventsFunction = ev.fn;
     this.eventsLogGroup = ev.logGroup;
 

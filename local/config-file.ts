@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError, parseAdapterConfig, type AdapterConfig } from '../lambda/core/config';
-import { selectProfile } from '../lambda/core/profiles/resolve';
+import { describeJsonError, parseJsonText } from '../lambda/core/json-text';
 
 export interface LoadedConfigFile {
   config: AdapterConfig;
@@ -31,12 +31,9 @@ export function loadConfigFile(file: string): LoadedConfigFile {
     const code = (err as NodeJS.ErrnoException).code;
     throw new ConfigError([`cannot read the file (${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (code ?? (err as Error).message)})`], `--config ${path}`);
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new ConfigError([`not valid JSON (${(err as Error).message})`], `--config ${path}`);
-  }
+  const parsed = parseJsonText(text);
+  if (!parsed.ok) throw new ConfigError([describeJsonError(parsed, text)], `--config ${path}`);
+  const json = parsed.value;
   if (!isObject(json)) {
     throw new ConfigError([`(file): must be a JSON object (the adapter configuration or a cdk.json), got ${Array.isArray(json) ? 'an array' : json === null ? 'null' : typeof json}`], `--config ${path}`);
   }
@@ -50,22 +47,13 @@ export function loadConfigFile(file: string): LoadedConfigFile {
     let adapter: unknown = context.adapter;
     if (typeof adapter === 'string') {
       // The CDK context also accepts the object as JSON text (-c adapter='{…}').
-      try {
-        adapter = JSON.parse(adapter);
-      } catch (err) {
-        throw new ConfigError([`context.adapter: not valid JSON (${(err as Error).message})`], source);
-      }
+      const inner = parseJsonText(adapter);
+      if (!inner.ok) throw new ConfigError([`context.adapter (JSON text): ${describeJsonError(inner, adapter)}`], source);
+      adapter = inner.value;
     }
     if (!isObject(adapter)) throw new ConfigError([`context.adapter: must be an object, got ${adapter === null ? 'null' : Array.isArray(adapter) ? 'an array' : typeof adapter}`], source);
-    return { config: withKnownProfile(parseAdapterConfig(adapter, source), source), path, shape: 'cdk.json context.adapter' };
+    return { config: parseAdapterConfig(adapter, source), path, shape: 'cdk.json context.adapter' };
   }
   const source = `--config ${path}`;
-  return { config: withKnownProfile(parseAdapterConfig(json, source), source), path, shape: 'adapter object' };
-}
-
-/** The schema checks the profile id's form; whether such a profile exists is checked here, naming the file. */
-function withKnownProfile(config: AdapterConfig, source: string): AdapterConfig {
-  const { problems } = selectProfile(config);
-  if (problems.length > 0) throw new ConfigError(problems, source);
-  return config;
+  return { config: parseAdapterConfig(json, source), path, shape: 'adapter object' };
 }

@@ -440,3 +440,11 @@ ${error ? `<p class="err" role="alert">${xmlEscape(error)}</p>` : ''}<form metho
     close: running.close,
   };
 }
+
+/**
+ * The adapter configuration `npm start` runs without --config: the github profile against the demo
+ * provider at `demoUrl`, in interception mode (skill-config --local derives the console settings from it).
+ */
+export function demoAdapterConfig(demoUrl: string) {
+  return { provider: 'github', tokenUrl: `${demoUrl}${TOKEN_PATH}`, authorizeUrl: `${demoUrl}${AUTHORIZE_PATH}`, mode: 'interception' as const };
+}

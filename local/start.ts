@@ -11,15 +11,21 @@
  * stdout carries only exchange records, one JSON line each, exactly as the Lambda writes them to
  * CloudWatch; everything meant for humans goes to stderr. So `npm start -s | jq .` works.
  */
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
+import { LOCAL_MODE_CONFIG, LOCAL_MODE_OUTPUTS } from '../cli/constants';
+import { acknowledgeSdkNodeNotice } from '../cli/node-support';
 import { ConfigError, parseRuntimeConfig, runtimePart, type RuntimeConfig } from '../lambda/core/config';
 import { DynamoDbStateStore } from '../lambda/store/dynamodb-store';
+import { consoleOutputs, consoleSettings } from '../lib/console-settings';
 import { stdoutSink } from '../lambda/shared/log';
 import { startLocalAdapter, type RunningServer } from './adapter';
 import { authorizationLegBanner, linkAsAlexaBanner } from './authorize-banner';
 import { loadConfigFile, type LoadedConfigFile } from './config-file';
-import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, startDemoProvider, type DemoProvider } from './demo-provider';
+import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, demoAdapterConfig, startDemoProvider, type DemoProvider } from './demo-provider';
 import { startEmbeddedDynamoDb, type EmbeddedDynamoDb } from './embedded-dynamodb';
+import { onParentExit } from './parent-watch';
 import { smartHomeBanner, startLocalSmartHome, type LocalSmartHome } from './smart-home';
 import { RecordTap } from './simulator/record-tap';
 import { startLinkSimulator, type LinkSimulator } from './simulator/server';
@@ -131,7 +137,7 @@ async function startAll(port: number, loaded: LoadedConfigFile | undefined, hono
     } else {
       demo = await onPreferredPort(demoPort, (p) => startDemoProvider({ port: p, host: HOST, answerFormat }), 'demo provider');
       started.push(demo);
-      config = parseRuntimeConfig({ provider: 'github', tokenUrl: demo.tokenUrl, authorizeUrl: demo.authorizeUrl, mode: 'interception', recordGrantees: true }, 'local mode (built-in demo provider)');
+      config = parseRuntimeConfig({ ...demoAdapterConfig(demo.url), recordGrantees: true }, 'local mode (built-in demo provider)');
     }
 
     // The link simulator first: the adapter accepts its return URL as an Alexa redirect URL (local mode only).
@@ -212,13 +218,45 @@ function banner(stack: LocalStack, loaded: LoadedConfigFile | undefined, honorAc
   lines.push('');
   lines.push('Exchange records go to stdout, one JSON line per request (the same records CloudWatch gets);');
   lines.push('this banner and all other messages go to stderr. To see only the records: npm start -s | jq .');
-  lines.push('(-s keeps npm\'s own "> tsx local/start.ts" header off stdout.)');
+  lines.push('(-s keeps npm\'s own "> exec node --import tsx local/start.ts" header off stdout.)');
+  lines.push('');
+  lines.push(`Check it (the configuration local mode runs, written to ${LOCAL_MODE_CONFIG}): npx alexa-link-adapter doctor --local records.jsonl`);
   lines.push('');
   lines.push('Ready. Ctrl-C stops.');
   return lines.join('\n');
 }
 
+/**
+ * While local mode runs, the configuration it runs (where `doctor --local` finds it) and its console
+ * settings under the stack's output keys (`skill-config --local`); removed again on a clean stop.
+ */
+function writeLocalModeFiles(stack: LocalStack): Map<string, string> {
+  const { recordGrantees: _ignored, ...adapter } = stack.config;
+  const files = new Map([
+    [LOCAL_MODE_CONFIG, `${JSON.stringify(adapter, null, 2)}\n`],
+    [LOCAL_MODE_OUTPUTS, `${JSON.stringify(consoleOutputs(consoleSettings(stack.adapter.url, stack.config)), null, 2)}\n`],
+  ]);
+  for (const [file, text] of files) {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, text);
+  }
+  return files;
+}
+
+function removeLocalModeFiles(files: Map<string, string>): void {
+  for (const [file, text] of files) {
+    try {
+      // Another local mode may have started since and written its own: leave that one.
+      if (readFileSync(file, 'utf8') === text) rmSync(file);
+    } catch {
+      // already gone
+    }
+  }
+}
+
 async function main(): Promise<void> {
+  // The AWS SDK's Node 20 notice does not concern the SDK release this runs (cli/node-support.ts).
+  acknowledgeSdkNodeNotice();
   let cli;
   let port;
   let loaded: LoadedConfigFile | undefined;
@@ -255,13 +293,17 @@ async function main(): Promise<void> {
     throw err;
   }
 
-  let stopping = false;
-  const stop = (signal: NodeJS.Signals) => {
+  const written = writeLocalModeFiles(stack);
+  let stopping: { signal: string; at: number } | undefined;
+  const stop = (signal: NodeJS.Signals | 'parent exited') => {
     if (stopping) {
+      // Ctrl-C reaches npm and this process at once, and npm forwards its copy: one keypress, two signals.
+      if (signal === 'parent exited' || (signal === stopping.signal && Date.now() - stopping.at < 1000)) return;
       say(`${signal} again: exiting without waiting`);
       process.exit(1);
     }
-    stopping = true;
+    stopping = { signal, at: Date.now() };
+    removeLocalModeFiles(written);
     say(`\n${signal}: stopping…`);
     const force = setTimeout(() => {
       say('shutdown took longer than 3 s; exiting');
@@ -281,6 +323,9 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  // npm forwards SIGINT/SIGTERM to its child, this process (the start script execs node); when npm itself
+  // dies without forwarding (SIGKILL) this process is re-parented: stop then too (local/parent-watch.ts).
+  onParentExit(() => stop('parent exited'));
 
   say(banner(stack, loaded, cli['demo-honor-accept'] ?? false));
 }

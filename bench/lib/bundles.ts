@@ -1,12 +1,14 @@
 /**
- * Bundle sizes of every Lambda handler (as NodejsFunction builds them) and the cold-start cost of the
- * token bundle in fresh `node` processes. Unchanged in substance from the first bench.
+ * Bundle sizes of every Lambda handler as the package ships them (scripts/handler-assets.ts, AWS SDK
+ * external) and the cold-start cost of the token bundle in fresh `node` processes.
  */
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { bundleHandler, ROOT } from './processes';
+import { build } from 'esbuild';
+import { HANDLER_NAMES } from '../../lib/handler-assets';
+import { handlerBuildOptions } from '../../scripts/handler-assets';
 import { summarize } from './stats';
 
 export interface BundleSize {
@@ -16,15 +18,15 @@ export interface BundleSize {
 }
 
 export async function bundleSizes(workDir: string): Promise<{ sizes: BundleSize[]; tokenBundle?: string }> {
-  const handlersDir = join(ROOT, 'lambda', 'handlers');
-  const entries = readdirSync(handlersDir).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')).sort();
   const sizes: BundleSize[] = [];
   let tokenBundle: string | undefined;
-  for (const f of entries) {
-    const out = await bundleHandler(join(handlersDir, f), join(workDir, `${basename(f, '.ts')}.js`));
-    const code = readFileSync(out);
-    if (f === 'token.ts') tokenBundle = out;
-    sizes.push({ handler: basename(f, '.ts'), bytes: code.byteLength, gzipBytes: gzipSync(code, { level: 9 }).byteLength });
+  for (const name of [...HANDLER_NAMES].sort()) {
+    const out = await build(handlerBuildOptions(name, 'sdk-external'));
+    const code = out.outputFiles![0]!.contents;
+    const file = join(workDir, `${name}.js`);
+    writeFileSync(file, code);
+    if (name === 'token') tokenBundle = file;
+    sizes.push({ handler: name, bytes: code.byteLength, gzipBytes: gzipSync(code, { level: 9 }).byteLength });
   }
   return { sizes, tokenBundle };
 }

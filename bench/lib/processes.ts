@@ -10,11 +10,13 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import type { HandlerName } from '../../lib/handler-assets';
+import { handlerBuildOptions } from '../../scripts/handler-assets';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const BUILD_DIR = join(ROOT, 'bench', '.build');
 
-/** esbuild as NodejsFunction runs it for this stack: minify, keepNames, node24, cjs, AWS SDK external. */
+/** The bench's own processes, bundled like the handlers: keepNames, node24, cjs, AWS SDK external. */
 export async function bundleHandler(entry: string, outfile: string, options: { minify?: boolean } = {}): Promise<string> {
   await build({
     entryPoints: [entry],
@@ -46,7 +48,12 @@ export async function buildBundles(): Promise<Bundles> {
   mkdirSync(BUILD_DIR, { recursive: true });
   const out = (name: string) => join(BUILD_DIR, name);
   const proc = (name: string) => bundleHandler(join(ROOT, 'bench', 'procs', `${name}.ts`), out(`${name}.cjs`), { minify: false });
-  const handler = (name: string, minify: boolean) => bundleHandler(join(ROOT, 'lambda', 'handlers', `${name}.ts`), out(`${name}${minify ? '' : '.prof'}.cjs`), { minify });
+  // The handlers exactly as the package ships them (scripts/handler-assets.ts), minified or not (for profiles).
+  const handler = async (name: HandlerName, minify: boolean) => {
+    const outfile = out(`${name}${minify ? '' : '.prof'}.cjs`);
+    await build({ ...handlerBuildOptions(name, 'sdk-external'), minify, write: true, outfile, logLevel: 'silent' });
+    return outfile;
+  };
   const [host, upstream, proxy, token, authorize, smartHome, tokenP, authorizeP, smartHomeP] = await Promise.all([
     proc('host'),
     proc('upstream'),

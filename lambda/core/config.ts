@@ -7,9 +7,11 @@
  */
 import * as v from 'valibot';
 import { AUTHORIZATION_LEG_ENTRIES, INTERCEPTION_NEEDS_AUTHORIZE_URL, interceptionHasAuthorizeUrl } from './authorize/config';
+import { describeIssues } from './config-problems';
 import { SmartHomeConfigSchema } from './smart-home/config';
+import { BUILT_IN_PROFILES } from './profiles/index';
 import { selectProfile } from './profiles/resolve';
-import { CustomProfileSchema } from './profiles/schema';
+import { CustomProfileSchema, customProfileIdProblems } from './profiles/schema';
 
 /** Loopback hosts may use plain http (local mode, tests); everything else must be https (RFC 6749 §3.2). */
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
@@ -114,14 +116,14 @@ export const DeploymentConfigSchema = v.strictObject({
   alarmTopicArn: v.optional(v.pipe(v.string(), v.regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_.-]{1,256}$/, 'must be an SNS topic ARN'))),
 });
 
+const DOMAIN_NEEDS_CERTIFICATE = 'domainName and certificateArn must be given together';
+const ONE_ALARM_TARGET = 'give alarmEmail or alarmTopicArn, not both';
+
 export const AdapterConfigSchema = v.pipe(
   v.strictObject({ ...RuntimeConfigSchema.entries, ...DeploymentConfigSchema.entries }),
-  v.check(
-    (c) => (c.domainName === undefined) === (c.certificateArn === undefined),
-    'domainName and certificateArn must be given together',
-  ),
+  v.check((c) => (c.domainName === undefined) === (c.certificateArn === undefined), DOMAIN_NEEDS_CERTIFICATE),
   v.forward(v.check((c) => interceptionHasAuthorizeUrl(c), INTERCEPTION_NEEDS_AUTHORIZE_URL), ['authorizeUrl']),
-  v.check((c) => c.alarmEmail === undefined || c.alarmTopicArn === undefined, 'give alarmEmail or alarmTopicArn, not both'),
+  v.check((c) => c.alarmEmail === undefined || c.alarmTopicArn === undefined, ONE_ALARM_TARGET),
 );
 
 export type RuntimeConfig = v.InferOutput<typeof RuntimeConfigSchema>;
@@ -135,30 +137,70 @@ export class ConfigError extends Error {
   }
 }
 
-function problemsOf(issues: v.BaseIssue<unknown>[]): string[] {
-  return issues.map((issue) => {
-    const path = v.getDotPath(issue);
-    if (issue.kind === 'schema' && issue.type === 'strict_object' && issue.input !== undefined && path) {
-      return `${path}: unknown field`;
+const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+const PROFILE_ID = /^[a-z][a-z0-9-]{0,39}$/;
+
+/**
+ * What the schema cannot say while other fields are wrong (valibot runs the cross-field checks and
+ * the profile lookup only on an otherwise valid object): an unknown provider, the cross-field
+ * rules. Checked on the raw input, so one pass names every problem.
+ */
+function problemsBesideSchema(input: unknown, crossFields: boolean): string[] {
+  if (!isRecord(input)) return [];
+  const problems: string[] = [];
+  const provider = typeof input.provider === 'string' && PROFILE_ID.test(input.provider) ? input.provider : undefined;
+  if (provider !== undefined) {
+    if (input.profile === undefined) {
+      const str = (k: string) => (input[k] === undefined ? undefined : String(input[k]));
+      problems.push(...selectProfile({ provider, appleTeamId: str('appleTeamId'), appleKeyId: str('appleKeyId'), applePrivateKeySecretArn: str('applePrivateKeySecretArn') }).problems);
+    } else if (isRecord(input.profile)) {
+      problems.push(...customProfileIdProblems(provider, input.profile.extends, BUILT_IN_PROFILES));
     }
-    return `${path ?? '(config)'}: ${issue.message}`;
-  });
+  }
+  if (crossFields) {
+    if ((input.domainName === undefined) !== (input.certificateArn === undefined)) problems.push(`(the configuration): ${DOMAIN_NEEDS_CERTIFICATE}`);
+    if (input.alarmEmail !== undefined && input.alarmTopicArn !== undefined) problems.push(`(the configuration): ${ONE_ALARM_TARGET}`);
+    const builtIn = provider !== undefined && Object.hasOwn(BUILT_IN_PROFILES, provider) ? BUILT_IN_PROFILES[provider] : undefined;
+    if (input.mode === 'interception' && input.authorizeUrl === undefined && input.profile === undefined && builtIn && builtIn.authorizeUrl === undefined) {
+      problems.push(`authorizeUrl: ${INTERCEPTION_NEEDS_AUTHORIZE_URL}`);
+    }
+  }
+  return problems;
+}
+
+/**
+ * Runs `schema` (an object schema, or one piped into cross-field checks) and names every problem.
+ * valibot skips the pipe's cross-field checks while the object itself has problems, and the profile
+ * lookup needs a valid object; both are then checked on the raw input.
+ */
+function check<T>(schema: v.GenericSchema<unknown, T>, object: v.GenericSchema, input: unknown): { config?: T; problems: string[] } {
+  const result = v.safeParse(schema, input);
+  if (result.success) {
+    const { problems } = selectProfile(result.output as Parameters<typeof selectProfile>[0]);
+    return problems.length > 0 ? { problems } : { config: result.output, problems: [] };
+  }
+  const described = describeIssues(result.issues, object);
+  const objectResult = object === schema ? result : v.safeParse(object, input);
+  const beside = objectResult.success ? selectProfile(objectResult.output as Parameters<typeof selectProfile>[0]).problems : problemsBesideSchema(input, object !== schema);
+  // valibot still runs the cross-field checks after a value-level problem (a number out of range): keep one of each.
+  return { problems: [...new Set([...described, ...beside])] };
+}
+
+/** Validates a configuration and names every problem (none when `config` is set). */
+export function checkAdapterConfig(input: unknown): { config?: AdapterConfig; problems: string[] } {
+  return check(AdapterConfigSchema, AdapterConfigSchema.pipe[0], input);
 }
 
 export function parseAdapterConfig(input: unknown, source = 'config'): AdapterConfig {
-  const result = v.safeParse(AdapterConfigSchema, input);
-  if (!result.success) throw new ConfigError(problemsOf(result.issues), source);
-  const profile = selectProfile(result.output);
-  if (profile.problems.length > 0) throw new ConfigError(profile.problems, source);
-  return result.output;
+  const { config, problems } = checkAdapterConfig(input);
+  if (!config) throw new ConfigError(problems, source);
+  return config;
 }
 
 export function parseRuntimeConfig(input: unknown, source = 'config'): RuntimeConfig {
-  const result = v.safeParse(RuntimeConfigSchema, input);
-  if (!result.success) throw new ConfigError(problemsOf(result.issues), source);
-  const profile = selectProfile(result.output);
-  if (profile.problems.length > 0) throw new ConfigError(profile.problems, source);
-  return result.output;
+  const { config, problems } = check(RuntimeConfigSchema, RuntimeConfigSchema, input);
+  if (!config) throw new ConfigError(problems, source);
+  return config;
 }
 
 /** The subset of the configuration a Lambda needs, as it is passed in `ADAPTER_CONFIG`. */
@@ -179,18 +221,4 @@ export function runtimePart(config: AdapterConfig): RuntimeConfig {
     recordGrantees: config.smartHome !== undefined,
     ...Object.fromEntries(Object.entries(optional).filter(([, value]) => value !== undefined)),
   };
-}
-
-/**
- * Merges the cdk.json object under `adapter` with `-c adapter.<field>=value` overrides. CDK passes
- * `-c` values as strings, so numeric fields are converted here.
- */
-export function mergeContext(base: unknown, flat: Record<string, unknown>): Record<string, unknown> {
-  const merged: Record<string, unknown> = typeof base === 'string' ? JSON.parse(base) : { ...(base as object ?? {}) };
-  for (const [key, raw] of Object.entries(flat)) {
-    if (!key.startsWith('adapter.')) continue;
-    const field = key.slice('adapter.'.length);
-    merged[field] = typeof raw === 'string' && /^-?\d+$/.test(raw) ? Number(raw) : raw;
-  }
-  return merged;
 }

@@ -4,9 +4,9 @@
  * Logs Insights for long ranges, --follow by polling, and the errors users hit (expired
  * credentials, missing log group, missing stack): a clear message and exit code 2.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { LogRecord } from '../../cli/records';
-import { startFakeAws, type FakeAws } from '../support/fake-aws-logs';
+import { useFakeAws, type FakeAws } from '../support/fake-aws-logs';
 import { runCli, scenarioFixtures } from './cli-support';
 import { SCENARIOS } from './scenarios';
 
@@ -23,22 +23,10 @@ let env: Record<string, string>;
 
 const events = (rs: readonly LogRecord[]) => rs.map((r) => ({ timestamp: Date.parse(r.time), message: JSON.stringify(r) }));
 
+const fake = useFakeAws();
 beforeAll(async () => {
   records = (await scenarioFixtures()).flatMap((f) => f.records);
-  aws = await startFakeAws();
-  env = { AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: aws.url, AWS_ENDPOINT_URL_CLOUDFORMATION: aws.url };
-  // The standard credential chain reads the environment first; keep any real ~/.aws out of the test.
-  vi.stubEnv('AWS_ACCESS_KEY_ID', 'TESTACCESSKEYNOTREAL');
-  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'fake-secret-key');
-  vi.stubEnv('AWS_SESSION_TOKEN', '');
-  vi.stubEnv('AWS_REGION', 'eu-west-1');
-  vi.stubEnv('AWS_PROFILE', '');
-  vi.stubEnv('AWS_CONFIG_FILE', '/nonexistent/aws-config');
-  vi.stubEnv('AWS_SHARED_CREDENTIALS_FILE', '/nonexistent/aws-credentials');
-});
-afterAll(async () => {
-  vi.unstubAllEnvs();
-  await aws?.close();
+  ({ aws, env } = fake());
 });
 beforeEach(() => {
   aws.calls.length = 0;

@@ -59,21 +59,21 @@ describe('custom profiles', () => {
 
   it('names the field of a bad value', () => {
     expect(problems({ ...base, provider: 'acme', profile: { extends: 'generic', tokenRequest: { clientAuth: { method: 'private_key_jwt' } } } })).toEqual([
-      'profile.tokenRequest.clientAuth.method: must be one of "as_received", "client_secret_basic", "client_secret_post", "none", "apple_jwt"',
+      'profile.tokenRequest.clientAuth.method: must be one of "as_received", "client_secret_basic", "client_secret_post", "none", "apple_jwt", got "private_key_jwt"',
     ]);
     expect(problems({ ...base, provider: 'acme', profile: { extends: 'generic', response: { format: 'xml' }, errors: { codeMap: { bad_code: 'invalid_token' } } } })).toEqual([
-      'profile.response.format: must be one of "json", "form", "sniff"',
-      'profile.errors.codeMap.bad_code: must be one of "invalid_request", "invalid_client", "invalid_grant", "unauthorized_client", "unsupported_grant_type", "invalid_scope", "server_error", "temporarily_unavailable"',
+      'profile.response.format: must be one of "json", "form", "sniff", got "xml"',
+      'profile.errors.codeMap.bad_code: must be one of "invalid_request", "invalid_client", "invalid_grant", "unauthorized_client", "unsupported_grant_type", "invalid_scope", "server_error", "temporarily_unavailable", got "invalid_token"',
     ]);
-    expect(problems({ ...base, provider: 'acme', profile: { extends: 'generic', fields: { defaultExpiresIn: -5 } } })).toEqual(['profile.fields.defaultExpiresIn: must be at least 1']);
+    expect(problems({ ...base, provider: 'acme', profile: { extends: 'generic', fields: { defaultExpiresIn: -5 } } })).toEqual(['profile.fields.defaultExpiresIn: must be at least 1, got -5']);
     expect(problems({ ...base, provider: 'acme', profile: { extends: 'generic', sources: [{ quirk: 'x', url: 'http://docs.example', confidence: 'sure' }] } })).toEqual([
-      'profile.sources.0.url: must use https',
-      'profile.sources.0.confidence: must be one of "official", "library", "secondary", "unverified"',
+      'profile.sources.0.url: must use https, got "http://docs.example"',
+      'profile.sources.0.confidence: must be one of "official", "library", "secondary", "unverified", got "sure"',
     ]);
   });
 
   it('names unknown fields', () => {
-    expect(problems({ ...base, provider: 'acme', profile: { extends: 'generic', tokenRequest: { encoding: 'json' } } })).toEqual(['profile.tokenRequest.encoding: unknown field']);
+    expect(problems({ ...base, provider: 'acme', profile: { extends: 'generic', tokenRequest: { encoding: 'json' } } })).toEqual(['profile.tokenRequest.encoding: unknown field; did you mean "bodyEncoding"?']);
   });
 
   it('requires every section of a profile without extends, naming each', () => {
@@ -83,7 +83,8 @@ describe('custom profiles', () => {
   });
 
   it('refuses an unknown base, a custom profile under a built-in id, and an unknown provider without profile', () => {
-    expect(problems({ ...base, provider: 'acme', profile: { extends: 'gitlab' } })[0]).toMatch(/^profile\.extends: unknown profile "gitlab"; built-in profiles: generic, github, /);
+    expect(problems({ ...base, provider: 'acme', profile: { extends: 'gitlab' } })[0]).toMatch(/^profile\.extends: unknown profile "gitlab" \(built-in profiles: generic, github, /);
+    expect(problems({ ...base, provider: 'acme', profile: { extends: 'gihtub' } })[0]).toMatch(/^profile\.extends: unknown profile "gihtub"; did you mean "github"\? \(built-in profiles: /);
     expect(problems({ ...base, provider: 'github', profile: { extends: 'github' } })).toEqual([
       'provider: "github" is a built-in profile; give a custom profile its own id (and "extends": "github" to build on it)',
     ]);

@@ -194,10 +194,18 @@ describe('outputs (Alexa console values)', () => {
   });
 
   it('passthrough values: provider authorization, HTTP Basic, no domains', () => {
-    expect(outputs.AuthorizationUri!.Value).toBe(PASSTHROUGH_AUTHORIZATION_URI);
+    // The github profile knows GitHub's authorization endpoint: the output is that URL, ready to paste.
+    expect(outputs.AuthorizationUri!.Value).toBe('https://github.com/login/oauth/authorize');
     expect(outputs.AuthenticationScheme!.Value).toBe('HTTP Basic (Recommended)');
     expect(AUTHENTICATION_SCHEME).toBe('HTTP Basic (Recommended)');
     expect(outputs.DomainList!.Value).toBe(PASSTHROUGH_DOMAIN_LIST);
+  });
+
+  it('passthrough AuthorizationUri: the configured authorizeUrl, else the profile\'s, else an instruction', () => {
+    const uri = (overrides: Parameters<typeof build>[0]) => (build(overrides).template.toJSON().Outputs as Record<string, { Value: unknown }>).AuthorizationUri!.Value;
+    expect(uri({ authorizeUrl: 'https://github.example.com/login/oauth/authorize' })).toBe('https://github.example.com/login/oauth/authorize');
+    expect(uri({ provider: 'google', tokenUrl: 'https://oauth2.googleapis.com/token' })).toBe('https://accounts.google.com/o/oauth2/v2/auth');
+    expect(uri({ provider: 'generic', tokenUrl: 'https://op.example.com/token' })).toBe(PASSTHROUGH_AUTHORIZATION_URI);
   });
 
   it('names the table, function and log group by reference', () => {

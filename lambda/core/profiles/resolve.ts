@@ -3,6 +3,7 @@
  * `profile` (whole, or `extends` + overrides). Also checks what a profile needs from the
  * configuration (Apple's signing key settings).
  */
+import { didYouMean } from '../config-problems';
 import { BUILT_IN_PROFILES } from './index';
 import { buildCustomProfile, type CustomProfileInput } from './schema';
 import type { ProviderProfile } from './types';
@@ -24,7 +25,8 @@ export function selectProfile(config: ProfileSelection): { profile?: ProviderPro
   } else {
     profile = Object.hasOwn(BUILT_IN_PROFILES, config.provider) ? BUILT_IN_PROFILES[config.provider] : undefined;
     if (!profile) {
-      return { problems: [`provider: unknown profile "${config.provider}"; built-in profiles: ${Object.keys(BUILT_IN_PROFILES).join(', ')} (or define one under "profile")`] };
+      const ids = Object.keys(BUILT_IN_PROFILES);
+      return { problems: [`provider: unknown profile "${config.provider}"${didYouMean(config.provider, ids)} (built-in profiles: ${ids.join(', ')}; or define your own under "profile")`] };
     }
   }
   const problems: string[] = [];

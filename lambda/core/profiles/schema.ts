@@ -4,6 +4,7 @@
  * configuration is validated: at synth, at local start and at a Lambda's cold start. No AWS imports.
  */
 import * as v from 'valibot';
+import { describeIssues, didYouMean } from '../config-problems';
 import { RFC6749_TOKEN_ERRORS, type OAuthErrorCode } from '../oauth-error';
 import { extendProfile, type ProfilePatch } from './extend';
 import type { ProviderProfile } from './types';
@@ -122,25 +123,29 @@ export function buildCustomProfile(
   input: CustomProfileInput,
   builtIns: Readonly<Record<string, ProviderProfile>>,
 ): { profile: ProviderProfile; problems: [] } | { profile?: undefined; problems: string[] } {
-  if (Object.hasOwn(builtIns, provider)) {
-    return { problems: [`provider: "${provider}" is a built-in profile; give a custom profile its own id (and "extends": "${provider}" to build on it)`] };
-  }
+  const idProblems = customProfileIdProblems(provider, input.extends, builtIns);
+  if (idProblems.length > 0) return { problems: idProblems };
   const { extends: baseId, displayName, ...rest } = input;
   let candidate: unknown;
   if (baseId !== undefined) {
-    const base = Object.hasOwn(builtIns, baseId) ? builtIns[baseId] : undefined;
-    if (!base) return { problems: [`profile.extends: unknown profile "${baseId}"; built-in profiles: ${Object.keys(builtIns).join(', ')}`] };
+    const base = builtIns[baseId]!;
     candidate = extendProfile(base, { ...(rest as Omit<ProfilePatch, 'id' | 'displayName'>), id: provider, displayName: displayName ?? `${base.displayName} (custom: ${provider})` });
   } else {
     candidate = { id: provider, displayName: displayName ?? provider, sources: [], ...rest };
   }
   const result = v.safeParse(ProviderProfileSchema, candidate);
   if (result.success) return { profile: result.output as ProviderProfile, problems: [] };
-  return {
-    problems: result.issues.map((issue) => {
-      const path = v.getDotPath(issue);
-      const missing = issue.input === undefined && issue.kind === 'schema';
-      return `profile${path ? `.${path}` : ''}: ${missing ? `required${baseId === undefined ? ' (a profile without "extends" must give every section)' : ''}` : issue.message}`;
-    }),
-  };
+  const whole = baseId === undefined ? ' (a profile without "extends" must give every section)' : '';
+  return { problems: describeIssues(result.issues, ProviderProfileSchema, 'profile').map((p) => (p.endsWith(': required') ? `${p}${whole}` : p)) };
+}
+
+/** A custom profile's id must not be a built-in one's, and `extends` must name a built-in one. */
+export function customProfileIdProblems(provider: string, baseId: unknown, builtIns: Readonly<Record<string, ProviderProfile>>): string[] {
+  if (Object.hasOwn(builtIns, provider)) {
+    return [`provider: "${provider}" is a built-in profile; give a custom profile its own id (and "extends": "${provider}" to build on it)`];
+  }
+  if (typeof baseId === 'string' && !Object.hasOwn(builtIns, baseId)) {
+    return [`profile.extends: unknown profile "${baseId}"${didYouMean(baseId, Object.keys(builtIns))} (built-in profiles: ${Object.keys(builtIns).join(', ')})`];
+  }
+  return [];
 }

@@ -4,6 +4,7 @@
  * schema can include it without an import cycle.
  */
 import * as v from 'valibot';
+import { describeIssues } from '../config-problems';
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 
@@ -54,7 +55,7 @@ export type SmartHomeConfigInput = v.InferInput<typeof SmartHomeConfigSchema>;
 export function parseSmartHomeConfig(input: unknown): SmartHomeConfig {
   const result = v.safeParse(SmartHomeConfigSchema, input);
   if (!result.success) {
-    throw new Error(`invalid smartHome configuration:\n${result.issues.map((i) => `  - smartHome.${v.getDotPath(i) ?? ''}: ${i.message}`).join('\n')}`);
+    throw new Error(`invalid smartHome configuration:\n${describeIssues(result.issues, SmartHomeConfigSchema, 'smartHome').map((p) => `  - ${p}`).join('\n')}`);
   }
   return result.output;
 }
