@@ -165,7 +165,8 @@ export function parseRuntimeConfig(input: unknown, source = 'config'): RuntimeCo
 export function runtimePart(config: AdapterConfig): RuntimeConfig {
   const { provider, tokenUrl, authorizeUrl, upstreamTimeoutMs, clientCredentials, mode, vendorId, extraRedirectHosts, grantTtlSeconds, refreshGraceSeconds, profile, appleTeamId, appleKeyId, applePrivateKeySecretArn } = config;
   // A custom profile's `sources` document it; the Lambda does not need them (and its environment is capped at 4 KB).
-  const runtimeProfile = profile ? { ...profile, sources: undefined } : undefined;
+  // Left out, not set to undefined: the result is also used as an object (local mode, doctor), not only as JSON.
+  const runtimeProfile = profile ? withoutSources(profile) : undefined;
   const optional = { authorizeUrl, vendorId, profile: runtimeProfile, appleTeamId, appleKeyId, applePrivateKeySecretArn };
   return {
     provider,
@@ -179,6 +180,11 @@ export function runtimePart(config: AdapterConfig): RuntimeConfig {
     recordGrantees: config.smartHome !== undefined,
     ...Object.fromEntries(Object.entries(optional).filter(([, value]) => value !== undefined)),
   };
+}
+
+function withoutSources<P extends { sources?: unknown }>(profile: P): Omit<P, 'sources'> {
+  const { sources: _documentation, ...rest } = profile;
+  return rest;
 }
 
 /**

@@ -1,6 +1,6 @@
 /** Custom profiles in the configuration: extends + overrides, whole profiles, and errors naming the field. */
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseAdapterConfig, parseRuntimeConfig } from '../../lambda/core/config';
+import { ConfigError, parseAdapterConfig, parseRuntimeConfig, runtimePart } from '../../lambda/core/config';
 import { providerAuthorizeUrl } from '../../lambda/core/authorize/config';
 import { BUILT_IN_PROFILES } from '../../lambda/core/profiles';
 import { selectProfile } from '../../lambda/core/profiles/resolve';
@@ -55,6 +55,20 @@ describe('custom profiles', () => {
     const { id: _id, displayName: _d, sources: _s, ...rest } = BUILT_IN_PROFILES.generic!;
     const config = parseRuntimeConfig({ ...base, provider: 'whole', profile: { ...rest, tokenRequest: { ...rest.tokenRequest, bodyEncoding: 'json' } } });
     expect(selectProfile(config).profile).toMatchObject({ id: 'whole', displayName: 'whole', tokenRequest: { bodyEncoding: 'json' } });
+  });
+
+  it('a whole profile (no extends) survives runtimePart as an object, as local mode and doctor use it', () => {
+    const { id: _id, displayName: _d, ...rest } = BUILT_IN_PROFILES.generic!;
+    for (const profile of [rest, { ...rest, sources: undefined }]) {
+      const adapter = parseAdapterConfig({ ...base, provider: 'whole', profile }, 'test');
+      const runtime = runtimePart(adapter);
+      // The documentation-only `sources` is left out, not set to undefined (which the schema refuses).
+      expect(runtime.profile).not.toHaveProperty('sources');
+      expect(() => parseRuntimeConfig(runtime, 'runtime')).not.toThrow();
+      expect(selectProfile(runtime).profile).toMatchObject({ id: 'whole', sources: [] });
+      // And as JSON, as the Lambda reads ADAPTER_CONFIG.
+      expect(selectProfile(parseRuntimeConfig(JSON.parse(JSON.stringify(runtime)))).problems).toEqual([]);
+    }
   });
 
   it('names the field of a bad value', () => {

@@ -132,7 +132,7 @@ export function buildCustomProfile(
     if (!base) return { problems: [`profile.extends: unknown profile "${baseId}"; built-in profiles: ${Object.keys(builtIns).join(', ')}`] };
     candidate = extendProfile(base, { ...(rest as Omit<ProfilePatch, 'id' | 'displayName'>), id: provider, displayName: displayName ?? `${base.displayName} (custom: ${provider})` });
   } else {
-    candidate = { id: provider, displayName: displayName ?? provider, sources: [], ...rest };
+    candidate = { id: provider, displayName: displayName ?? provider, ...rest, sources: rest.sources ?? [] };
   }
   const result = v.safeParse(ProviderProfileSchema, candidate);
   if (result.success) return { profile: result.output as ProviderProfile, problems: [] };
