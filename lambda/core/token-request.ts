@@ -3,7 +3,7 @@
  * token endpoint checks it (cf. node-oidc-provider lib/actions/token.js): method, media type,
  * size, body syntax, duplicate parameters, grant type, grant parameters, client authentication.
  */
-import { BasicAuthError, parseBasicAuthorization, type ClientCredentials } from './basic-auth';
+import { BasicAuthError, parseBasicAuthorization, type BasicCredentials, type ClientCredentials } from './basic-auth';
 import type { ClientAuthScheme } from './exchange-record';
 import { FormParseError, parseForm } from './form';
 import type { HttpRequest } from './http-types';
@@ -28,6 +28,8 @@ export interface TokenRequest {
   dropped: readonly string[];
   credentials: ClientCredentials | { clientId: string; clientSecret?: undefined } | undefined;
   scheme: ClientAuthScheme;
+  /** Scheme `basic`: Alexa's base64 token as received, forwarded unchanged to a provider that takes Basic too. */
+  basicToken?: string;
 }
 
 export interface PartialTokenRequestInfo {
@@ -80,7 +82,7 @@ export function parseTokenRequest(req: HttpRequest): TokenRequest {
 
   // Client authentication (RFC 6749 §2.3): Basic header or body credentials, never both.
   const authorization = req.headers['authorization'];
-  let basic: ClientCredentials | undefined;
+  let basic: BasicCredentials | undefined;
   if (authorization !== undefined && authorization !== '') {
     try {
       basic = parseBasicAuthorization(authorization);
@@ -110,7 +112,7 @@ export function parseTokenRequest(req: HttpRequest): TokenRequest {
     if (bodyId !== undefined && bodyId !== basic.clientId) {
       reject('invalid_request', 'client_id in the body does not match the Basic credentials', 'client_id_mismatch', info);
     }
-    credentials = basic;
+    credentials = { clientId: basic.clientId, clientSecret: basic.clientSecret };
   } else if (bodyId !== undefined && bodyId !== '') {
     scheme = 'body';
     info.scheme = scheme;
@@ -144,5 +146,5 @@ export function parseTokenRequest(req: HttpRequest): TokenRequest {
     if (allowed.has(name)) grantParams.set(name, value);
     else dropped.push(name.slice(0, 40));
   }
-  return { grantType: grantType as GrantType, params: grantParams, dropped, credentials, scheme };
+  return { grantType: grantType as GrantType, params: grantParams, dropped, credentials, scheme, ...(basic ? { basicToken: basic.token } : {}) };
 }

@@ -24,7 +24,7 @@ const clientAuth = v.variant(
   'method',
   [
     v.strictObject({ method: v.literal('as_received') }),
-    v.strictObject({ method: v.literal('client_secret_basic') }),
+    v.strictObject({ method: v.literal('client_secret_basic'), encoding: v.optional(v.picklist(['form', 'raw'], oneOf(['form', 'raw']))) }),
     v.strictObject({ method: v.literal('client_secret_post'), idParam: v.optional(paramName), secretParam: v.optional(paramName) }),
     v.strictObject({ method: v.literal('none'), idParam: v.optional(paramName) }),
     v.strictObject({ method: v.literal('apple_jwt') }),
