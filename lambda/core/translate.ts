@@ -341,8 +341,14 @@ function normaliseExpiry(profile: ProviderProfile, tokens: Json, translated: str
     // Absolute expiry needs a clock; the caller's record time is close enough, so use Date here only.
     const at = Number(tokens[atField]);
     if (Number.isFinite(at) && at > 0) {
-      value = Math.max(0, Math.floor(at - Date.now() / 1000));
-      translated.push(`${atField} → expires_in`);
+      const left = Math.floor(at - Date.now() / 1000);
+      // A moment already past would tell Alexa the token is dead on arrival: dropped, Alexa's default applies.
+      if (left > 0) {
+        value = left;
+        translated.push(`${atField} → expires_in`);
+      } else {
+        verdicts.push(verdict('expires_in_invalid', 'warn', `the provider's ${clip(atField, 40)} lies in the past; it was dropped`));
+      }
     }
   }
   if (value === undefined && profile.fields.defaultExpiresIn !== undefined) {

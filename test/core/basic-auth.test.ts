@@ -89,3 +89,45 @@ describe('basicAuthorization', () => {
     expect(parsed(basicAuthorization(creds))).toEqual(creds);
   });
 });
+
+describe('Basic edges (issue 10 mutation survivors)', () => {
+  it('refuses unpadded base64 (RFC 7617 §2 → RFC 4648 §4: padding is required, §3.2)', () => {
+    // "ab:c" is YWI6Yw== padded; Node's decoder would read the unpadded form too, so the check must be explicit.
+    expect(parsed('Basic YWI6Yw==')).toEqual({ clientId: 'ab', clientSecret: 'c' });
+    expect(() => parseBasicAuthorization('Basic YWI6Yw')).toThrow(/not valid base64/);
+    expect(() => parseBasicAuthorization('Basic YWI6Yw=')).toThrow(/not valid base64/);
+    expect(() => parseBasicAuthorization('Basic YWI6Y===')).toThrow(/not valid base64/);
+  });
+
+  it('keeps the base64 token exactly as received, for byte-for-byte forwarding', () => {
+    const token = b64('id:a+b/c=d~');
+    expect(parseBasicAuthorization(`basic\t${token}`)?.token).toBe(token);
+  });
+
+  it('names each failure on its own', () => {
+    const message = (h: string) => {
+      try {
+        parseBasicAuthorization(h);
+      } catch (err) {
+        return (err as Error).message;
+      }
+      return 'accepted';
+    };
+    expect(message('Basic')).toBe('Basic credentials are empty');
+    expect(message('Basic \t ')).toBe('Basic credentials are empty');
+    expect(message('Basic a b')).toBe('Basic credentials are malformed (expected one base64 token)');
+    expect(message(`Basic ${b64('no-colon')}`)).toBe('Basic credentials have no ":" between client id and secret');
+    expect(message(`Basic ${b64(':s')}`)).toBe('Basic client id is empty');
+    expect(message(`Basic ${Buffer.from([0xff, 0x3a, 0x61]).toString('base64')}`)).toBe('Basic credentials are not valid UTF-8');
+    expect(message(`Basic ${b64('%zz:s')}`)).toBe('malformed percent-escape in Basic client id');
+    expect(message(`Basic ${b64('id:%zz')}`)).toBe('malformed percent-escape in Basic client secret');
+  });
+});
+
+describe('basicAuthorization encodings', () => {
+  it('raw sends id and secret unencoded', () => {
+    const header = basicAuthorization({ clientId: 'my id', clientSecret: 'Sx~9+ab/cd=ef' }, 'raw');
+    expect(Buffer.from(header.slice(6), 'base64').toString('utf8')).toBe('my id:Sx~9+ab/cd=ef');
+    expect(basicAuthorization({ clientId: 'a', clientSecret: 'b' }, 'form')).toBe(basicAuthorization({ clientId: 'a', clientSecret: 'b' }));
+  });
+});
