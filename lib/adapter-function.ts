@@ -8,12 +8,14 @@
  * resources (and deployed stacks) do not change.
  */
 import { fileURLToPath } from 'node:url';
-import type { Duration } from 'aws-cdk-lib';
+import { CfnResource, Lazy, type Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { DEFAULT_KEY_REASONS, checkovSkip } from './checkov';
 
 /** The project root (esbuild's working directory) and the lock file NodejsFunction requires. */
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -36,6 +38,11 @@ export interface AdapterFunctionProps {
   environment: Record<string, string>;
   /** @default false: the nodejs24.x runtime provides SDK v3 (see AccountLinkingAdapterProps.bundleAwsSdk). */
   bundleAwsSdk?: boolean;
+  /**
+   * Customer-managed key for the log group (its key policy must let CloudWatch Logs use it).
+   * @default - CloudWatch Logs' AWS-owned keys, stated in the template as a checkov skip
+   */
+  encryptionKey?: kms.IKey;
 }
 
 export interface AdapterFunction {
@@ -45,7 +52,8 @@ export interface AdapterFunction {
 }
 
 export function createAdapterFunction(scope: Construct, props: AdapterFunctionProps): AdapterFunction {
-  const logGroup = new logs.LogGroup(scope, props.ids.logGroup, { retention: props.logRetention });
+  const logGroup = new logs.LogGroup(scope, props.ids.logGroup, { retention: props.logRetention, ...(props.encryptionKey ? { encryptionKey: props.encryptionKey } : {}) });
+  if (!props.encryptionKey) checkovSkip(logGroup, DEFAULT_KEY_REASONS.logGroup);
   const role = new iam.Role(scope, props.ids.role, {
     assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
     description: props.roleDescription,
@@ -76,5 +84,31 @@ export function createAdapterFunction(scope: Construct, props: AdapterFunctionPr
       bundleAwsSDK: props.bundleAwsSdk ?? false,
     },
   });
+  dependOnPolicyOnly(fn, role);
   return { fn, role, logGroup };
+}
+
+/**
+ * CDK makes the function depend on its role and the role's policy. The role is already a dependency
+ * through the function's `Role` GetAtt (cfn-lint W3005); only the policy needs DependsOn, so the
+ * function never starts before it may write its logs and use the table. Computed when the template
+ * is rendered, so every other dependency (later grants, a caller's addDependency) is kept.
+ */
+function dependOnPolicyOnly(fn: NodejsFunction, role: iam.Role): void {
+  const cfnFunction = fn.node.defaultChild as lambda.CfnFunction;
+  const cfnRole = role.node.defaultChild as iam.CfnRole;
+  cfnFunction.addOverride(
+    'DependsOn',
+    Lazy.list(
+      {
+        produce: () =>
+          cfnFunction
+            .obtainDependencies()
+            .filter((d): d is CfnResource => d instanceof CfnResource && d !== cfnRole)
+            .map((d) => d.logicalId)
+            .sort(),
+      },
+      { omitEmpty: true },
+    ),
+  );
 }
