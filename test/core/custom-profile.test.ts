@@ -75,6 +75,12 @@ describe('custom profiles', () => {
     expect(problems({ ...base, provider: 'acme', profile: { extends: 'generic', tokenRequest: { clientAuth: { method: 'private_key_jwt' } } } })).toEqual([
       'profile.tokenRequest.clientAuth.method: must be one of "as_received", "client_secret_basic", "client_secret_post", "none", "apple_jwt"',
     ]);
+    // The Basic encoding option (README "Transparent credentials"): form or raw, and only for client_secret_basic.
+    expect(problems({ ...base, provider: 'acme', profile: { extends: 'generic', tokenRequest: { clientAuth: { method: 'client_secret_basic', encoding: 'percent' } } } })).toEqual([
+      'profile.tokenRequest.clientAuth.encoding: must be one of "form", "raw"',
+    ]);
+    expect(problems({ ...base, provider: 'acme', profile: { extends: 'generic', tokenRequest: { clientAuth: { method: 'client_secret_basic', encoding: 'raw' } } } })).toEqual([]);
+    expect(problems({ ...base, provider: 'acme', profile: { extends: 'generic', tokenRequest: { clientAuth: { method: 'as_received', encoding: 'raw' } } } })).toHaveLength(1);
     expect(problems({ ...base, provider: 'acme', profile: { extends: 'generic', response: { format: 'xml' }, errors: { codeMap: { bad_code: 'invalid_token' } } } })).toEqual([
       'profile.response.format: must be one of "json", "form", "sniff"',
       'profile.errors.codeMap.bad_code: must be one of "invalid_request", "invalid_client", "invalid_grant", "unauthorized_client", "unsupported_grant_type", "invalid_scope", "server_error", "temporarily_unavailable"',

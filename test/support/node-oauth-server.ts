@@ -10,7 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import OAuth2Server, { Request, Response, type AuthorizationCode, type Client, type RefreshToken, type Token, type User } from '@node-oauth/oauth2-server';
 import { ALEXA_REDIRECT_URI } from './fake-alexa';
-import { startFakeServer, type FakeServer } from './fake-server';
+import { decodeBasic, startFakeServer, type FakeServer } from './fake-server';
 
 export interface NodeOAuthServer extends FakeServer {
   /** A fresh authorization code for the client, as the authorize leg would have issued it. */
@@ -19,22 +19,10 @@ export interface NodeOAuthServer extends FakeServer {
   readonly clientLookups: { clientId: string; ok: boolean }[];
 }
 
-function formDecode(s: string): string {
-  return decodeURIComponent(s.replace(/\+/g, ' '));
-}
-
-/** RFC 6749 §2.3.1 on the server side: base64, then form-decoding of user and password. */
+/** RFC 6749 §2.3.1 on the server side: base64, then form-decoding of user and password (fake-server's decoder). */
 function decodeBasicHeader(header: string | undefined): string | undefined {
-  const m = /^Basic ([A-Za-z0-9+/=]+)$/i.exec(header ?? '');
-  if (!m) return header;
-  const pair = Buffer.from(m[1]!, 'base64').toString('utf8');
-  const colon = pair.indexOf(':');
-  if (colon < 0) return header;
-  try {
-    return `Basic ${Buffer.from(`${formDecode(pair.slice(0, colon))}:${formDecode(pair.slice(colon + 1))}`, 'utf8').toString('base64')}`;
-  } catch {
-    return header;
-  }
+  const credentials = decodeBasic(header);
+  return credentials ? `Basic ${Buffer.from(`${credentials.clientId}:${credentials.clientSecret}`, 'utf8').toString('base64')}` : header;
 }
 
 export async function startNodeOAuthServer(options: { clients: Record<string, string>; decodeBasic?: boolean }): Promise<NodeOAuthServer> {
