@@ -29,8 +29,8 @@ export const RFC6749_TOKEN_ERRORS: ReadonlySet<string> = new Set<OAuthErrorCode>
 export interface OAuthErrorOptions {
   status?: number;
   /**
-   * Add `WWW-Authenticate: Basic` (RFC 6749 §5.2: required when the client used the Authorization header).
-   * Every 401 carries it whatever this says (RFC 9110 §15.5.2).
+   * The client used (or should use) the Authorization header: an `invalid_client` then defaults to 401
+   * (RFC 6749 §5.2). Every 401, and only a 401, carries `WWW-Authenticate: Basic` (RFC 9110 §15.5.2).
    */
   challenge?: boolean;
   headers?: Record<string, string>;
@@ -52,7 +52,7 @@ export class OAuthError extends Error {
     this.name = 'OAuthError';
     this.status = options.status ?? (error === 'invalid_client' && options.challenge ? 401 : 400);
     // RFC 9110 §15.5.2: a 401 MUST send WWW-Authenticate, so a 401 without a challenge cannot be built.
-    this.challenge = options.challenge === true || this.status === 401;
+    this.challenge = this.status === 401;
     this.headers = options.headers ?? {};
     this.detail = options.detail;
   }

@@ -53,7 +53,11 @@ describe('one layer each (RFC 6749 §10.15: no open redirector)', () => {
 
   it('a pinned vendor id must match exactly; unpinned, any alphanumeric one passes', () => {
     expect(checkAlexaRedirectUri(GOOD, { vendorId: 'M2TESTVENDOR' })).toEqual({ ok: true, uri: GOOD, host: 'layla.amazon.com', vendorId: 'M2TESTVENDOR' });
-    expect(checkAlexaRedirectUri(GOOD, { vendorId: 'M2OTHER' })).toMatchObject({ ok: false, code: 'vendor_id_mismatch' });
+    expect(checkAlexaRedirectUri(GOOD, { vendorId: 'M2OTHER' })).toEqual({
+      ok: false,
+      code: 'vendor_id_mismatch',
+      reason: 'redirect_uri names another vendor id than the one this adapter is pinned to (config vendorId)',
+    });
     expect(checkAlexaRedirectUri(`${BASE}abc123`)).toMatchObject({ ok: true, vendorId: 'abc123' });
   });
 });

@@ -13,6 +13,9 @@ describe('OAuthError', () => {
     expect(new OAuthError('invalid_client', 'x', { challenge: true }).status).toBe(401);
     expect(new OAuthError('invalid_client', 'x').status).toBe(400);
     expect(new OAuthError('invalid_grant', 'x', { challenge: true }).status).toBe(400);
+    // Only a 401 carries the challenge.
+    expect(new OAuthError('invalid_grant', 'x', { challenge: true }).challenge).toBe(false);
+    expect(new OAuthError('invalid_client', 'x', { challenge: true }).challenge).toBe(true);
   });
   it('a 401 always carries the challenge, whatever the options say (RFC 9110 §15.5.2)', () => {
     expect(new OAuthError('invalid_client', 'x', { status: 401 }).challenge).toBe(true);
