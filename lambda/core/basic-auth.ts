@@ -3,7 +3,7 @@
  * each encoded with application/x-www-form-urlencoded (Appendix B) and then used as the Basic
  * user-id and password (RFC 7617). Decoding must therefore undo both layers.
  */
-import { decodeFormComponent, encodeFormComponent, FormParseError } from './form';
+import { decodeFormComponent, encodeFormComponent, type FormParseError } from './form';
 
 export interface ClientCredentials {
   clientId: string;
@@ -39,7 +39,8 @@ export function parseBasicAuthorization(header: string): BasicCredentials | unde
   if (!/^Basic(?:[ \t]|$)/i.test(value)) return undefined;
   const match = /^Basic[ \t]+(\S+)$/i.exec(value);
   if (!match) {
-    throw new BasicAuthError(/^Basic[ \t]*$/i.test(value) ? 'Basic credentials are empty' : 'Basic credentials are malformed (expected one base64 token)');
+    // The value is trimmed: credentials are empty exactly when nothing follows the scheme name.
+    throw new BasicAuthError(/^Basic$/i.test(value) ? 'Basic credentials are empty' : 'Basic credentials are malformed (expected one base64 token)');
   }
   const token = match[1]!;
   // RFC 7617 §2 uses base64 of RFC 4648 §4, whose padding is required (§3.2): unpadded is refused.
@@ -54,20 +55,24 @@ export function parseBasicAuthorization(header: string): BasicCredentials | unde
   }
   const colon = decoded.indexOf(':');
   if (colon === -1) throw new BasicAuthError('Basic credentials have no ":" between client id and secret');
-  const enc = new TextEncoder();
+  const clientId = formDecoded(decoded.slice(0, colon), 'Basic client id');
+  const clientSecret = formDecoded(decoded.slice(colon + 1), 'Basic client secret');
+  if (clientId === '') throw new BasicAuthError('Basic client id is empty');
+  return { clientId, clientSecret, token };
+}
+
+/** RFC 6749 §2.3.1: id and secret are form-encoded inside Basic; a bad escape is a BasicAuthError. */
+function formDecoded(text: string, what: string): string {
   try {
-    const clientId = decodeFormComponent(enc.encode(decoded.slice(0, colon)), 'Basic client id');
-    const clientSecret = decodeFormComponent(enc.encode(decoded.slice(colon + 1)), 'Basic client secret');
-    if (clientId === '') throw new BasicAuthError('Basic client id is empty');
-    return { clientId, clientSecret, token };
+    return decodeFormComponent(new TextEncoder().encode(text), what);
   } catch (err) {
-    if (err instanceof FormParseError) throw new BasicAuthError(err.message);
-    throw err;
+    // decodeFormComponent throws FormParseError only.
+    throw new BasicAuthError((err as FormParseError).message);
   }
 }
 
 /** Builds a Basic header: `form` the way RFC 6749 §2.3.1 says a client must; `raw` for servers that do not form-decode. */
-export function basicAuthorization({ clientId, clientSecret }: ClientCredentials, encoding: BasicEncoding = 'form'): string {
+export function basicAuthorization({ clientId, clientSecret }: ClientCredentials, encoding?: BasicEncoding): string {
   const pair = encoding === 'raw' ? `${clientId}:${clientSecret}` : `${encodeFormComponent(clientId)}:${encodeFormComponent(clientSecret)}`;
-  return `Basic ${Buffer.from(pair, 'utf8').toString('base64')}`;
+  return `Basic ${Buffer.from(pair).toString('base64')}`;
 }

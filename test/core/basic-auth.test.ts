@@ -99,6 +99,15 @@ describe('Basic edges (issue 10 mutation survivors)', () => {
     expect(() => parseBasicAuthorization('Basic YWI6Y===')).toThrow(/not valid base64/);
   });
 
+  it('the scheme name must open the header: "Basic" later in it is another scheme', () => {
+    expect(parseBasicAuthorization(`XBasic ${b64('a:b')}`)).toBeUndefined();
+    expect(parseBasicAuthorization(`Bearer Basic ${b64('a:b')}`)).toBeUndefined();
+  });
+
+  it('errors are BasicAuthErrors by name', () => {
+    expect(() => parseBasicAuthorization('Basic !!!!')).toThrow(expect.objectContaining({ name: 'BasicAuthError' }));
+  });
+
   it('keeps the base64 token exactly as received, for byte-for-byte forwarding', () => {
     const token = b64('id:a+b/c=d~');
     expect(parseBasicAuthorization(`basic\t${token}`)?.token).toBe(token);
@@ -116,6 +125,9 @@ describe('Basic edges (issue 10 mutation survivors)', () => {
     expect(message('Basic')).toBe('Basic credentials are empty');
     expect(message('Basic \t ')).toBe('Basic credentials are empty');
     expect(message('Basic a b')).toBe('Basic credentials are malformed (expected one base64 token)');
+    expect(message('Basic a Basic')).toBe('Basic credentials are malformed (expected one base64 token)');
+    // Only one token after the scheme: a second "Basic" is not a fresh start.
+    expect(message(`Basic Basic ${b64('a:b')}`)).toBe('Basic credentials are malformed (expected one base64 token)');
     expect(message(`Basic ${b64('no-colon')}`)).toBe('Basic credentials have no ":" between client id and secret');
     expect(message(`Basic ${b64(':s')}`)).toBe('Basic client id is empty');
     expect(message(`Basic ${Buffer.from([0xff, 0x3a, 0x61]).toString('base64')}`)).toBe('Basic credentials are not valid UTF-8');
