@@ -139,3 +139,17 @@ describe('percent-escape hex digits at the edges of 0-9, A-F, a-f (issue 10 muta
     expect(() => decodeFormComponent(new Uint8Array([0xff]))).toThrow('value is not valid UTF-8');
   });
 });
+
+describe('parseForm error labels (issue 10 mutation survivors)', () => {
+  it('names a broken parameter name as such, and a broken value by its name clipped to 40 characters', () => {
+    expect(() => parseForm('a%zz=1')).toThrow(new FormParseError('malformed percent-escape in parameter name'));
+    const long = 'n'.repeat(60);
+    expect(() => parseForm(`${long}=%zz`)).toThrow(new FormParseError(`malformed percent-escape in value of "${'n'.repeat(40)}"`));
+    try {
+      parseForm('x=%zz');
+    } catch (err) {
+      expect((err as Error).name).toBe('FormParseError');
+    }
+    expect.assertions(3);
+  });
+});

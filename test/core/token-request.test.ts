@@ -273,3 +273,35 @@ describe('parseTokenRequest: edges (issue 10 mutation survivors)', () => {
     expect([...refresh.params]).toEqual([['refresh_token', 'rt'], ['scope', 'a']]);
   });
 });
+
+describe('parseTokenRequest: every refusal, word for word (RFC 6749 §5.2 error_description)', () => {
+  const basic = (h: string, body = codeBody()) => request(body, { 'content-type': FORM, authorization: h });
+  it.each([
+    ['wrong method', request(codeBody(), { 'content-type': FORM }, 'GET'), 405, 'invalid_request', 'bad_method', 'the token endpoint accepts POST only'],
+    ['wrong media type', request(codeBody(), { 'content-type': 'text/plain' }), 415, 'invalid_request', 'bad_content_type', 'Content-Type must be application/x-www-form-urlencoded'],
+    ['too large', request('x'.repeat(MAX_TOKEN_REQUEST_BYTES + 1)), 413, 'invalid_request', 'body_too_large', `request body exceeds ${MAX_TOKEN_REQUEST_BYTES} bytes`],
+    ['malformed body', request('code=%zz'), 400, 'invalid_request', 'malformed_body', 'malformed form body: malformed percent-escape in value of "code"'],
+    ['repeated', request('a=1&b=1&a=2&b=2'), 400, 'invalid_request', 'repeated_parameter', 'parameters must not be repeated: a, b'],
+    ['bad Basic', basic('Basic !!!!'), 401, 'invalid_client', 'bad_basic_credentials', 'Basic credentials are not valid base64'],
+    ['Bearer', basic('Bearer x'), 401, 'invalid_client', 'unsupported_auth_scheme', 'only the Basic authentication scheme is supported (RFC 6749 §2.3.1)'],
+    ['two methods', basic(rfcBasic('a', 's'), codeBody({ client_secret: 's' })), 400, 'invalid_request', 'two_auth_methods', 'client credentials were sent both in the Authorization header and in the body'],
+    ['id mismatch', basic(rfcBasic('a', 's'), codeBody({ client_id: 'b' })), 400, 'invalid_request', 'client_id_mismatch', 'client_id in the body does not match the Basic credentials'],
+    ['no grant_type', request(form({ client_id: 'a', client_secret: 'b' })), 400, 'invalid_request', 'missing_grant_type', 'grant_type is required'],
+    ['no code', request(form({ grant_type: 'authorization_code', client_id: 'a', client_secret: 'b' })), 400, 'invalid_request', 'missing_parameter', 'code is required for grant_type authorization_code'],
+    ['no credentials', request(codeBody()), 401, 'invalid_client', 'missing_client_auth', 'client authentication is required: HTTP Basic or client_id/client_secret in the body'],
+  ] as const)('%s', (_what, req, status, error, verdictCode, description) => {
+    const err = rejection(req);
+    expect({ status: err.status, error: err.error, verdictCode: err.verdictCode, description: err.description, challenge: err.challenge }).toEqual({
+      status,
+      error,
+      verdictCode,
+      description,
+      challenge: status === 401,
+    });
+  });
+
+  it('a public client has no clientSecret member at all', () => {
+    const r = parseTokenRequest(request(codeBody({ client_id: 'pub' })));
+    expect(r.credentials).not.toHaveProperty('clientSecret');
+  });
+});
