@@ -195,3 +195,96 @@ describe('token_type and scope (RFC 6749 §5.1, §3.3)', () => {
     expect(t.tokens.idTokenPresent).toBe(true);
   });
 });
+
+describe('success-side verdicts, word for word (the log is the product: README "Verdicts")', () => {
+  const single = extendProfile(generic, { id: 's', displayName: 'S', refresh: { rotation: 'single_use', noRefreshTokenHint: 'ask for offline access' }, fields: { expiresAtField: 'expires_at' } });
+  const dflt = extendProfile(generic, { id: 'd', displayName: 'D', fields: { defaultExpiresIn: 7200 } });
+  const v = (code: string, severity: string, message: string) => ({ code, severity, message });
+  const NO_EXPIRES_IN = v('no_expires_in', 'info', 'the provider sent no expires_in: Alexa will use the console\'s "Default Access Token Expiration Time"');
+
+  it('201, form-encoded, labelled text/plain, token_type mac, short expiry, no refresh token', () => {
+    const t = translateResponse(generic, answered(201, 'access_token=A&token_type=mac&expires_in=100', 'text/plain'), codeCtx);
+    expect(t.verdicts).toEqual([
+      v('success_status_normalized', 'info', 'the provider answered HTTP 201; Alexa requires 200, so the status was changed'),
+      v('upstream_form_encoded', 'info', 'upstream answered form-encoded; translated to JSON (Alexa accepts only JSON, RFC 6749 §5.1)'),
+      v('content_type_mismatch', 'info', 'the provider labelled a form body as "text/plain"; the adapter read the body as it is'),
+      v('token_type_replaced', 'warn', 'the provider\'s token_type "mac" was replaced by Bearer, the only type Alexa supports'),
+      v('expires_in_short', 'warn', "expires_in 100 s is below Alexa's 6-minute minimum: raise the provider's access-token lifetime to at least 360 s (an hour is recommended)"),
+      v('no_refresh_token', 'warn', 'no refresh_token: the link breaks when the access token expires (in 100 s)'),
+    ]);
+    expect(t.translated).toEqual(['status 201 → 200', 'form → JSON', 'token_type mac → Bearer', 'expires_in string → number']);
+    expect(t.tokens.tokenType).toBe('mac');
+  });
+
+  it('JSON without a Content-Type, expires_in not a number', () => {
+    const t = translateResponse(generic, answered(200, '{"access_token":"A","token_type":"Bearer","refresh_token":"R","expires_in":"x1"}', ''), codeCtx);
+    expect(t.verdicts).toEqual([
+      v('content_type_mismatch', 'info', 'the provider labelled a json body as "nothing"; the adapter read the body as it is'),
+      v('expires_in_invalid', 'warn', "the provider's expires_in (x1) is not a number; it was dropped"),
+      NO_EXPIRES_IN,
+    ]);
+  });
+
+  it('refresh: retained token, then ok', () => {
+    const t = translateResponse(generic, json({ access_token: 'A', token_type: 'Bearer', expires_in: 3600 }), refreshCtx('RT0'));
+    expect(t.verdicts).toEqual([
+      v('refresh_token_retained', 'info', "the provider's refresh answer had no refresh_token; the one Alexa presented was returned so Alexa keeps a refresh token"),
+      v('ok', 'info', 'refresh succeeded; Alexa received a spec-compliant token answer'),
+    ]);
+    const same = translateResponse(generic, json({ access_token: 'A', token_type: 'Bearer', refresh_token: 'RT0', expires_in: 3600 }), refreshCtx('RT0'));
+    expect(same.verdicts).toEqual([v('ok', 'info', 'refresh succeeded; Alexa received a spec-compliant token answer')]);
+  });
+
+  it('single-use rotation, expires_in 0', () => {
+    const t = translateResponse(single, json({ access_token: 'A', token_type: 'Bearer', refresh_token: 'R2', expires_in: 0 }), refreshCtx('RT0'));
+    expect(t.verdicts).toEqual([
+      v('expires_in_invalid', 'warn', "the provider's expires_in 0 is not positive; it was dropped"),
+      NO_EXPIRES_IN,
+      v('refresh_token_rotated', 'info', 'the provider rotated the refresh token (single use: the old one no longer works)'),
+    ]);
+  });
+
+  it('expires_at in the past, no refresh token with the profile\'s hint', () => {
+    const t = translateResponse(single, json({ access_token: 'A', token_type: 'Bearer', expires_at: Math.floor(Date.now() / 1000) - 10 }), codeCtx);
+    expect(t.verdicts).toEqual([
+      v('expires_in_invalid', 'warn', "the provider's expires_at lies in the past; it was dropped"),
+      NO_EXPIRES_IN,
+      v('no_refresh_token', 'warn', 'no refresh_token: the link breaks when the access token expires. Fix: ask for offline access'),
+    ]);
+  });
+
+  it("the profile's default expiry, then ok for a code exchange", () => {
+    const t = translateResponse(dflt, json({ access_token: 'A', token_type: 'Bearer', refresh_token: 'R' }), codeCtx);
+    expect(t.verdicts).toEqual([
+      v('expires_in_synthesised', 'info', "the provider sent no expires_in; the profile's default of 7200 s was filled in"),
+      v('ok', 'info', 'code exchanged; Alexa received a spec-compliant token answer'),
+    ]);
+  });
+
+  it('a 203 without an access token', () => {
+    const t = translateResponse(generic, json({ token_type: 'Bearer' }, 203), codeCtx);
+    expect(t.verdicts).toEqual([v('missing_access_token', 'error', 'the provider answered HTTP 203 without an access_token')]);
+  });
+
+  it('expires_in numbers JSON cannot carry (1e400 is Infinity) are dropped, never null', () => {
+    const t = translateResponse(generic, answered(200, '{"access_token":"A","token_type":"Bearer","refresh_token":"R","expires_in":1e400}'), codeCtx);
+    expect(body(t)).not.toHaveProperty('expires_in');
+    expect(t.answer.body).not.toContain('null');
+  });
+
+  it('an envelope is unwrapped and says so; nested tokens are preferred only when they hold an access token', () => {
+    const env = extendProfile(generic, { id: 'e', displayName: 'E', response: { envelope: 'body' } });
+    const t = translateResponse(env, json({ status: 0, body: { access_token: 'A', token_type: 'Bearer', refresh_token: 'R', expires_in: 3600 } }), codeCtx);
+    expect(body(t)).toEqual({ access_token: 'A', token_type: 'Bearer', refresh_token: 'R', expires_in: 3600 });
+    expect(t.translated).toEqual(['unwrapped body']);
+    const nested = extendProfile(generic, { id: 'n', displayName: 'N', response: { nestedTokens: 'authed_user' } });
+    const withUser = translateResponse(nested, json({ access_token: 'BOT', token_type: 'Bearer', refresh_token: 'R', expires_in: 3600, authed_user: { access_token: 'USER', token_type: 'Bearer', refresh_token: 'R', expires_in: 3600 } }), codeCtx);
+    expect(body(withUser).access_token).toBe('USER');
+    expect(withUser.translated).toEqual(['tokens taken from authed_user']);
+    for (const authed of [{ id: 'x' }, { access_token: 5 }, 'string', null]) {
+      const t2 = translateResponse(nested, json({ access_token: 'BOT', token_type: 'Bearer', refresh_token: 'R', expires_in: 3600, authed_user: authed }), codeCtx);
+      expect(body(t2).access_token).toBe('BOT');
+      expect(t2.translated).toEqual([]);
+    }
+  });
+});
