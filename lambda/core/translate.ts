@@ -296,7 +296,8 @@ export function translateResponse(profile: ProviderProfile, result: UpstreamResu
 
   // Empty or non-string error members (`"error": null`) were judged "no error" above; they must not
   // reach Alexa inside a success answer.
-  const handled = new Set(['access_token', 'token_type', 'expires_in', 'refresh_token', 'scope', 'error', 'error_description', 'error_uri', profile.fields.expiresAtField ?? '']);
+  const handled = new Set(['expires_in', 'refresh_token', 'scope', 'error', 'error_description', 'error_uri']);
+  if (profile.fields.expiresAtField) handled.add(profile.fields.expiresAtField);
   for (const [k, v] of Object.entries(tokens)) {
     if (!handled.has(k) && !Object.hasOwn(out, k)) out[k] = v;
   }

@@ -2,7 +2,7 @@
  * The success side of translate.ts, pinned value by value (issue 10: mutants that survived because no
  * test held these promises). Each case names the rule it follows.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { fingerprint } from '../../lambda/core/fingerprint';
 import { extendProfile } from '../../lambda/core/profiles/extend';
 import { generic } from '../../lambda/core/profiles/generic';
@@ -286,5 +286,73 @@ describe('success-side verdicts, word for word (the log is the product: README "
       expect(body(t2).access_token).toBe('BOT');
       expect(t2.translated).toEqual([]);
     }
+  });
+});
+
+describe('success-side edges (issue 10 mutation survivors)', () => {
+  it.each([
+    ['HTML', '<!doctype html><p>hi</p>', 'text/html', 'upstream_html', 'with an HTML page'],
+    ['an empty body', '', 'application/json', 'upstream_unreadable', 'with an empty body'],
+    ['XML', '<?xml version="1.0"?><a/>', 'application/xml', 'upstream_unreadable', 'with XML'],
+    ['plain text', 'ok thanks', 'text/plain', 'upstream_unreadable', 'with plain text'],
+    ['invalid JSON', '{"access_token":', 'application/json', 'upstream_invalid_json', 'the body is not valid JSON'],
+  ])('a 2xx with %s: 502 server_error, and the verdict names what came', (_what, text, ct, code, said) => {
+    const t = translateResponse(generic, answered(200, text, ct), codeCtx);
+    expect(t.outcome).toBe('upstream_error');
+    expect(t.answer.status).toBe(502);
+    expect(body(t)).toEqual({ error: 'server_error', error_description: 'the provider answered with an unreadable body' });
+    expect(t.verdicts).toEqual([{ code, severity: 'error', message: `the provider answered HTTP 200 but ${said}; no tokens could be read` }]);
+  });
+
+  it('a correctly labelled form answer is no content-type mismatch', () => {
+    const t = translateResponse(generic, answered(200, 'access_token=A&token_type=Bearer&refresh_token=R&expires_in=3600', 'application/x-www-form-urlencoded'), codeCtx);
+    expect(codes(t)).toEqual(['upstream_form_encoded', 'ok']);
+  });
+
+  it('token_type_defaulted and the non-single-use rotation message, word for word', () => {
+    const t = translateResponse(generic, json({ access_token: 'A', refresh_token: 'R2', expires_in: 3600 }), refreshCtx('R1'));
+    expect(t.verdicts).toEqual([
+      { code: 'token_type_defaulted', severity: 'info', message: 'the provider sent no token_type; Bearer was filled in' },
+      { code: 'refresh_token_rotated', severity: 'info', message: 'the provider rotated the refresh token' },
+      { code: 'ok', severity: 'info', message: 'refresh succeeded; Alexa received a spec-compliant token answer' },
+    ]);
+  });
+
+  it('retention is for refresh grants only', () => {
+    const t = translateResponse(generic, ok({ refresh_token: undefined, expires_in: 3600 }), { ...codeCtx, presentedRefreshToken: 'RT' });
+    expect(body(t)).not.toHaveProperty('refresh_token');
+    expect(codes(t)).toContain('no_refresh_token');
+  });
+
+  it('expires_in: an array holding a number is not a number; two decimals are fine; null is simply absent', () => {
+    const arr = translateResponse(generic, ok({ expires_in: ['3600'] }), codeCtx);
+    expect(body(arr)).not.toHaveProperty('expires_in');
+    expect(codes(arr)).toContain('expires_in_invalid');
+    expect(body(translateResponse(generic, ok({ expires_in: '3600.25' }), codeCtx)).expires_in).toBe(3600);
+    const nul = translateResponse(generic, ok({ expires_in: null }), codeCtx);
+    expect(codes(nul)).toEqual(['no_expires_in', 'ok']);
+  });
+
+  it('expires_at: Infinity, zero and negative values are ignored without a verdict; exactly now is already past', () => {
+    const profile = extendProfile(generic, { id: 'a', displayName: 'A', fields: { expiresAtField: 'expires_at' } });
+    const inf = translateResponse(profile, answered(200, '{"access_token":"A","token_type":"Bearer","refresh_token":"R","expires_at":1e400}'), codeCtx);
+    expect(body(inf)).not.toHaveProperty('expires_in');
+    expect(inf.answer.body).not.toContain('null');
+    for (const at of [0, -3]) expect(codes(translateResponse(profile, ok({ expires_at: at }), codeCtx))).toEqual(['no_expires_in', 'ok']);
+    vi.useFakeTimers();
+    try {
+      vi.setSystemTime(new Date('2026-12-01T00:00:00Z'));
+      const now = Math.floor(Date.now() / 1000);
+      const t = translateResponse(profile, ok({ expires_at: now }), codeCtx);
+      expect(body(t)).not.toHaveProperty('expires_in');
+      expect(codes(t)).toContain('expires_in_invalid');
+      expect(body(translateResponse(profile, ok({ expires_at: now + 1 }), codeCtx)).expires_in).toBe(1);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('an empty member name passes through like any other extra member', () => {
+    expect(body(translateResponse(generic, ok({ '': 'x', expires_in: 3600 }), codeCtx))).toHaveProperty([''], 'x');
   });
 });
