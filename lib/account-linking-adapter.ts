@@ -10,7 +10,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -20,6 +20,8 @@ import { addAdapterOutputs } from './adapter-outputs';
 import { AuthorizationLeg } from './authorization-leg';
 import { certificateRegionProblem } from './certificate-region';
 import { consoleSettings } from './console-settings';
+import { DEFAULT_KEY_REASONS, checkovSkip } from './checkov';
+import { grantTableAccess } from './table-access';
 import {
   DEFAULT_TOKEN_MEMORY_MB,
   DEFAULT_TOKEN_TIMEOUT,
@@ -56,9 +58,20 @@ export interface AccountLinkingAdapterProps {
   readonly tokenTimeout?: Duration;
 
   /**
-   * Customer-managed KMS key for the state table. Give one if you need key-level control (key
-   * policy, cross-account audit, crypto-shredding by disabling the key).
-   * @default - the AWS-managed key `aws/dynamodb` (key usage visible in CloudTrail, no key to run)
+   * Customer-managed KMS key for everything the stack keeps at rest: the state table, every log group
+   * (token, access, authorization leg, smart home, events) and the Alexa Client Secret. Give one when
+   * a security team asks for key-level control (key policy, cross-account audit, crypto-shredding by
+   * disabling the key). A `kms.Key` of your app gets the CloudWatch Logs statement added to its key
+   * policy; an imported key's policy must already allow `logs.<region>.amazonaws.com` (README
+   * "Encryption at rest"). The functions get the key use their table access needs.
+   * @default - config `encryptionKeyArn` if set, else AWS managed/owned keys: aws/dynamodb for the
+   * table, CloudWatch Logs' own keys, aws/secretsmanager; each stated in the template as a checkov skip
+   */
+  readonly encryptionKey?: kms.IKey;
+
+  /**
+   * Customer-managed KMS key for the state table only (overrides `encryptionKey` for the table).
+   * @default - `encryptionKey`
    */
   readonly tableEncryptionKey?: kms.IKey;
 
@@ -131,6 +144,11 @@ export class AccountLinkingAdapter extends Construct {
     const timeout = props.tokenTimeout ?? DEFAULT_TOKEN_TIMEOUT;
     const config = (this.config = validateProps(this, props, memorySize, timeout));
 
+    // --- Keys: one optional customer-managed key for everything at rest -----------------------
+    const key = props.encryptionKey ?? (config.encryptionKeyArn ? kms.Key.fromKeyArn(this, 'EncryptionKey', config.encryptionKeyArn) : undefined);
+    if (key) allowCloudWatchLogs(this, key);
+    const tableKey = props.tableEncryptionKey ?? key;
+
     // --- State table -------------------------------------------------------------------------
     const retain = config.tableRemovalPolicy === 'retain';
     this.table = new dynamodb.Table(this, 'StateTable', {
@@ -139,13 +157,14 @@ export class AccountLinkingAdapter extends Construct {
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
       timeToLiveAttribute: TABLE_TTL_ATTRIBUTE,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      ...(props.tableEncryptionKey
-        ? { encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED, encryptionKey: props.tableEncryptionKey }
+      ...(tableKey
+        ? { encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED, encryptionKey: tableKey }
         : { encryption: dynamodb.TableEncryption.AWS_MANAGED }),
       removalPolicy: retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
       // Losing this table unlinks every user; with "retain" also refuse a console/API delete.
       deletionProtection: retain,
     });
+    if (!tableKey) checkovSkip(this.table, DEFAULT_KEY_REASONS.table);
 
     // --- Token function ----------------------------------------------------------------------
     const retention = config.logRetentionDays as logs.RetentionDays;
@@ -153,7 +172,7 @@ export class AccountLinkingAdapter extends Construct {
       ids: { logGroup: 'TokenLogGroup', role: 'TokenFunctionRole', function: 'TokenFunction' },
       handler: 'token',
       description: 'Alexa account linking: POST /token, forwards the grant to the OAuth provider',
-      roleDescription: 'Alexa account linking token handler: its own log group, read/write on the state table',
+      roleDescription: 'Alexa account linking token handler: its own log group, Get/Put/DeleteItem on the state table',
       logRetention: retention,
       memorySize,
       timeout,
@@ -162,11 +181,12 @@ export class AccountLinkingAdapter extends Construct {
         TABLE_NAME: this.table.tableName,
       },
       bundleAwsSdk: props.bundleAwsSdk,
+      encryptionKey: key,
     });
     this.tokenLogGroup = token.logGroup;
     this.tokenFunctionRole = token.role;
     this.tokenFunction = token.fn;
-    this.table.grantReadWriteData(this.tokenFunction);
+    grantTableAccess(this.table, this.tokenFunction, 'token', tableKey);
     if (config.applePrivateKeySecretArn) {
       // Sign in with Apple: read exactly the secret holding the .p8 key, nothing else.
       this.tokenFunctionRole.addToPrincipalPolicy(
@@ -190,7 +210,8 @@ export class AccountLinkingAdapter extends Construct {
       });
     }
 
-    this.accessLogGroup = new logs.LogGroup(this, 'AccessLogGroup', { retention });
+    this.accessLogGroup = new logs.LogGroup(this, 'AccessLogGroup', { retention, ...(key ? { encryptionKey: key } : {}) });
+    if (!key) checkovSkip(this.accessLogGroup, DEFAULT_KEY_REASONS.logGroup);
     this.stage = new apigwv2.HttpStage(this, 'DefaultStage', {
       httpApi: this.httpApi,
       stageName: '$default',
@@ -200,8 +221,12 @@ export class AccountLinkingAdapter extends Construct {
         destination: new apigwv2.LogGroupLogDestination(this.accessLogGroup),
         format: accessLogFormat(),
       },
-      ...(this.domainName ? { domainMapping: { domainName: this.domainName } } : {}),
     });
+    if (this.domainName) {
+      // An explicit mapping: the stage's own domainMapping names it "<domain>undefined" (no mapping key)
+      // and adds a DependsOn the Ref already implies (cfn-lint W3005).
+      new apigwv2.ApiMapping(this, 'CustomDomainMapping', { api: this.httpApi, domainName: this.domainName, stage: this.stage });
+    }
 
     const tokenIntegration = new HttpLambdaIntegration('TokenIntegration', this.tokenFunction, {
       payloadFormatVersion: apigwv2.PayloadFormatVersion.VERSION_2_0,
@@ -242,11 +267,11 @@ export class AccountLinkingAdapter extends Construct {
     this.domainList = settings.domainList;
     this.providerRedirectUri = settings.providerRedirectUri;
     if (config.mode === 'interception') {
-      this.authorizationLeg = new AuthorizationLeg(this, 'AuthorizationLeg', { config, httpApi: this.httpApi, table: this.table, timeout, bundleAwsSdk: props.bundleAwsSdk });
+      this.authorizationLeg = new AuthorizationLeg(this, 'AuthorizationLeg', { config, httpApi: this.httpApi, table: this.table, timeout, bundleAwsSdk: props.bundleAwsSdk, encryptionKey: key, tableEncryptionKey: tableKey });
     }
 
     if (config.smartHome) {
-      this.smartHome = new SmartHome(this, 'SmartHome', { config: config.smartHome, table: this.table, logRetention: retention, bundleAwsSdk: props.bundleAwsSdk });
+      this.smartHome = new SmartHome(this, 'SmartHome', { config: config.smartHome, table: this.table, logRetention: retention, bundleAwsSdk: props.bundleAwsSdk, encryptionKey: key, tableEncryptionKey: tableKey });
     }
     // --- Saved queries, failed-exchange metric and alarm (routes added later: observability.addLogGroup) ---
     this.observability = new AdapterObservability(this, 'Observability', {
@@ -268,6 +293,22 @@ export class AccountLinkingAdapter extends Construct {
   public addStackOutputs(): void {
     addAdapterOutputs(Stack.of(this), this);
   }
+}
+
+/**
+ * CloudWatch Logs may use the key for this account's log groups (AWS docs: "Encrypt log data in
+ * CloudWatch Logs using AWS KMS"). A no-op for an imported key, whose policy is its owner's.
+ */
+function allowCloudWatchLogs(scope: Construct, key: kms.IKey): void {
+  const stack = Stack.of(scope);
+  key.addToResourcePolicy(
+    new iam.PolicyStatement({
+      principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
+      actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+      resources: ['*'],
+      conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${stack.partition}:logs:${stack.region}:${stack.account}:log-group:*` } },
+    }),
+  );
 }
 
 /**

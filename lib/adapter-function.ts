@@ -7,11 +7,13 @@
  * A function, not a construct: the callers keep their construct ids, so the logical IDs of the
  * resources (and deployed stacks) do not change.
  */
-import type { Duration } from 'aws-cdk-lib';
+import { CfnResource, Lazy, type Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { DEFAULT_KEY_REASONS, checkovSkip } from './checkov';
 import { handlerCode, type HandlerName } from './handler-assets';
 
 export interface AdapterFunctionProps {
@@ -27,6 +29,11 @@ export interface AdapterFunctionProps {
   environment: Record<string, string>;
   /** @default false: the nodejs24.x runtime provides SDK v3 (see AccountLinkingAdapterProps.bundleAwsSdk). */
   bundleAwsSdk?: boolean;
+  /**
+   * Customer-managed key for the log group (its key policy must let CloudWatch Logs use it).
+   * @default - CloudWatch Logs' AWS-owned keys, stated in the template as a checkov skip
+   */
+  encryptionKey?: kms.IKey;
 }
 
 export interface AdapterFunction {
@@ -36,7 +43,8 @@ export interface AdapterFunction {
 }
 
 export function createAdapterFunction(scope: Construct, props: AdapterFunctionProps): AdapterFunction {
-  const logGroup = new logs.LogGroup(scope, props.ids.logGroup, { retention: props.logRetention });
+  const logGroup = new logs.LogGroup(scope, props.ids.logGroup, { retention: props.logRetention, ...(props.encryptionKey ? { encryptionKey: props.encryptionKey } : {}) });
+  if (!props.encryptionKey) checkovSkip(logGroup, DEFAULT_KEY_REASONS.logGroup);
   const role = new iam.Role(scope, props.ids.role, {
     assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
     description: props.roleDescription,
@@ -55,5 +63,31 @@ export function createAdapterFunction(scope: Construct, props: AdapterFunctionPr
     loggingFormat: lambda.LoggingFormat.JSON,
     environment: props.environment,
   });
+  dependOnPolicyOnly(fn, role);
   return { fn, role, logGroup };
+}
+
+/**
+ * CDK makes the function depend on its role and the role's policy. The role is already a dependency
+ * through the function's `Role` GetAtt (cfn-lint W3005); only the policy needs DependsOn, so the
+ * function never starts before it may write its logs and use the table. Computed when the template
+ * is rendered, so every other dependency (later grants, a caller's addDependency) is kept.
+ */
+function dependOnPolicyOnly(fn: lambda.Function, role: iam.Role): void {
+  const cfnFunction = fn.node.defaultChild as lambda.CfnFunction;
+  const cfnRole = role.node.defaultChild as iam.CfnRole;
+  cfnFunction.addOverride(
+    'DependsOn',
+    Lazy.list(
+      {
+        produce: () =>
+          cfnFunction
+            .obtainDependencies()
+            .filter((d): d is CfnResource => d instanceof CfnResource && d !== cfnRole)
+            .map((d) => d.logicalId)
+            .sort(),
+      },
+      { omitEmpty: true },
+    ),
+  );
 }

@@ -7,11 +7,13 @@ import { Duration, Validations } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { createAdapterFunction } from './adapter-function';
+import { grantTableAccess } from './table-access';
 import { runtimePart, type AdapterConfig } from '../lambda/core/config';
 
 
@@ -35,6 +37,16 @@ export interface AuthorizationLegProps {
    * @default false
    */
   readonly bundleAwsSdk?: boolean;
+  /**
+   * Customer-managed key for the function's log group (see AccountLinkingAdapterProps.encryptionKey).
+   * @default - CloudWatch Logs' AWS-owned keys
+   */
+  readonly encryptionKey?: kms.IKey;
+  /**
+   * The table's customer-managed key, if it has one: the function gets the key use its access needs.
+   * @default - none
+   */
+  readonly tableEncryptionKey?: kms.IKey;
 }
 
 export class AuthorizationLeg extends Construct {
@@ -51,17 +63,18 @@ export class AuthorizationLeg extends Construct {
       ids: { logGroup: 'LogGroup', role: 'Role', function: 'Function' },
       handler: 'authorize',
       description: 'Alexa account linking: GET /authorize and GET /callback (interception mode)',
-      roleDescription: 'Alexa account linking /authorize and /callback: its own log group, read/write on the state table',
+      roleDescription: 'Alexa account linking /authorize and /callback: its own log group, Get/Put/DeleteItem on the state table',
       logRetention: config.logRetentionDays as logs.RetentionDays,
       memorySize: props.memorySize ?? 256,
       timeout: props.timeout ?? Duration.seconds(5),
       environment: { ADAPTER_CONFIG: JSON.stringify(runtimePart(config)), TABLE_NAME: props.table.tableName },
       bundleAwsSdk: props.bundleAwsSdk,
+      encryptionKey: props.encryptionKey,
     });
     this.logGroup = made.logGroup;
     this.role = made.role;
     this.function = made.fn;
-    props.table.grantReadWriteData(this.function);
+    grantTableAccess(props.table, this.function, 'authorize', props.tableEncryptionKey);
 
     const integration = new HttpLambdaIntegration('AuthorizeIntegration', this.function, { payloadFormatVersion: apigwv2.PayloadFormatVersion.VERSION_2_0 });
     [this.authorizeRoute] = props.httpApi.addRoutes({ path: '/authorize', methods: [apigwv2.HttpMethod.GET], integration });

@@ -16,12 +16,15 @@
 import { Duration, RemovalPolicy, SecretValue, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { createAdapterFunction } from './adapter-function';
+import { DEFAULT_KEY_REASONS, checkovSkip } from './checkov';
 import type { HandlerName } from './handler-assets';
+import { grantTableAccess, type TableUser } from './table-access';
 import { SECRET_PLACEHOLDER, type SmartHomeConfig } from '../lambda/core/smart-home/config';
 
 /** Service principal Alexa smart-home skills invoke Lambda functions with. */
@@ -45,6 +48,16 @@ export interface SmartHomeProps {
    * @default false
    */
   readonly bundleAwsSdk?: boolean;
+  /**
+   * Customer-managed key for both log groups and the Alexa Client Secret (see AccountLinkingAdapterProps.encryptionKey).
+   * @default - AWS-owned keys for the logs, aws/secretsmanager for the secret
+   */
+  readonly encryptionKey?: kms.IKey;
+  /**
+   * The table's customer-managed key, if it has one: the functions get the key use their access needs.
+   * @default - none
+   */
+  readonly tableEncryptionKey?: kms.IKey;
 }
 
 export class SmartHome extends Construct {
@@ -66,7 +79,9 @@ export class SmartHome extends Construct {
       // Not a secret: a placeholder the code recognises as "unset" (accept_grant_secret_missing).
       secretStringValue: SecretValue.unsafePlainText(SECRET_PLACEHOLDER),
       removalPolicy: RemovalPolicy.DESTROY,
+      ...(props.encryptionKey ? { encryptionKey: props.encryptionKey } : {}),
     });
+    if (!props.encryptionKey) checkovSkip(this.alexaClientSecret, DEFAULT_KEY_REASONS.secret);
     Validations.of(this.alexaClientSecret).acknowledge({
       id: 'AwsSolutions-SMG4',
       reason: 'The Alexa Client Secret is issued by Amazon in the developer console and cannot be rotated by a Lambda; it changes only when the developer regenerates it there and puts the new value.',
@@ -77,7 +92,7 @@ export class SmartHome extends Construct {
       TABLE_NAME: props.table.tableName,
       ALEXA_CLIENT_SECRET_ARN: this.alexaClientSecret.secretArn,
     };
-    const make = (name: string, handler: HandlerName, description: string, timeout: Duration) => {
+    const make = (name: string, handler: HandlerName, description: string, timeout: Duration, tableUser: TableUser) => {
       const { fn, logGroup } = createAdapterFunction(this, {
         ids: { logGroup: `${name}LogGroup`, role: `${name}Role`, function: name },
         handler,
@@ -88,13 +103,14 @@ export class SmartHome extends Construct {
         timeout,
         environment: env,
         bundleAwsSdk: props.bundleAwsSdk,
+        encryptionKey: props.encryptionKey,
       });
-      props.table.grantReadWriteData(fn);
+      grantTableAccess(props.table, fn, tableUser, props.tableEncryptionKey);
       this.alexaClientSecret.grantRead(fn);
       return { fn, logGroup };
     };
 
-    const sh = make('SmartHomeFunction', 'smart-home', 'Alexa smart home: AcceptGrant and directive forwarding', props.timeout ?? Duration.seconds(8));
+    const sh = make('SmartHomeFunction', 'smart-home', 'Alexa smart home: AcceptGrant and directive forwarding', props.timeout ?? Duration.seconds(8), 'smartHome');
     this.smartHomeFunction = sh.fn;
     this.smartHomeLogGroup = sh.logGroup;
     this.smartHomeFunction.addPermission('AlexaSmartHomeInvoke', {
@@ -106,7 +122,7 @@ export class SmartHome extends Construct {
       this.smartHomeFunction.addToRolePolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [config.forwardTargetArn] }));
     }
 
-    const ev = make('EventsFunction', 'events', 'Alexa smart home: send events to the Alexa Event Gateway (invoke with IAM)', Duration.seconds(15));
+    const ev = make('EventsFunction', 'events', 'Alexa smart home: send events to the Alexa Event Gateway (invoke with IAM)', Duration.seconds(15), 'events');
     this.eventsFunction = ev.fn;
     this.eventsLogGroup = ev.logGroup;
 

@@ -104,6 +104,12 @@ export const DeploymentConfigSchema = v.strictObject({
   /** Optional custom domain: the ACM certificate must be in the stack's region. */
   domainName: v.optional(v.pipe(v.string(), v.regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'must be a lowercase DNS name'))),
   certificateArn: v.optional(v.pipe(v.string(), v.regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/, 'must be an ACM certificate ARN'))),
+  /**
+   * Customer-managed KMS key (an existing key's ARN) for the state table, every log group and the Alexa
+   * Client Secret. Its key policy must let CloudWatch Logs use it (README "Encryption at rest").
+   * Unset: AWS managed/owned keys, each choice stated in the template as a checkov skip.
+   */
+  encryptionKeyArn: v.optional(v.pipe(v.string(), v.regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/, 'must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)'))),
   /** Keep the state table when the stack is deleted (default) or destroy it. */
   tableRemovalPolicy: v.optional(v.picklist(['retain', 'destroy']), 'retain'),
   /** Smart home (AcceptGrant, LWA tokens, Event Gateway): off unless given. See lambda/core/smart-home/config.ts. */
@@ -207,7 +213,8 @@ export function parseRuntimeConfig(input: unknown, source = 'config'): RuntimeCo
 export function runtimePart(config: AdapterConfig): RuntimeConfig {
   const { provider, tokenUrl, authorizeUrl, upstreamTimeoutMs, clientCredentials, mode, vendorId, extraRedirectHosts, grantTtlSeconds, refreshGraceSeconds, profile, appleTeamId, appleKeyId, applePrivateKeySecretArn } = config;
   // A custom profile's `sources` document it; the Lambda does not need them (and its environment is capped at 4 KB).
-  const runtimeProfile = profile ? { ...profile, sources: undefined } : undefined;
+  // Left out, not set to undefined: the result is also used as an object (local mode, doctor), not only as JSON.
+  const runtimeProfile = profile ? withoutSources(profile) : undefined;
   const optional = { authorizeUrl, vendorId, profile: runtimeProfile, appleTeamId, appleKeyId, applePrivateKeySecretArn };
   return {
     provider,
@@ -222,3 +229,9 @@ export function runtimePart(config: AdapterConfig): RuntimeConfig {
     ...Object.fromEntries(Object.entries(optional).filter(([, value]) => value !== undefined)),
   };
 }
+
+function withoutSources<P extends { sources?: unknown }>(profile: P): Omit<P, 'sources'> {
+  const { sources: _documentation, ...rest } = profile;
+  return rest;
+}
+

@@ -23,6 +23,8 @@ export interface UpstreamSummary {
   method: string;
   /** How we authenticated upstream (RFC 6749 §2.3). */
   clientAuth: string;
+  /** Basic upstream: `forwarded` (Alexa's header byte for byte), or how the adapter encoded it: `form` (RFC 6749 §2.3.1) or `raw`. */
+  basicEncoding?: 'forwarded' | 'form' | 'raw';
   /** `answered`, or what went wrong before an answer arrived. */
   outcome: 'answered' | 'timeout' | 'network_error' | 'too_large' | 'not_called';
   status?: number;

@@ -28,7 +28,10 @@ export const RFC6749_TOKEN_ERRORS: ReadonlySet<string> = new Set<OAuthErrorCode>
 
 export interface OAuthErrorOptions {
   status?: number;
-  /** Add `WWW-Authenticate: Basic` (RFC 6749 §5.2: required when the client used the Authorization header). */
+  /**
+   * The client used (or should use) the Authorization header: an `invalid_client` then defaults to 401
+   * (RFC 6749 §5.2). Every 401, and only a 401, carries `WWW-Authenticate: Basic` (RFC 9110 §15.5.2).
+   */
   challenge?: boolean;
   headers?: Record<string, string>;
   detail?: string;
@@ -48,10 +51,21 @@ export class OAuthError extends Error {
     super(`${error}: ${description}`);
     this.name = 'OAuthError';
     this.status = options.status ?? (error === 'invalid_client' && options.challenge ? 401 : 400);
-    this.challenge = options.challenge ?? false;
+    // RFC 9110 §15.5.2: a 401 MUST send WWW-Authenticate, so a 401 without a challenge cannot be built.
+    this.challenge = this.status === 401;
     this.headers = options.headers ?? {};
     this.detail = options.detail;
   }
+}
+
+/**
+ * Status of an `invalid_client` answer, by how the client authenticated (RFC 6749 §5.2): 401 with a
+ * Basic challenge when it used the Authorization header (MUST) or sent no credentials (the challenge
+ * names the scheme to use); 400 for credentials in the body, which have no scheme to challenge
+ * (a 401 would need WWW-Authenticate, RFC 9110 §15.5.2).
+ */
+export function invalidClientStatus(scheme: 'basic' | 'body' | 'none'): 400 | 401 {
+  return scheme === 'body' ? 400 : 401;
 }
 
 /** Headers every token-endpoint answer carries (RFC 6749 §5.1: no-store, no-cache). */

@@ -136,6 +136,14 @@ const ALEXA_SCHEME_NOTE: Record<string, string> = {
   body: 'Alexa sent the client credentials in the body ("Credentials in request body")',
 };
 
+/** RFC 6749 §2.3.1 form-encoding changed the credentials: the first thing to try when the provider says invalid_client. */
+const BASIC_FORM_ENCODED_NOTE: Verdict = {
+  code: 'basic_credentials_form_encoded',
+  severity: 'info',
+  message:
+    'the client id or secret has characters RFC 6749 §2.3.1 form-encodes in the Basic header sent to the provider; a provider that does not form-decode Basic answers invalid_client: then set the profile\'s tokenRequest.clientAuth to {"method":"client_secret_basic","encoding":"raw"}, or choose "HTTP Basic" in the Alexa console so its header is forwarded unchanged',
+};
+
 export async function exchangeToken(req: HttpRequest, deps: TokenExchangeDeps, options: ExchangeOptions = {}): Promise<ExchangeResult> {
   const now = deps.now ?? Date.now;
   const start = now();
@@ -188,6 +196,8 @@ export async function exchangeToken(req: HttpRequest, deps: TokenExchangeDeps, o
   const upstreamReq = await prepareUpstreamRequest(deps.profile, deps.config.tokenUrl, parsed, deps.mintClientSecret);
   record.upstream.method = upstreamReq.method;
   record.upstream.clientAuth = upstreamReq.clientAuth;
+  if (upstreamReq.basicEncoding) record.upstream.basicEncoding = upstreamReq.basicEncoding;
+  if (upstreamReq.basicEncodingMattered) notes.push(BASIC_FORM_ENCODED_NOTE);
   const guarded = parsed.grantType === 'refresh_token' && presentedRefresh !== undefined && presentedRefresh !== '';
   // The provider gets what is left of the deadline (at most upstreamTimeoutMs), minus, when a refresh
   // answer must be written for followers and replays, the time that write needs.
@@ -200,7 +210,7 @@ export async function exchangeToken(req: HttpRequest, deps: TokenExchangeDeps, o
       presentedRefreshToken: presentedRefresh,
       alexaScheme: parsed.scheme,
       timeoutMs,
-      secrets: [code, presentedRefresh, parsed.params.get('code_verifier'), parsed.credentials?.clientSecret, alexaVerifier],
+      secrets: [code, presentedRefresh, parsed.params.get('code_verifier'), parsed.credentials?.clientSecret, alexaVerifier, parsed.basicToken],
     });
     return { result, t };
   };

@@ -3,11 +3,11 @@
  * token endpoint checks it (cf. node-oidc-provider lib/actions/token.js): method, media type,
  * size, body syntax, duplicate parameters, grant type, grant parameters, client authentication.
  */
-import { BasicAuthError, parseBasicAuthorization, type ClientCredentials } from './basic-auth';
+import { parseBasicAuthorization, type BasicAuthError, type BasicCredentials, type ClientCredentials } from './basic-auth';
 import type { ClientAuthScheme } from './exchange-record';
-import { FormParseError, parseForm } from './form';
+import { parseForm, type FormParseError } from './form';
 import type { HttpRequest } from './http-types';
-import { OAuthError } from './oauth-error';
+import { OAuthError, type OAuthErrorCode, type OAuthErrorOptions } from './oauth-error';
 
 /** Largest token request body we accept. Alexa's are < 4 KiB; LWA-style refresh tokens ≤ 2 KiB. */
 export const MAX_TOKEN_REQUEST_BYTES = 16 * 1024;
@@ -28,6 +28,8 @@ export interface TokenRequest {
   dropped: readonly string[];
   credentials: ClientCredentials | { clientId: string; clientSecret?: undefined } | undefined;
   scheme: ClientAuthScheme;
+  /** Scheme `basic`: Alexa's base64 token as received, forwarded unchanged to a provider that takes Basic too. */
+  basicToken?: string;
 }
 
 export interface PartialTokenRequestInfo {
@@ -38,15 +40,19 @@ export interface PartialTokenRequestInfo {
 
 /** Thrown for a request we refuse; carries what was learned before the refusal, for the log. */
 export class TokenRequestError extends OAuthError {
-  info: PartialTokenRequestInfo = {};
-  verdictCode = 'bad_request';
+  constructor(
+    code: OAuthErrorCode,
+    description: string,
+    readonly verdictCode: string,
+    readonly info: PartialTokenRequestInfo,
+    options: OAuthErrorOptions = {},
+  ) {
+    super(code, description, options);
+  }
 }
 
-function reject(code: ConstructorParameters<typeof OAuthError>[0], description: string, verdictCode: string, info: PartialTokenRequestInfo, options: ConstructorParameters<typeof OAuthError>[2] = {}): never {
-  const err = new TokenRequestError(code, description, options);
-  err.info = info;
-  err.verdictCode = verdictCode;
-  throw err;
+function reject(code: OAuthErrorCode, description: string, verdictCode: string, info: PartialTokenRequestInfo, options?: OAuthErrorOptions): never {
+  throw new TokenRequestError(code, description, verdictCode, info, options);
 }
 
 export function parseTokenRequest(req: HttpRequest): TokenRequest {
@@ -67,8 +73,8 @@ export function parseTokenRequest(req: HttpRequest): TokenRequest {
   try {
     form = parseForm(req.body);
   } catch (err) {
-    if (err instanceof FormParseError) reject('invalid_request', `malformed form body: ${err.message}`, 'malformed_body', info);
-    throw err;
+    // parseForm throws FormParseError only.
+    reject('invalid_request', `malformed form body: ${(err as FormParseError).message}`, 'malformed_body', info);
   }
   const { params } = form;
   const grantType = params.get('grant_type');
@@ -80,19 +86,17 @@ export function parseTokenRequest(req: HttpRequest): TokenRequest {
 
   // Client authentication (RFC 6749 §2.3): Basic header or body credentials, never both.
   const authorization = req.headers['authorization'];
-  let basic: ClientCredentials | undefined;
+  let basic: BasicCredentials | undefined;
   if (authorization !== undefined && authorization !== '') {
     try {
       basic = parseBasicAuthorization(authorization);
     } catch (err) {
-      if (err instanceof BasicAuthError) {
-        info.scheme = 'basic';
-        reject('invalid_client', err.message, 'bad_basic_credentials', info, { status: 401, challenge: true });
-      }
-      throw err;
+      // parseBasicAuthorization throws BasicAuthError only. RFC 6749 §5.2: 401 with the Basic challenge.
+      info.scheme = 'basic';
+      reject('invalid_client', (err as BasicAuthError).message, 'bad_basic_credentials', info, { status: 401 });
     }
     if (!basic) {
-      reject('invalid_client', 'only the Basic authentication scheme is supported (RFC 6749 §2.3.1)', 'unsupported_auth_scheme', info, { status: 401, challenge: true });
+      reject('invalid_client', 'only the Basic authentication scheme is supported (RFC 6749 §2.3.1)', 'unsupported_auth_scheme', info, { status: 401 });
     }
   }
   const bodyId = params.get('client_id');
@@ -110,7 +114,7 @@ export function parseTokenRequest(req: HttpRequest): TokenRequest {
     if (bodyId !== undefined && bodyId !== basic.clientId) {
       reject('invalid_request', 'client_id in the body does not match the Basic credentials', 'client_id_mismatch', info);
     }
-    credentials = basic;
+    credentials = { clientId: basic.clientId, clientSecret: basic.clientSecret };
   } else if (bodyId !== undefined && bodyId !== '') {
     scheme = 'body';
     info.scheme = scheme;
@@ -133,7 +137,8 @@ export function parseTokenRequest(req: HttpRequest): TokenRequest {
     if (!params.get(name)) reject('invalid_request', `${name} is required for grant_type ${grantType}`, 'missing_parameter', info);
   }
   if (!credentials) {
-    reject('invalid_client', 'client authentication is required: HTTP Basic or client_id/client_secret in the body', 'missing_client_auth', info, { status: 401, challenge: true });
+    // RFC 6749 §5.2: 401, whose challenge names the scheme to use (RFC 9110 §15.5.2).
+    reject('invalid_client', 'client authentication is required: HTTP Basic or client_id/client_secret in the body', 'missing_client_auth', info, { status: 401 });
   }
 
   const grantParams = new Map<string, string>();
@@ -144,5 +149,5 @@ export function parseTokenRequest(req: HttpRequest): TokenRequest {
     if (allowed.has(name)) grantParams.set(name, value);
     else dropped.push(name.slice(0, 40));
   }
-  return { grantType: grantType as GrantType, params: grantParams, dropped, credentials, scheme };
+  return { grantType: grantType as GrantType, params: grantParams, dropped, credentials, scheme, ...(basic ? { basicToken: basic.token } : {}) };
 }

@@ -8,7 +8,7 @@
 import type { TokenSummary, UpstreamSummary, Verdict } from './exchange-record';
 import { fingerprint } from './fingerprint';
 import { FormParseError, parseForm } from './form';
-import { OAuthError, RFC6749_TOKEN_ERRORS, TOKEN_RESPONSE_HEADERS, errorAnswer, type HttpAnswer, type OAuthErrorCode } from './oauth-error';
+import { OAuthError, RFC6749_TOKEN_ERRORS, TOKEN_RESPONSE_HEADERS, errorAnswer, invalidClientStatus, type HttpAnswer, type OAuthErrorCode } from './oauth-error';
 import type { ProviderProfile } from './profiles/types';
 import { clip, redact } from './redact';
 import type { GrantType } from './token-request';
@@ -137,9 +137,9 @@ export function translateResponse(profile: ProviderProfile, result: UpstreamResu
     code: OAuthErrorCode,
     description: string,
     status: number,
-    challenge = false,
   ): Translation => {
-    const err = new OAuthError(code, description, { status, challenge });
+    // A 401 carries the Basic challenge by construction (oauth-error.ts, RFC 9110 §15.5.2).
+    const err = new OAuthError(code, description, { status });
     return { answer: errorAnswer(err), outcome, upstream, tokens: {}, translated, verdicts, error: { code, description } };
   };
 
@@ -192,11 +192,10 @@ export function translateResponse(profile: ProviderProfile, result: UpstreamResu
     verdicts.push(providerErrorVerdict(profile, ctx, code, clip(rawCode, 60), description));
     let outStatus = (Object.hasOwn(profile.errors.statusMap, String(status)) ? profile.errors.statusMap[String(status)] : undefined) ?? 400;
     if (code === 'temporarily_unavailable' || code === 'server_error') outStatus = 503;
-    // RFC 6749 §5.2: invalid_client answers 401, with WWW-Authenticate when the client used Basic.
-    const challenge = code === 'invalid_client' && ctx.alexaScheme === 'basic';
-    if (code === 'invalid_client') outStatus = 401;
+    // RFC 6749 §5.2: invalid_client answers 401 + WWW-Authenticate when Alexa used Basic, else 400 (RFC 9110 §15.5.2).
+    if (code === 'invalid_client') outStatus = invalidClientStatus(ctx.alexaScheme);
     if (!ok && outStatus !== status) translated.push(`status ${status} → ${outStatus}`);
-    return fail('provider_error', code, description, outStatus, challenge);
+    return fail('provider_error', code, description, outStatus);
   }
 
   if (!ok) {
@@ -213,7 +212,7 @@ export function translateResponse(profile: ProviderProfile, result: UpstreamResu
       verdicts.push(verdict('upstream_html', 'error', `the provider answered HTTP ${status} with an HTML page, not a token response: check tokenUrl points at the token endpoint`));
     } else if (status === 401) {
       verdicts.push(verdict('upstream_unauthorized', 'error', 'the provider answered 401 without an OAuth error: the client id or secret Alexa sent is wrong, or the provider wants another client-authentication method'));
-      return fail('provider_error', 'invalid_client', 'the provider rejected the client credentials', 401, ctx.alexaScheme === 'basic');
+      return fail('provider_error', 'invalid_client', 'the provider rejected the client credentials', invalidClientStatus(ctx.alexaScheme));
     } else {
       verdicts.push(verdict(status >= 500 ? 'upstream_5xx' : 'upstream_http_error', 'error', `the provider answered HTTP ${status} (${body.format}) without an OAuth error body${status === 404 ? ': tokenUrl is wrong' : ''}`));
     }
@@ -297,7 +296,8 @@ export function translateResponse(profile: ProviderProfile, result: UpstreamResu
 
   // Empty or non-string error members (`"error": null`) were judged "no error" above; they must not
   // reach Alexa inside a success answer.
-  const handled = new Set(['access_token', 'token_type', 'expires_in', 'refresh_token', 'scope', 'error', 'error_description', 'error_uri', profile.fields.expiresAtField ?? '']);
+  const handled = new Set(['expires_in', 'refresh_token', 'scope', 'error', 'error_description', 'error_uri']);
+  if (profile.fields.expiresAtField) handled.add(profile.fields.expiresAtField);
   for (const [k, v] of Object.entries(tokens)) {
     if (!handled.has(k) && !Object.hasOwn(out, k)) out[k] = v;
   }
@@ -342,8 +342,14 @@ function normaliseExpiry(profile: ProviderProfile, tokens: Json, translated: str
     // Absolute expiry needs a clock; the caller's record time is close enough, so use Date here only.
     const at = Number(tokens[atField]);
     if (Number.isFinite(at) && at > 0) {
-      value = Math.max(0, Math.floor(at - Date.now() / 1000));
-      translated.push(`${atField} → expires_in`);
+      const left = Math.floor(at - Date.now() / 1000);
+      // A moment already past would tell Alexa the token is dead on arrival: dropped, Alexa's default applies.
+      if (left > 0) {
+        value = left;
+        translated.push(`${atField} → expires_in`);
+      } else {
+        verdicts.push(verdict('expires_in_invalid', 'warn', `the provider's ${clip(atField, 40)} lies in the past; it was dropped`));
+      }
     }
   }
   if (value === undefined && profile.fields.defaultExpiresIn !== undefined) {

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { externalHosts } from '../../cli/domain-list';
+import { BUILT_IN_PROFILES } from '../../lambda/core/profiles';
 import { listen, type RunningServer } from '../../local/adapter';
 import { ALEXA_REDIRECT_URI } from '../support/fake-alexa';
 import { startFakeGeneric, type FakeGeneric } from '../support/fake-generic';
@@ -88,6 +89,16 @@ describe('doctor: configuration and the token endpoint probe', () => {
     const r = await runCli(['doctor', '--config', cfg, '--client-id', 'generic-client']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/PASS {2}OAuth error shape: .*\(invalid_(grant|client), HTTP 40\d json\)/);
+  });
+
+  it('a whole custom profile (no extends) is probed, not refused (issue 10 item 8)', async () => {
+    const { id: _id, displayName: _d, ...whole } = BUILT_IN_PROFILES.generic!;
+    const cfg = configFile('whole.json', { provider: 'acme', tokenUrl: generic.tokenUrl, profile: whole });
+    const r = await runCli(['doctor', '--config', cfg, '--client-id', 'generic-client']);
+    expect(r.stdout).toMatch(/^PASS {2}configuration: .*provider acme/);
+    expect(r.stdout).toContain(`PASS  token endpoint reachable: ${generic.tokenUrl}`);
+    expect(r.stdout).toMatch(/PASS {2}OAuth error shape: .*\(invalid_(grant|client), HTTP 40\d json\)/);
+    expect(r.code).toBe(0);
   });
 
   it('an HTML page at tokenUrl fails the shape check; exit 1', async () => {

@@ -2,22 +2,29 @@ import { describe, expect, it } from 'vitest';
 import { BasicAuthError, basicAuthorization, parseBasicAuthorization } from '../../lambda/core/basic-auth';
 
 const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
+/** The credentials without the raw token (pinned on its own below). */
+function parsed(header: string) {
+  const r = parseBasicAuthorization(header);
+  if (!r) return r;
+  const { token: _token, ...credentials } = r;
+  return credentials;
+}
 
 describe('parseBasicAuthorization (RFC 6749 §2.3.1: base64, then form-decoding of id and secret)', () => {
   it('reads a plain id and secret', () => {
-    expect(parseBasicAuthorization(`Basic ${b64('alexa-skill:s3cret')}`)).toEqual({ clientId: 'alexa-skill', clientSecret: 's3cret' });
+    expect(parsed(`Basic ${b64('alexa-skill:s3cret')}`)).toEqual({ clientId: 'alexa-skill', clientSecret: 's3cret' });
   });
 
   it('form-decodes the secret: + is a space, %2B is a plus, %3A is a colon', () => {
-    expect(parseBasicAuthorization(`Basic ${b64('id:a+b%2Bc%3Ad')}`)).toEqual({ clientId: 'id', clientSecret: 'a b+c:d' });
+    expect(parsed(`Basic ${b64('id:a+b%2Bc%3Ad')}`)).toEqual({ clientId: 'id', clientSecret: 'a b+c:d' });
   });
 
   it('splits at the first colon only: an unencoded colon in the secret stays in the secret', () => {
-    expect(parseBasicAuthorization(`Basic ${b64('id:pa:ss:word')}`)).toEqual({ clientId: 'id', clientSecret: 'pa:ss:word' });
+    expect(parsed(`Basic ${b64('id:pa:ss:word')}`)).toEqual({ clientId: 'id', clientSecret: 'pa:ss:word' });
   });
 
   it('form-decodes the client id too (%3A in the id)', () => {
-    expect(parseBasicAuthorization(`Basic ${b64('urn%3Aalexa%3Askill:x')}`)).toEqual({ clientId: 'urn:alexa:skill', clientSecret: 'x' });
+    expect(parsed(`Basic ${b64('urn%3Aalexa%3Askill:x')}`)).toEqual({ clientId: 'urn:alexa:skill', clientSecret: 'x' });
   });
 
   it('accepts percent-encoded and raw unicode in the secret', () => {
@@ -26,7 +33,7 @@ describe('parseBasicAuthorization (RFC 6749 §2.3.1: base64, then form-decoding 
   });
 
   it('allows an empty secret', () => {
-    expect(parseBasicAuthorization(`Basic ${b64('id:')}`)).toEqual({ clientId: 'id', clientSecret: '' });
+    expect(parsed(`Basic ${b64('id:')}`)).toEqual({ clientId: 'id', clientSecret: '' });
   });
 
   it('is case-insensitive about the scheme name and tolerates extra blanks', () => {
@@ -79,6 +86,60 @@ describe('basicAuthorization', () => {
 
   it('round-trips through the parser', () => {
     const creds = { clientId: 'urn:x y', clientSecret: '%41+:ü' };
-    expect(parseBasicAuthorization(basicAuthorization(creds))).toEqual(creds);
+    expect(parsed(basicAuthorization(creds))).toEqual(creds);
+  });
+});
+
+describe('Basic edges (issue 10 mutation survivors)', () => {
+  it('refuses unpadded base64 (RFC 7617 §2 → RFC 4648 §4: padding is required, §3.2)', () => {
+    // "ab:c" is YWI6Yw== padded; Node's decoder would read the unpadded form too, so the check must be explicit.
+    expect(parsed('Basic YWI6Yw==')).toEqual({ clientId: 'ab', clientSecret: 'c' });
+    expect(() => parseBasicAuthorization('Basic YWI6Yw')).toThrow(/not valid base64/);
+    expect(() => parseBasicAuthorization('Basic YWI6Yw=')).toThrow(/not valid base64/);
+    expect(() => parseBasicAuthorization('Basic YWI6Y===')).toThrow(/not valid base64/);
+  });
+
+  it('the scheme name must open the header: "Basic" later in it is another scheme', () => {
+    expect(parseBasicAuthorization(`XBasic ${b64('a:b')}`)).toBeUndefined();
+    expect(parseBasicAuthorization(`Bearer Basic ${b64('a:b')}`)).toBeUndefined();
+  });
+
+  it('errors are BasicAuthErrors by name', () => {
+    expect(() => parseBasicAuthorization('Basic !!!!')).toThrow(expect.objectContaining({ name: 'BasicAuthError' }));
+  });
+
+  it('keeps the base64 token exactly as received, for byte-for-byte forwarding', () => {
+    const token = b64('id:a+b/c=d~');
+    expect(parseBasicAuthorization(`basic\t${token}`)?.token).toBe(token);
+  });
+
+  it('names each failure on its own', () => {
+    const message = (h: string) => {
+      try {
+        parseBasicAuthorization(h);
+      } catch (err) {
+        return (err as Error).message;
+      }
+      return 'accepted';
+    };
+    expect(message('Basic')).toBe('Basic credentials are empty');
+    expect(message('Basic \t ')).toBe('Basic credentials are empty');
+    expect(message('Basic a b')).toBe('Basic credentials are malformed (expected one base64 token)');
+    expect(message('Basic a Basic')).toBe('Basic credentials are malformed (expected one base64 token)');
+    // Only one token after the scheme: a second "Basic" is not a fresh start.
+    expect(message(`Basic Basic ${b64('a:b')}`)).toBe('Basic credentials are malformed (expected one base64 token)');
+    expect(message(`Basic ${b64('no-colon')}`)).toBe('Basic credentials have no ":" between client id and secret');
+    expect(message(`Basic ${b64(':s')}`)).toBe('Basic client id is empty');
+    expect(message(`Basic ${Buffer.from([0xff, 0x3a, 0x61]).toString('base64')}`)).toBe('Basic credentials are not valid UTF-8');
+    expect(message(`Basic ${b64('%zz:s')}`)).toBe('malformed percent-escape in Basic client id');
+    expect(message(`Basic ${b64('id:%zz')}`)).toBe('malformed percent-escape in Basic client secret');
+  });
+});
+
+describe('basicAuthorization encodings', () => {
+  it('raw sends id and secret unencoded', () => {
+    const header = basicAuthorization({ clientId: 'my id', clientSecret: 'Sx~9+ab/cd=ef' }, 'raw');
+    expect(Buffer.from(header.slice(6), 'base64').toString('utf8')).toBe('my id:Sx~9+ab/cd=ef');
+    expect(basicAuthorization({ clientId: 'a', clientSecret: 'b' }, 'form')).toBe(basicAuthorization({ clientId: 'a', clientSecret: 'b' }));
   });
 });

@@ -1,6 +1,6 @@
 /** Custom profiles in the configuration: extends + overrides, whole profiles, and errors naming the field. */
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseAdapterConfig, parseRuntimeConfig } from '../../lambda/core/config';
+import { ConfigError, parseAdapterConfig, parseRuntimeConfig, runtimePart } from '../../lambda/core/config';
 import { providerAuthorizeUrl } from '../../lambda/core/authorize/config';
 import { BUILT_IN_PROFILES } from '../../lambda/core/profiles';
 import { selectProfile } from '../../lambda/core/profiles/resolve';
@@ -57,10 +57,30 @@ describe('custom profiles', () => {
     expect(selectProfile(config).profile).toMatchObject({ id: 'whole', displayName: 'whole', tokenRequest: { bodyEncoding: 'json' } });
   });
 
+  it('a whole profile (no extends) survives runtimePart as an object, as local mode and doctor use it', () => {
+    const { id: _id, displayName: _d, ...rest } = BUILT_IN_PROFILES.generic!;
+    for (const profile of [rest, { ...rest, sources: undefined }]) {
+      const adapter = parseAdapterConfig({ ...base, provider: 'whole', profile }, 'test');
+      const runtime = runtimePart(adapter);
+      // The documentation-only `sources` is left out, not set to undefined (which the schema refuses).
+      expect(runtime.profile).not.toHaveProperty('sources');
+      expect(() => parseRuntimeConfig(runtime, 'runtime')).not.toThrow();
+      expect(selectProfile(runtime).profile).toMatchObject({ id: 'whole', sources: [] });
+      // And as JSON, as the Lambda reads ADAPTER_CONFIG.
+      expect(selectProfile(parseRuntimeConfig(JSON.parse(JSON.stringify(runtime)))).problems).toEqual([]);
+    }
+  });
+
   it('names the field of a bad value', () => {
     expect(problems({ ...base, provider: 'acme', profile: { extends: 'generic', tokenRequest: { clientAuth: { method: 'private_key_jwt' } } } })).toEqual([
       'profile.tokenRequest.clientAuth.method: must be one of "as_received", "client_secret_basic", "client_secret_post", "none", "apple_jwt", got "private_key_jwt"',
     ]);
+    // The Basic encoding option (README "Transparent credentials"): form or raw, and only for client_secret_basic.
+    expect(problems({ ...base, provider: 'acme', profile: { extends: 'generic', tokenRequest: { clientAuth: { method: 'client_secret_basic', encoding: 'percent' } } } })).toEqual([
+      'profile.tokenRequest.clientAuth.encoding: must be one of "form", "raw"',
+    ]);
+    expect(problems({ ...base, provider: 'acme', profile: { extends: 'generic', tokenRequest: { clientAuth: { method: 'client_secret_basic', encoding: 'raw' } } } })).toEqual([]);
+    expect(problems({ ...base, provider: 'acme', profile: { extends: 'generic', tokenRequest: { clientAuth: { method: 'as_received', encoding: 'raw' } } } })).toHaveLength(1);
     expect(problems({ ...base, provider: 'acme', profile: { extends: 'generic', response: { format: 'xml' }, errors: { codeMap: { bad_code: 'invalid_token' } } } })).toEqual([
       'profile.response.format: must be one of "json", "form", "sniff", got "xml"',
       'profile.errors.codeMap.bad_code: must be one of "invalid_request", "invalid_client", "invalid_grant", "unauthorized_client", "unsupported_grant_type", "invalid_scope", "server_error", "temporarily_unavailable", got "invalid_token"',

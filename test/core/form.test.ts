@@ -114,3 +114,42 @@ describe('encodeForm / encodeFormComponent', () => {
     expect(encodeForm([['grant_type', 'refresh_token'], ['refresh_token', 'r/1+2'], ['x', '']])).toBe('grant_type=refresh_token&refresh_token=r%2F1%2B2&x=');
   });
 });
+
+describe('percent-escape hex digits at the edges of 0-9, A-F, a-f (issue 10 mutation survivors)', () => {
+  const decode = (s: string) => decodeFormComponent(new TextEncoder().encode(s), 'v');
+  it.each([
+    ['%30', '0'], ['%39', '9'], ['%3A', ':'], ['%3a', ':'], ['%41', 'A'], ['%46', 'F'], ['%4F', 'O'], ['%4f', 'O'], ['%61', 'a'], ['%66', 'f'], ['%0a', '\n'], ['%7E', '~'],
+  ])('%s decodes to %j', (input, out) => {
+    expect(decode(input)).toBe(out);
+  });
+  // The bytes just outside each range: "/" (before 0), ":" (after 9), "@" (before A), "G" (after F), "`" (before a), "g" (after f).
+  it.each(['%/0', '%:0', '%0:', '%3:', '%@0', '%0@', '%G0', '%0G', '%`0', '%0`', '%g0', '%0g', '%ZZ', '%zz', '% 1'])('%s is a malformed escape', (input) => {
+    expect(() => decode(input)).toThrow('malformed percent-escape in v');
+  });
+  it.each(['%', '%4', 'a%', 'a%4'])('%s is a truncated escape', (input) => {
+    expect(() => decode(input)).toThrow('truncated percent-escape in v');
+  });
+  it('an escape at the very end is complete, and bytes after an escape are kept', () => {
+    expect(decode('a%41')).toBe('aA');
+    expect(decode('%41b')).toBe('Ab');
+    expect(decode('%41%42')).toBe('AB');
+  });
+  it('names the component in the error, defaulting to "value"', () => {
+    expect(() => decodeFormComponent(new TextEncoder().encode('%zz'))).toThrow('malformed percent-escape in value');
+    expect(() => decodeFormComponent(new Uint8Array([0xff]))).toThrow('value is not valid UTF-8');
+  });
+});
+
+describe('parseForm error labels (issue 10 mutation survivors)', () => {
+  it('names a broken parameter name as such, and a broken value by its name clipped to 40 characters', () => {
+    expect(() => parseForm('a%zz=1')).toThrow(new FormParseError('malformed percent-escape in parameter name'));
+    const long = 'n'.repeat(60);
+    expect(() => parseForm(`${long}=%zz`)).toThrow(new FormParseError(`malformed percent-escape in value of "${'n'.repeat(40)}"`));
+    try {
+      parseForm('x=%zz');
+    } catch (err) {
+      expect((err as Error).name).toBe('FormParseError');
+    }
+    expect.assertions(3);
+  });
+});

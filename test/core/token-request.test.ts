@@ -207,3 +207,101 @@ describe('parseTokenRequest: every reject path, with status and verdict code', (
     expect(err.description).not.toMatch(/SECRET/);
   });
 });
+
+describe('parseTokenRequest: edges (issue 10 mutation survivors)', () => {
+  it('an empty client_id= is no body authentication (RFC 6749 §2.3.1: the client identifier is required)', () => {
+    for (const extra of [{ client_id: '' }, { client_id: '', client_secret: 's' }] as Record<string, string>[]) {
+      const err = rejection(request(codeBody(extra)));
+      expect([err.status, err.verdictCode, err.info.scheme]).toEqual([401, 'missing_client_auth', 'none']);
+      expect(err.info.clientId).toBeUndefined();
+    }
+  });
+
+  it('body credentials: scheme body, the secret kept, no Basic token', () => {
+    const r = parseTokenRequest(request(codeBody({ client_id: 'alexa', client_secret: 's' })));
+    expect(r).toMatchObject({ scheme: 'body', credentials: { clientId: 'alexa', clientSecret: 's' } });
+    expect(r).not.toHaveProperty('basicToken');
+    expect([...r.params.keys()]).toEqual(['code', 'redirect_uri']);
+  });
+
+  it("Basic: the token exactly as Alexa sent it, for byte-for-byte forwarding; credentials without it", () => {
+    const token = Buffer.from('alexa:Sx~9+ab/cd=ef').toString('base64');
+    const r = parseTokenRequest(request(codeBody(), { 'content-type': FORM, authorization: `Basic ${token}` }));
+    expect(r.basicToken).toBe(token);
+    expect(r.credentials).toEqual({ clientId: 'alexa', clientSecret: 'Sx~9 ab/cd=ef' });
+    expect(r.scheme).toBe('basic');
+  });
+
+  it('an empty Authorization header is no header; an empty body client_id next to Basic is a mismatch', () => {
+    expect(parseTokenRequest(request(codeBody({ client_id: 'a', client_secret: 'b' }), { 'content-type': FORM, authorization: '' })).scheme).toBe('body');
+    expect(rejection(request(codeBody({ client_id: '' }), { 'content-type': FORM, authorization: rfcBasic('alexa', 's') })).verdictCode).toBe('client_id_mismatch');
+  });
+
+  it('records what it learned before a refusal: grant type (clipped to 64), scheme, client id', () => {
+    const long = 'g'.repeat(100);
+    const err = rejection(request(form({ grant_type: long, client_id: 'alexa', client_secret: 's' })));
+    expect(err.info).toEqual({ grantType: 'g'.repeat(64), scheme: 'body', clientId: 'alexa' });
+    expect(err.description).toBe(`grant_type "${'g'.repeat(64)}" is not supported; Alexa uses authorization_code and refresh_token`);
+    const basic = rejection(request('grant_type=authorization_code', { 'content-type': FORM, authorization: 'Basic !!!!' }));
+    expect(basic.info).toEqual({ grantType: 'authorization_code', scheme: 'basic' });
+  });
+
+  it('a grant_type named like an Object.prototype member is unsupported, not a crash', () => {
+    expect(rejection(request(form({ grant_type: 'constructor', client_id: 'a', client_secret: 'b' }))).verdictCode).toBe('unsupported_grant_type');
+  });
+
+  it('Content-Type: no header is 400, another media type 415; "; charset" is ignored', () => {
+    expect(rejection(request(codeBody(), {})).status).toBe(400);
+    expect(rejection(request(codeBody(), { 'content-type': '' })).status).toBe(400);
+    expect(rejection(request(codeBody(), { 'content-type': 'application/json' })).status).toBe(415);
+    expect(parseTokenRequest(request(codeBody({ client_id: 'a', client_secret: 'b' }), { 'content-type': ' Application/X-WWW-Form-Urlencoded ;charset=UTF-8' })).scheme).toBe('body');
+  });
+
+  it('the 405 names the allowed method; repeated names are clipped to 40 characters', () => {
+    const err = rejection(request(codeBody(), { 'content-type': FORM }, 'PUT'));
+    expect([err.status, err.headers]).toEqual([405, { allow: 'POST' }]);
+    const name = 'n'.repeat(60);
+    expect(rejection(request(`${name}=1&${name}=2`)).description).toBe(`parameters must not be repeated: ${'n'.repeat(40)}`);
+  });
+
+  it('dropped parameter names are clipped to 40 characters; grant_type, client_id and client_secret are never grant parameters', () => {
+    const r = parseTokenRequest(request(codeBody({ client_id: 'a', client_secret: 'b', ['x'.repeat(50)]: '1', state: 's' })));
+    expect(r.dropped).toEqual(['x'.repeat(40), 'state']);
+    expect(r.params.has('client_secret')).toBe(false);
+    expect(r.params.has('grant_type')).toBe(false);
+    const refresh = parseTokenRequest(request(form({ grant_type: 'refresh_token', refresh_token: 'rt', scope: 'a', client_id: 'a', client_secret: 'b' })));
+    expect([...refresh.params]).toEqual([['refresh_token', 'rt'], ['scope', 'a']]);
+  });
+});
+
+describe('parseTokenRequest: every refusal, word for word (RFC 6749 §5.2 error_description)', () => {
+  const basic = (h: string, body = codeBody()) => request(body, { 'content-type': FORM, authorization: h });
+  it.each([
+    ['wrong method', request(codeBody(), { 'content-type': FORM }, 'GET'), 405, 'invalid_request', 'bad_method', 'the token endpoint accepts POST only'],
+    ['wrong media type', request(codeBody(), { 'content-type': 'text/plain' }), 415, 'invalid_request', 'bad_content_type', 'Content-Type must be application/x-www-form-urlencoded'],
+    ['too large', request('x'.repeat(MAX_TOKEN_REQUEST_BYTES + 1)), 413, 'invalid_request', 'body_too_large', `request body exceeds ${MAX_TOKEN_REQUEST_BYTES} bytes`],
+    ['malformed body', request('code=%zz'), 400, 'invalid_request', 'malformed_body', 'malformed form body: malformed percent-escape in value of "code"'],
+    ['repeated', request('a=1&b=1&a=2&b=2'), 400, 'invalid_request', 'repeated_parameter', 'parameters must not be repeated: a, b'],
+    ['bad Basic', basic('Basic !!!!'), 401, 'invalid_client', 'bad_basic_credentials', 'Basic credentials are not valid base64'],
+    ['Bearer', basic('Bearer x'), 401, 'invalid_client', 'unsupported_auth_scheme', 'only the Basic authentication scheme is supported (RFC 6749 §2.3.1)'],
+    ['two methods', basic(rfcBasic('a', 's'), codeBody({ client_secret: 's' })), 400, 'invalid_request', 'two_auth_methods', 'client credentials were sent both in the Authorization header and in the body'],
+    ['id mismatch', basic(rfcBasic('a', 's'), codeBody({ client_id: 'b' })), 400, 'invalid_request', 'client_id_mismatch', 'client_id in the body does not match the Basic credentials'],
+    ['no grant_type', request(form({ client_id: 'a', client_secret: 'b' })), 400, 'invalid_request', 'missing_grant_type', 'grant_type is required'],
+    ['no code', request(form({ grant_type: 'authorization_code', client_id: 'a', client_secret: 'b' })), 400, 'invalid_request', 'missing_parameter', 'code is required for grant_type authorization_code'],
+    ['no credentials', request(codeBody()), 401, 'invalid_client', 'missing_client_auth', 'client authentication is required: HTTP Basic or client_id/client_secret in the body'],
+  ] as const)('%s', (_what, req, status, error, verdictCode, description) => {
+    const err = rejection(req);
+    expect({ status: err.status, error: err.error, verdictCode: err.verdictCode, description: err.description, challenge: err.challenge }).toEqual({
+      status,
+      error,
+      verdictCode,
+      description,
+      challenge: status === 401,
+    });
+  });
+
+  it('a public client has no clientSecret member at all', () => {
+    const r = parseTokenRequest(request(codeBody({ client_id: 'pub' })));
+    expect(r.credentials).not.toHaveProperty('clientSecret');
+  });
+});

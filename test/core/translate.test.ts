@@ -196,15 +196,27 @@ describe('translateResponse: provider errors', () => {
     expectError(t, 400, 'invalid_grant');
   });
 
-  it('incorrect_client_credentials → 401 invalid_client with WWW-Authenticate only when Alexa used Basic', () => {
+  it('incorrect_client_credentials → invalid_client: 401 + WWW-Authenticate when Alexa used Basic, 400 for body credentials (RFC 6749 §5.2)', () => {
     const body = { error: 'incorrect_client_credentials', error_description: 'The client_id and/or client_secret passed are incorrect.' };
     const basic = translateResponse(github, json(200, body), codeCtx({ alexaScheme: 'basic' }));
     expectError(basic, 401, 'invalid_client');
     expect(basic.answer.headers['www-authenticate']).toMatch(/^Basic /);
     expect(codes(basic)).toContain('client_rejected');
     const viaBody = translateResponse(github, json(200, body), codeCtx({ alexaScheme: 'body' }));
-    expectError(viaBody, 401, 'invalid_client');
+    expectError(viaBody, 400, 'invalid_client');
     expect(viaBody.answer.headers).not.toHaveProperty('www-authenticate');
+  });
+
+  it("a provider's compliant 400 invalid_client for body credentials stays 400 (never a 401 without a challenge, RFC 9110 §15.5.2)", () => {
+    const t = translateResponse(generic, json(400, { error: 'invalid_client' }), codeCtx({ alexaScheme: 'body' }));
+    expectError(t, 400, 'invalid_client');
+    expect(t.answer.headers).not.toHaveProperty('www-authenticate');
+    expect(t.translated).toEqual([]);
+    // The same answer to a Basic client becomes the 401 RFC 6749 §5.2 requires, with its challenge.
+    const basic = translateResponse(generic, json(400, { error: 'invalid_client' }), codeCtx({ alexaScheme: 'basic' }));
+    expectError(basic, 401, 'invalid_client');
+    expect(basic.answer.headers['www-authenticate']).toBe('Basic realm="alexa-link-adapter", charset="UTF-8"');
+    expect(basic.translated).toEqual(['status 400 → 401']);
   });
 
   it('passes RFC error codes through with status 400', () => {
@@ -330,13 +342,13 @@ describe('translateResponse: upstream failures', () => {
     expect(t.verdicts[0]!.message).not.toContain('x=1');
   });
 
-  it('401 without a body → 401 invalid_client, challenge only for Basic', () => {
+  it('401 without a body → invalid_client: 401 + challenge for Basic, 400 for body credentials', () => {
     const basic = translateResponse(generic, answered(401, ''), codeCtx({ alexaScheme: 'basic' }));
     expectError(basic, 401, 'invalid_client');
     expect(basic.answer.headers['www-authenticate']).toMatch(/^Basic /);
     expect(codes(basic)).toEqual(['upstream_unauthorized']);
     const body = translateResponse(generic, answered(401, ''), codeCtx({ alexaScheme: 'body' }));
-    expectError(body, 401, 'invalid_client');
+    expectError(body, 400, 'invalid_client');
     expect(body.answer.headers).not.toHaveProperty('www-authenticate');
   });
 });

@@ -28,7 +28,7 @@ function codeRequest(scheme: 'basic' | 'body', extra: Partial<TokenRequest> = {}
 const formOf = (body: string | undefined) => Object.fromEntries(new URLSearchParams(body ?? ''));
 
 describe('buildUpstreamRequest', () => {
-  it('as_received keeps Basic as Basic, form-encoding id and secret (RFC 6749 §2.3.1)', () => {
+  it('as_received keeps Basic as Basic; without Alexa\'s own token it builds the header form-encoded (RFC 6749 §2.3.1)', () => {
     const up = buildUpstreamRequest(generic, URL_, codeRequest('basic'));
     expect(up.clientAuth).toBe('basic');
     expect(up.method).toBe('POST');
@@ -62,6 +62,43 @@ describe('buildUpstreamRequest', () => {
     expect(up.clientAuth).toBe('basic');
     expect(decodeBasic(up.headers['authorization'])).toEqual({ clientId: 'alexa id', clientSecret: 'se:cr+et/é' });
     expect(formOf(up.body)).not.toHaveProperty('client_id');
+  });
+
+  it("Alexa's Basic header goes up byte for byte when the provider takes Basic too (as_received and client_secret_basic)", () => {
+    // Unencoded on the wire (`+`, `/`, `=` raw): decoding and re-encoding would change it.
+    const token = Buffer.from('alexa-id:Sx~9+ab/cd=ef', 'utf8').toString('base64');
+    const basicProfile = extendProfile(generic, { id: 'b', displayName: 'B', tokenRequest: { clientAuth: { method: 'client_secret_basic', encoding: 'raw' } } });
+    for (const profile of [generic, basicProfile]) {
+      const up = buildUpstreamRequest(profile, URL_, codeRequest('basic', { credentials: { clientId: 'alexa-id', clientSecret: 'Sx~9 ab/cd=ef' }, basicToken: token }));
+      expect(up.headers['authorization']).toBe(`Basic ${token}`);
+      expect(up).toMatchObject({ clientAuth: 'basic', basicEncoding: 'forwarded' });
+      expect(up).not.toHaveProperty('basicEncodingMattered');
+    }
+  });
+
+  it('client_secret_basic from body credentials: form-encoded by default (RFC 6749 §2.3.1), and says when that changed the bytes', () => {
+    const profile = extendProfile(generic, { id: 'b', displayName: 'B', tokenRequest: { clientAuth: { method: 'client_secret_basic' } } });
+    const changed = buildUpstreamRequest(profile, URL_, codeRequest('body'));
+    expect(Buffer.from(changed.headers['authorization']!.slice(6), 'base64').toString('utf8')).toBe('alexa+id:se%3Acr%2Bet%2F%C3%A9');
+    expect(changed).toMatchObject({ basicEncoding: 'form', basicEncodingMattered: true });
+    // Only the secret needs encoding, or only the id: either one counts.
+    expect(buildUpstreamRequest(profile, URL_, codeRequest('body', { credentials: { clientId: 'plain-id', clientSecret: 'a+b' } }))).toMatchObject({ basicEncodingMattered: true });
+    expect(buildUpstreamRequest(profile, URL_, codeRequest('body', { credentials: { clientId: 'an id', clientSecret: 'ab' } }))).toMatchObject({ basicEncodingMattered: true });
+    // `*-._` and alphanumerics are the same in both encodings.
+    const same = buildUpstreamRequest(profile, URL_, codeRequest('body', { credentials: { clientId: 'id-1.x_*', clientSecret: 'AZaz09-._*' } }));
+    expect(same.basicEncoding).toBe('form');
+    expect(same).not.toHaveProperty('basicEncodingMattered');
+  });
+
+  it('client_secret_basic with encoding raw sends id and secret unencoded, except an id with ":" (RFC 7617 §2)', () => {
+    const profile = extendProfile(generic, { id: 'b', displayName: 'B', tokenRequest: { clientAuth: { method: 'client_secret_basic', encoding: 'raw' } } });
+    const raw = buildUpstreamRequest(profile, URL_, codeRequest('body'));
+    expect(Buffer.from(raw.headers['authorization']!.slice(6), 'base64').toString('utf8')).toBe('alexa id:se:cr+et/é');
+    expect(raw.basicEncoding).toBe('raw');
+    expect(raw).not.toHaveProperty('basicEncodingMattered');
+    const colon = buildUpstreamRequest(profile, URL_, codeRequest('body', { credentials: { clientId: 'urn:id', clientSecret: 's' } }));
+    expect(Buffer.from(colon.headers['authorization']!.slice(6), 'base64').toString('utf8')).toBe('urn%3Aid:s');
+    expect(colon.basicEncoding).toBe('form');
   });
 
   it('client_secret_post (GitHub) moves Alexa Basic credentials into the body and asks for JSON', () => {

@@ -145,11 +145,13 @@ describe.each([
     const client: oauth.Client = { client_id: registered.client_id };
     adapter.records.length = 0;
     const res = await oauth.refreshTokenGrantRequest(as, client, clientAuth(`${registered.client_secret}x`), 'some-refresh-token', insecure);
-    expect(res.status, JSON.stringify(adapter.records)).toBe(401);
+    // RFC 6749 §5.2: 401 + WWW-Authenticate for a Basic client, 400 for body credentials (RFC 9110 §15.5.2).
+    const status = scheme === 'basic' ? 401 : 400;
+    expect(res.status, JSON.stringify(adapter.records)).toBe(status);
     expect(res.headers.get('www-authenticate') !== null).toBe(scheme === 'basic');
     const body = (await res.clone().json()) as { error: string };
     expect(body.error).toBe('invalid_client');
     expect(adapter.records).toHaveLength(1);
-    expect(adapter.records[0]).toMatchObject({ outcome: 'provider_error', response: { status: 401, error: 'invalid_client' } });
+    expect(adapter.records[0]).toMatchObject({ outcome: 'provider_error', response: { status, error: 'invalid_client' } });
   });
 });

@@ -89,10 +89,11 @@ describe('bad upstream over HTTP', () => {
     expect(adapter.records[0]!.verdicts[0]!.message).toContain(`${UPSTREAM_TIMEOUT_MS} ms`);
   });
 
-  it('401 without a body and Alexa in the body scheme → no WWW-Authenticate', async () => {
+  it('401 without a body and Alexa in the body scheme → 400 invalid_client, no WWW-Authenticate (RFC 6749 §5.2)', async () => {
     bad.mode = { kind: 'status', status: 401 };
     const res = await alexaTokenRequest(adapter.url, { scheme: 'body', clientId: 'alexa', clientSecret: 'secret', params: codeExchange });
-    expect(res.status).toBe(401);
+    expect(res.status).toBe(400);
+    expect(res.json.error).toBe('invalid_client');
     expect(res.headers.get('www-authenticate')).toBeNull();
   });
 

@@ -75,19 +75,20 @@ describe.each(['basic', 'body'] as const)('generic passthrough, Alexa scheme %s'
     expect(verdictCodes(adapter.records[1])).toContain('refresh_rejected');
   });
 
-  it('an upstream invalid_client (wrong secret) → 401 invalid_client; challenge only for Basic', async () => {
+  it('an upstream invalid_client (wrong secret) → 401 + challenge for Basic, 400 for body credentials (RFC 6749 §5.2)', async () => {
     const res = await alexaTokenRequest(adapter.url, { scheme, clientId: CLIENT_ID, clientSecret: 'nope', params: { grant_type: 'refresh_token', refresh_token: 'whatever' } });
-    expect(res.status).toBe(401);
+    const status = scheme === 'basic' ? 401 : 400;
+    expect(res.status).toBe(status);
     expect(res.json.error).toBe('invalid_client');
     expect(res.headers.get('www-authenticate') !== null).toBe(scheme === 'basic');
-    expect(adapter.records[0]).toMatchObject({ outcome: 'provider_error', response: { status: 401, error: 'invalid_client' } });
+    expect(adapter.records[0]).toMatchObject({ outcome: 'provider_error', response: { status, error: 'invalid_client' } });
   });
 });
 
 describe('generic passthrough details', () => {
   it('a public client (client_id only) reaches the provider with client_id and no secret', async () => {
     const res = await alexaTokenRequest(adapter.url, { scheme: 'body', clientId: CLIENT_ID, params: { grant_type: 'refresh_token', refresh_token: 'x' } });
-    expect(res.status).toBe(401);
+    expect(res.status).toBe(400); // the provider's invalid_client, for a client that authenticated in the body
     expect(rfc.last().body).toMatchObject({ client_id: CLIENT_ID });
     expect(rfc.last().body).not.toHaveProperty('client_secret');
     expect(adapter.records[0]!.upstream.clientAuth).toBe('none');

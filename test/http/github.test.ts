@@ -107,10 +107,10 @@ describe('GitHub client errors', () => {
     expect(adapter.records[0]!.translated).toContain('error incorrect_client_credentials → invalid_client');
   });
 
-  it('wrong secret in the body → 401 invalid_client without WWW-Authenticate', async () => {
+  it('wrong secret in the body → 400 invalid_client without WWW-Authenticate (RFC 6749 §5.2, RFC 9110 §15.5.2)', async () => {
     const { code } = newCode();
     const res = await alexaTokenRequest(adapter.url, { scheme: 'body', clientId: CLIENT_ID, clientSecret: 'wrong', params: codeParams(code) });
-    expect(res.status).toBe(401);
+    expect(res.status).toBe(400);
     expect(res.json.error).toBe('invalid_client');
     expect(res.headers.get('www-authenticate')).toBeNull();
     expect(adapter.records).toHaveLength(1);

@@ -85,9 +85,9 @@ describe.each(['basic', 'body'] as const)('Google, Alexa scheme %s', (scheme) =>
     expect(adapter.records[0]!.verdicts.find((x) => x.code === 'refresh_rejected')?.message).toContain('"Testing"');
   });
 
-  it('wrong client secret → 401 invalid_client; WWW-Authenticate only for Basic', async () => {
+  it('wrong client secret → invalid_client: 401 + WWW-Authenticate for Basic, 400 for body credentials', async () => {
     const res = await alexaTokenRequest(adapter.url, { scheme, clientId: CLIENT_ID, clientSecret: 'bad', params: { grant_type: 'refresh_token', refresh_token: 'x' } });
-    expect(res.status).toBe(401);
+    expect(res.status).toBe(scheme === 'basic' ? 401 : 400);
     expect(res.json.error).toBe('invalid_client');
     expect(res.headers.get('www-authenticate') !== null).toBe(scheme === 'basic');
   });

@@ -89,7 +89,8 @@ describe('token function', () => {
             Resource: { 'Fn::GetAtt': [logGroup, 'Arn'] },
           }),
           Match.objectLike({
-            Action: Match.arrayWith(['dynamodb:ConditionCheckItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']),
+            // Exactly what the token function calls (lib/table-access.ts), not grantReadWriteData.
+            Action: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem'],
             Resource: { 'Fn::GetAtt': [table, 'Arn'] },
           }),
         ]),

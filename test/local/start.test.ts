@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { BUILT_IN_PROFILES } from '../../lambda/core/profiles';
 import { freePort } from '../support/dynamodb-local';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -158,6 +159,19 @@ describe('npm start (local mode)', () => {
     expect(err).toMatch(/- upstreamTimeoutMs: /);
     expect(err).not.toMatch(/\n\s+at /); // a message, not a stack trace
     expect(run.stdout()).toBe('');
+  });
+
+  it('starts with a whole custom profile (no extends) in the --config file (issue 10 item 8)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'local-config-'));
+    dirs.push(dir);
+    const file = join(dir, 'whole.json');
+    const { id: _id, displayName: _d, ...whole } = BUILT_IN_PROFILES.generic!;
+    writeFileSync(file, JSON.stringify({ provider: 'acme', tokenUrl: 'https://id.example.com/oauth/token', profile: whole }));
+    const run = startLocal(['--config', file], { PORT: '0' });
+    await waitFor(run, /Ready\. Ctrl-C stops\./);
+    expect(run.stderr()).toMatch(/provider profile\s+acme/);
+    run.child.kill('SIGINT');
+    expect(await run.exited).toEqual({ code: 0, signal: null });
   });
 
   it('takes the adapter configuration from a cdk.json given to --config', async () => {

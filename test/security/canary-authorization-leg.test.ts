@@ -326,7 +326,7 @@ describe('authorization leg (interception mode): canaries never reach the log', 
       const { callback: cb2 } = await toCallback();
       const code2 = alexaParams((await one(() => hop(cb2))).res).get('code')!;
       const bad = await token('main', codeCall(code2, { scheme: 'body', clientSecret: `${C.clientSecret}-wrong` }));
-      expect(bad.res.status).toBe(401);
+      expect(bad.res.status).toBe(400); // invalid_client for body credentials (RFC 6749 §5.2)
     } finally {
       provider.echoErrors = false;
     }

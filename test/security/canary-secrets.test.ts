@@ -133,7 +133,8 @@ describe('canary secrets never reach the log', () => {
     expect(code.res.json.error).toBe('invalid_grant');
     expect(leaksIn(code.res.text)).toEqual([]);
     await send('generic', { ...creds, params: refreshParams }, 400);
-    await send('generic', { ...creds, clientSecret: `${C.clientSecret}-wrong`, params: codeParams }, 401);
+    // invalid_client: 401 for Basic, 400 for body credentials (RFC 6749 §5.2).
+    await send('generic', { ...creds, clientSecret: `${C.clientSecret}-wrong`, params: codeParams }, creds.scheme === 'basic' ? 401 : 400);
     generic.echoSecretsInErrors = false;
   });
 
@@ -201,8 +202,10 @@ describe('canary secrets never reach the log', () => {
   it.each(failures)('upstream failure: %s (both schemes, code and refresh)', async (_name, mode, status) => {
     bad.mode = mode;
     for (const creds of [basic, body]) {
-      await send('bad', { ...creds, params: codeParams }, status);
-      await send('bad', { ...creds, params: refreshParams }, status);
+      // A provider's 401 is invalid_client: 400 toward a client that authenticated in the body (RFC 6749 §5.2).
+      const want = status === 401 && creds.scheme === 'body' ? 400 : status;
+      await send('bad', { ...creds, params: codeParams }, want);
+      await send('bad', { ...creds, params: refreshParams }, want);
     }
   });
 

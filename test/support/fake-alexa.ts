@@ -68,7 +68,7 @@ export interface TestAdapter {
   close(): Promise<void>;
 }
 
-export async function startTestAdapter(config: { provider: string; tokenUrl: string; upstreamTimeoutMs?: number }): Promise<TestAdapter> {
+export async function startTestAdapter(config: { provider: string; tokenUrl: string; upstreamTimeoutMs?: number; profile?: unknown }): Promise<TestAdapter> {
   const records: ExchangeRecord[] = [];
   const running = await startLocalAdapter({
     config: parseRuntimeConfig(config, 'test'),

@@ -35,7 +35,7 @@ export function checkChallenge(challenge: string | undefined, method: string | u
 export function verifierMatches(verifier: string | undefined, challenge: string, method: PkceMethod): boolean {
   if (verifier === undefined || !UNRESERVED_43_128.test(verifier)) return false;
   const computed = method === 'S256' ? s256Challenge(verifier) : verifier;
-  const a = Buffer.from(computed, 'utf8');
-  const b = Buffer.from(challenge, 'utf8');
+  const a = Buffer.from(computed);
+  const b = Buffer.from(challenge);
   return a.length === b.length && timingSafeEqual(a, b);
 }

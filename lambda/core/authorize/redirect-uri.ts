@@ -49,8 +49,9 @@ export function checkAlexaRedirectUri(raw: string | undefined, policy: RedirectP
   if (url.port !== '') return refuse('redirect_uri must not name a port');
   const hosts = [...ALEXA_REDIRECT_HOSTS, ...(policy.extraHosts ?? [])];
   if (!hosts.includes(url.hostname)) return refuse(`redirect_uri host is not one of Alexa's (${hosts.join(', ')})`);
-  if (url.search !== '' || raw.includes('?')) return refuse('redirect_uri must not carry a query');
-  if (url.hash !== '' || raw.includes('#')) return refuse('redirect_uri must not carry a fragment');
+  // raw is the parser's own serialisation (checked above), so any query or fragment, even an empty one, shows as "?" or "#".
+  if (raw.includes('?')) return refuse('redirect_uri must not carry a query');
+  if (raw.includes('#')) return refuse('redirect_uri must not carry a fragment');
   const m = PATH.exec(url.pathname);
   if (!m) return refuse('redirect_uri path must be /api/skill/link/<vendorId>');
   const vendorId = m[1]!;

@@ -25,7 +25,7 @@ const clientAuth = v.variant(
   'method',
   [
     v.strictObject({ method: v.literal('as_received') }),
-    v.strictObject({ method: v.literal('client_secret_basic') }),
+    v.strictObject({ method: v.literal('client_secret_basic'), encoding: v.optional(v.picklist(['form', 'raw'], oneOf(['form', 'raw']))) }),
     v.strictObject({ method: v.literal('client_secret_post'), idParam: v.optional(paramName), secretParam: v.optional(paramName) }),
     v.strictObject({ method: v.literal('none'), idParam: v.optional(paramName) }),
     v.strictObject({ method: v.literal('apple_jwt') }),
@@ -131,7 +131,7 @@ export function buildCustomProfile(
     const base = builtIns[baseId]!;
     candidate = extendProfile(base, { ...(rest as Omit<ProfilePatch, 'id' | 'displayName'>), id: provider, displayName: displayName ?? `${base.displayName} (custom: ${provider})` });
   } else {
-    candidate = { id: provider, displayName: displayName ?? provider, sources: [], ...rest };
+    candidate = { id: provider, displayName: displayName ?? provider, ...rest, sources: rest.sources ?? [] };
   }
   const result = v.safeParse(ProviderProfileSchema, candidate);
   if (result.success) return { profile: result.output as ProviderProfile, problems: [] };

@@ -10,8 +10,14 @@ import type { OAuthErrorCode } from '../oauth-error';
 export type UpstreamClientAuth =
   /** Forward the credentials the way Alexa sent them (Basic stays Basic, body stays body). */
   | { method: 'as_received' }
-  /** HTTP Basic, id and secret form-encoded first (RFC 6749 §2.3.1). */
-  | { method: 'client_secret_basic' }
+  /**
+   * HTTP Basic. When Alexa used Basic too, its header is forwarded byte for byte. When Alexa sent the
+   * credentials in the body, the adapter builds the header: `encoding` `form` (default) form-encodes
+   * id and secret first as RFC 6749 §2.3.1 requires; `raw` leaves them as they are, for servers that do
+   * not form-decode Basic (Authlib, @node-oauth/oauth2-server). The two differ only for ids and secrets
+   * with characters outside A-Z a-z 0-9 `*-._`.
+   */
+  | { method: 'client_secret_basic'; encoding?: 'form' | 'raw' }
   /** In the request body, optionally under provider-specific parameter names. */
   | { method: 'client_secret_post'; idParam?: string; secretParam?: string }
   /** Only `client_id` in the body (public clients, Home Assistant). */

@@ -1,0 +1,62 @@
+/**
+ * Least privilege on the state table: each function gets exactly the DynamoDB actions its code calls,
+ * defined here once and asserted on the synthesized template (test/infra/least-privilege.test.ts).
+ *
+ * Every function reaches the table through the one StateStore implementation,
+ * lambda/store/dynamodb-store.ts, whose methods send exactly these commands:
+ *   get    → GetItem (strongly consistent)
+ *   put    → PutItem (conditional puts read the losing item back with GetItem where the server
+ *            ignores ReturnValuesOnConditionCheckFailure)
+ *   take   → DeleteItem (conditional, ReturnValues ALL_OLD), GetItem on a failed condition
+ *   delete → DeleteItem
+ * No Query, Scan, UpdateItem, ConditionCheckItem, batch or transaction calls exist; a new command in
+ * the store fails test/infra/least-privilege.test.ts until it is added here.
+ */
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+
+export type TableAction = 'dynamodb:GetItem' | 'dynamodb:PutItem' | 'dynamodb:DeleteItem';
+
+/** The StateStore method → the DynamoDB actions it may send (lambda/store/dynamodb-store.ts). */
+export const STORE_METHOD_ACTIONS: Readonly<Record<'get' | 'put' | 'take' | 'delete', readonly TableAction[]>> = {
+  get: ['dynamodb:GetItem'],
+  put: ['dynamodb:PutItem', 'dynamodb:GetItem'],
+  take: ['dynamodb:DeleteItem', 'dynamodb:GetItem'],
+  delete: ['dynamodb:DeleteItem'],
+};
+
+/**
+ * What each function's code calls on the store:
+ * - token: refresh single-flight and grace (get, conditional put, delete: refresh-guard.ts →
+ *   store/single-flight.ts), code links (take: authorize/code-link.ts), grantee mapping (put).
+ * - authorize (/authorize, /callback): grants and code links (put, take, get of the "used" marker:
+ *   authorize/grant-store.ts).
+ * - smart home (AcceptGrant, directives): grantee lookup (get: smart-home/identity.ts) and the LWA
+ *   tokens it saves (put: smart-home/lwa-tokens.ts saveTokens). It never deletes.
+ * - events: LWA tokens read, refreshed under single-flight and revoked (get, put, delete:
+ *   smart-home/lwa-tokens.ts getAccessToken/revokeTokens → store/single-flight.ts).
+ */
+export const TABLE_ACCESS = {
+  token: ['get', 'put', 'take', 'delete'],
+  authorize: ['get', 'put', 'take'],
+  smartHome: ['get', 'put'],
+  events: ['get', 'put', 'take', 'delete'],
+} as const satisfies Record<string, readonly (keyof typeof STORE_METHOD_ACTIONS)[]>;
+
+export type TableUser = keyof typeof TABLE_ACCESS;
+
+/** The DynamoDB actions of a function, sorted and without duplicates. */
+export function tableActions(user: TableUser): TableAction[] {
+  return [...new Set(TABLE_ACCESS[user].flatMap((m) => STORE_METHOD_ACTIONS[m]))].sort();
+}
+
+/**
+ * Grants a function exactly its actions on the table (not its indexes: it has none), and, when the
+ * table is encrypted with a customer-managed key, the key use DynamoDB needs on its behalf (as
+ * `grantReadWriteData` would: every function here writes).
+ */
+export function grantTableAccess(table: dynamodb.ITable, grantee: iam.IGrantable, user: TableUser, key?: kms.IKey): void {
+  table.grant(grantee, ...tableActions(user));
+  key?.grantEncryptDecrypt(grantee);
+}
