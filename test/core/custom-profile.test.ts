@@ -77,7 +77,7 @@ describe('custom profiles', () => {
     ]);
     // The Basic encoding option (README "Transparent credentials"): form or raw, and only for client_secret_basic.
     expect(problems({ ...base, provider: 'acme', profile: { extends: 'generic', tokenRequest: { clientAuth: { method: 'client_secret_basic', encoding: 'percent' } } } })).toEqual([
-      'profile.tokenRequest.clientAuth.encoding: must be one of "form", "raw"',
+      'profile.tokenRequest.clientAuth.encoding: must be one of "form", "raw", got "percent"',
     ]);
     expect(problems({ ...base, provider: 'acme', profile: { extends: 'generic', tokenRequest: { clientAuth: { method: 'client_secret_basic', encoding: 'raw' } } } })).toEqual([]);
     expect(problems({ ...base, provider: 'acme', profile: { extends: 'generic', tokenRequest: { clientAuth: { method: 'as_received', encoding: 'raw' } } } })).toHaveLength(1);

@@ -14,7 +14,8 @@ import { cliPolicy } from '../../cli/iam-policy';
 import { loadConfigFromApp } from '../../lib/config-from-app';
 import { ROOT, testApp } from './helpers';
 
-const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
+// The README and the reference pages it links to (docs/configuration.md, docs/diagnosing.md).
+const README = ['README.md', 'docs/configuration.md', 'docs/diagnosing.md'].map((f) => readFileSync(join(ROOT, f), 'utf8')).join('\n');
 const dirs: string[] = [];
 afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });

@@ -4,9 +4,9 @@
  * them, and the package metadata follows construct-library conventions. `.ci/run` packs the tarball
  * and installs it into an empty CDK app for the rest.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ASSETS_DIR } from '../../lib/handler-assets';
@@ -54,7 +54,13 @@ describe('prebuilt handlers', () => {
 
 describe('declarations for Node ESM resolution', () => {
   it('relative imports get .js (or /index.js); packages and .js imports stay', () => {
-    const file = join(ROOT, 'dist/types/lib/account-linking-adapter.d.ts');
+    // A declaration tree of its own: the test must not depend on an earlier `npm run build`.
+    const types = tempDir();
+    for (const d of ['lib/account-linking-adapter.d.ts', 'lib/output-keys.d.ts', 'lambda/core/config.d.ts', 'lambda/core/profiles/index.d.ts']) {
+      mkdirSync(dirname(join(types, d)), { recursive: true });
+      writeFileSync(join(types, d), 'export {};\n');
+    }
+    const file = join(types, 'lib/account-linking-adapter.d.ts');
     const text = [
       "import { Construct } from 'constructs';",
       "import { type AdapterConfig } from '../lambda/core/config';",
