@@ -18,6 +18,7 @@ import type { LogRecord } from './records';
 import { renderDiagnosis, renderRecordLine, renderTimelines, styleFor, type Style } from './render';
 import { renderReport } from './report';
 import { diagnose } from './rules';
+import { REWRITE_LINE, terminalOut } from './terminal';
 import { groupTimelines, matchesLink, type Timeline } from './timeline';
 
 export interface Out {
@@ -184,11 +185,11 @@ function progressLine(io: CliIO) {
   return {
     update(message: string) {
       if (!io.stderr.isTTY) return;
-      io.stderr.write(`\r\u001b[K${message}`);
+      io.stderr.write(`${REWRITE_LINE}${message}`);
       shown = true;
     },
     done() {
-      if (shown) io.stderr.write('\r\u001b[K');
+      if (shown) io.stderr.write(REWRITE_LINE);
       shown = false;
     },
   };
@@ -323,7 +324,9 @@ async function cmdDoctor(v: Values, io: CliIO, style: Style): Promise<number> {
   return checks.some((c) => c.status === 'fail') ? 1 : 0;
 }
 
-export async function run(argv: readonly string[], io: CliIO): Promise<number> {
+export async function run(argv: readonly string[], rawIo: CliIO): Promise<number> {
+  // Everything printed passes the terminal writer: control characters in data are shown, not obeyed.
+  const io: CliIO = { ...rawIo, stdout: terminalOut(rawIo.stdout), stderr: terminalOut(rawIo.stderr) };
   const [command, ...rest] = argv;
   if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
     (command === undefined ? io.stderr : io.stdout).write(HELP['main']!);

@@ -17,6 +17,7 @@ import { Construct } from 'constructs';
 import { providerAuthorizeUrl } from '../lambda/core/authorize/config';
 import { ConfigError, runtimePart, type AdapterConfig } from '../lambda/core/config';
 import { createAdapterFunction, handlerEntry } from './adapter-function';
+import { DeploymentKey } from './deployment-key';
 import { AuthorizationLeg } from './authorization-leg';
 import {
   AUTHENTICATION_SCHEME,
@@ -118,6 +119,8 @@ export class AccountLinkingAdapter extends Construct {
   public readonly smartHome?: SmartHome;
   /** Saved Logs Insights queries, the failed-exchanges metric and alarm (lib/observability.ts). */
   public readonly observability: AdapterObservability;
+  /** The per-deployment key of fingerprints, table keys and sealed payloads (lib/deployment-key.ts). */
+  public readonly deploymentKey: DeploymentKey;
 
   constructor(scope: Construct, id: string, props: AccountLinkingAdapterProps) {
     super(scope, id);
@@ -141,6 +144,8 @@ export class AccountLinkingAdapter extends Construct {
       // Losing this table unlinks every user; with "retain" also refuse a console/API delete.
       deletionProtection: retain,
     });
+    // The key of the table's keys and sealed payloads: kept or destroyed with the table.
+    this.deploymentKey = new DeploymentKey(this, 'DeploymentKey', { removalPolicy: retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY });
 
     // --- Token function ----------------------------------------------------------------------
     const retention = config.logRetentionDays as logs.RetentionDays;
@@ -162,6 +167,7 @@ export class AccountLinkingAdapter extends Construct {
     this.tokenFunctionRole = token.role;
     this.tokenFunction = token.fn;
     this.table.grantReadWriteData(this.tokenFunction);
+    this.deploymentKey.grantRead(this.tokenFunction);
     if (config.applePrivateKeySecretArn) {
       // Sign in with Apple: read exactly the secret holding the .p8 key, nothing else.
       this.tokenFunctionRole.addToPrincipalPolicy(
@@ -254,6 +260,7 @@ export class AccountLinkingAdapter extends Construct {
       alarmTopicArn: config.alarmTopicArn,
     });
     if (this.authorizationLeg) this.observability.addLogGroup(this.authorizationLeg.logGroup);
+    for (const fn of [this.authorizationLeg?.function, this.smartHome?.smartHomeFunction, this.smartHome?.eventsFunction]) if (fn) this.deploymentKey.grantRead(fn);
     if (this.smartHome) for (const group of [this.smartHome.smartHomeLogGroup, this.smartHome.eventsLogGroup]) this.observability.addLogGroup(group);
   }
 }

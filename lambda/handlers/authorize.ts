@@ -9,7 +9,9 @@ import { baseRecord, finish, type AuthorizeLegDeps, type LegResult } from '../co
 import { htmlPage, START_AGAIN } from '../core/authorize/pages';
 import { ConfigError, parseRuntimeConfig, type RuntimeConfig } from '../core/config';
 import { selectProfile } from '../core/profiles/resolve';
-import { toApiGatewayResult, toHttpRequest } from '../shared/apigw';
+import { toHttpRequest } from '../shared/apigw';
+import { keyGatedStore } from '../shared/deployment-key-from-env';
+import { emitGuarded, guardedHandler } from '../shared/guarded';
 import { stdoutSink, type RecordSink } from '../shared/log';
 import { storeFromEnv } from '../shared/store-from-env';
 import type { StateStore } from '../store/state-store';
@@ -27,10 +29,12 @@ const CALLBACK_PATH = /(^|\/)callback\/?$/;
 export function createAuthorizeHandler(deps: AuthorizeHandlerDeps) {
   const { profile, problems } = selectProfile(deps.config);
   if (!profile) throw new ConfigError(problems, 'ADAPTER_CONFIG');
-  const core: AuthorizeLegDeps = { config: deps.config, profile, fetch: deps.fetch, now: deps.now, store: deps.store };
+  const core: AuthorizeLegDeps = { config: deps.config, profile, fetch: deps.fetch, now: deps.now, store: keyGatedStore(deps.store) };
   const log = deps.log ?? stdoutSink;
+  // Key first, one secret scope per request; the record and the answer leave through the guard.
+  return guardedHandler(handle);
 
-  return async (event: APIGatewayProxyEventV2, context?: Pick<Context, 'awsRequestId'>): Promise<APIGatewayProxyStructuredResultV2> => {
+  async function handle(event: APIGatewayProxyEventV2, context?: Pick<Context, 'awsRequestId'>): Promise<APIGatewayProxyStructuredResultV2> {
     const requestId = context?.awsRequestId ?? 'local';
     let req;
     let result: LegResult;
@@ -47,9 +51,8 @@ export function createAuthorizeHandler(deps: AuthorizeHandlerDeps) {
       record.verdicts.push({ code: 'adapter_error', severity: 'error', message: `the adapter failed unexpectedly (${err instanceof Error ? err.name : typeof err}); this is a bug, please report it` });
       result = finish(record, htmlPage(500, { title: 'Account linking failed', message: 'Something went wrong on our side.', next: START_AGAIN }), start, now);
     }
-    log(result.record);
-    return toApiGatewayResult(result.answer);
-  };
+    return emitGuarded(result, log);
+  }
 }
 
 let cached: ReturnType<typeof createAuthorizeHandler> | undefined;

@@ -1,0 +1,110 @@
+/**
+ * The last gate before bytes leave the adapter: every record on its way to the log and every error
+ * text on its way back to Alexa passes through here, in the request's secret scope.
+ *
+ * Records: every string is scrubbed against every secret the request saw (scrub.ts) and has its
+ * control characters neutralised; fingerprints pass as they are; numbers and booleans pass; a key
+ * that is not a plain identifier is dropped. The fields are built from closed sets, numbers,
+ * fingerprints and scrubbed prose already (log-values.ts, redact.ts); this pass makes the promise
+ * independent of every one of those call sites.
+ *
+ * Answers: only error texts are touched (`error_description` of a §5.2 answer or of a redirect to
+ * Alexa, the message of an HTML page or a smart-home ErrorResponse). A success answer carries what
+ * the provider issued, to the client it was issued for.
+ */
+import { FINGERPRINT } from './fingerprint';
+import type { HttpAnswer } from './http-types';
+import { SecretSet, neutralizeControls } from './scrub';
+import { currentSecrets } from './secret-scope';
+
+const PLAIN_KEY = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
+const MAX_DEPTH = 8;
+
+function guardValue(value: unknown, key: string, secrets: SecretSet | undefined, depth: number): unknown {
+  if (typeof value === 'string') {
+    if (key.endsWith('Fp') && FINGERPRINT.test(value)) return value;
+    return neutralizeControls(secrets ? secrets.scrub(value) : value);
+  }
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  if (typeof value === 'boolean' || value === null) return value;
+  if (depth >= MAX_DEPTH) return undefined;
+  if (Array.isArray(value)) return value.map((v) => guardValue(v, key, secrets, depth + 1) ?? null);
+  if (typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+      if (!PLAIN_KEY.test(k)) continue;
+      const guarded = guardValue(v, k, secrets, depth + 1);
+      if (guarded !== undefined) out[k] = guarded;
+    }
+    return out;
+  }
+  return undefined; // functions, symbols, bigints: not record data
+}
+
+/** Every string in the value (keys included), for one detection pass over the whole record. */
+function strings(value: unknown, out: string[], depth = 0): string[] {
+  if (typeof value === 'string') out.push(value);
+  else if (typeof value === 'object' && value !== null && depth < MAX_DEPTH) {
+    for (const [k, v] of Object.entries(value)) {
+      out.push(k);
+      strings(v, out, depth + 1);
+    }
+  }
+  return out;
+}
+
+/**
+ * A copy of the record fit for the log, scrubbed against the current request's secrets. One
+ * detection pass over all of its text first: the common record holds no secret, and then only
+ * control characters are neutralised, field by field.
+ */
+export function guardRecord<T extends object>(record: T, secrets: SecretSet = currentSecrets()): T {
+  const holds = secrets.size > 0 && secrets.holdsSecret(strings(record, []).join('\n'));
+  return guardValue(record, '', holds ? secrets : undefined, 0) as T;
+}
+
+/** An error text for Alexa (or a page), scrubbed against the current request's secrets. */
+export function guardText(text: string, secrets: SecretSet = currentSecrets()): string {
+  return neutralizeControls(secrets.scrub(text));
+}
+
+/**
+ * An HTTP answer fit to send: a non-200 JSON answer's `error_description`, a redirect's
+ * `error_description` parameter and an HTML page's text are scrubbed; anything else is untouched.
+ */
+export function guardAnswer(answer: HttpAnswer, secrets: SecretSet = currentSecrets()): HttpAnswer {
+  if (secrets.size === 0) return answer;
+  const location = answer.headers['location'];
+  if (location !== undefined) {
+    const guarded = guardLocation(location, secrets);
+    return guarded === location ? answer : { ...answer, headers: { ...answer.headers, location: guarded } };
+  }
+  if (answer.status === 200 || answer.body === '') return answer;
+  const type = answer.headers['content-type'] ?? '';
+  if (type.startsWith('application/json')) {
+    try {
+      const body = JSON.parse(answer.body) as Record<string, unknown>;
+      if (typeof body.error_description !== 'string') return answer;
+      const description = guardText(body.error_description, secrets);
+      return description === body.error_description ? answer : { ...answer, body: JSON.stringify({ ...body, error_description: description }) };
+    } catch {
+      return answer;
+    }
+  }
+  // Our HTML pages: their text is escaped already; entity-encoded copies are found by the scrubber too.
+  const body = secrets.scrub(answer.body);
+  return body === answer.body ? answer : { ...answer, body };
+}
+
+/** A redirect carrying an error (RFC 6749 §4.1.2.1): its error_description is scrubbed, in the query or the fragment. */
+function guardLocation(location: string, secrets: SecretSet): string {
+  const at = location.search(/[?#]/);
+  if (at < 0) return location;
+  const params = new URLSearchParams(location.slice(at + 1));
+  const description = params.get('error_description');
+  if (description === null || !params.has('error')) return location;
+  const guarded = guardText(description, secrets);
+  if (guarded === description) return location;
+  params.set('error_description', guarded);
+  return `${location.slice(0, at + 1)}${params.toString()}`;
+}
