@@ -8,9 +8,11 @@
  * fingerprints and scrubbed prose already (log-values.ts, redact.ts); this pass makes the promise
  * independent of every one of those call sites.
  *
- * Answers: only error texts are touched (`error_description` of a §5.2 answer or of a redirect to
- * Alexa, the message of an HTML page or a smart-home ErrorResponse). A success answer carries what
- * the provider issued, to the client it was issued for.
+ * Answers: error texts (`error_description` of a §5.2 answer or of a redirect to Alexa, an HTML
+ * page, a smart-home ErrorResponse's message) and the members of a token answer other than the
+ * tokens themselves (`scope`, anything the provider added): a provider that echoes Alexa's code or
+ * secret into them does not get it reflected. The tokens the provider issued, and a refresh token
+ * Alexa presented and gets back, pass untouched: they are the answer.
  */
 import { FINGERPRINT } from './fingerprint';
 import type { HttpAnswer } from './http-types';
@@ -18,6 +20,8 @@ import { SecretSet, neutralizeControls } from './scrub';
 import { currentSecrets } from './secret-scope';
 
 const PLAIN_KEY = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
+/** The members of a token answer that ARE the answer (RFC 6749 §5.1, OpenID Connect Core §3.1.3.3). */
+const TOKEN_MEMBERS: ReadonlySet<string> = new Set(['access_token', 'refresh_token', 'id_token', 'token_type', 'expires_in']);
 const MAX_DEPTH = 8;
 
 function guardValue(value: unknown, key: string, secrets: SecretSet | undefined, depth: number): unknown {
@@ -69,8 +73,9 @@ export function guardText(text: string, secrets: SecretSet = currentSecrets()): 
 }
 
 /**
- * An HTTP answer fit to send: a non-200 JSON answer's `error_description`, a redirect's
- * `error_description` parameter and an HTML page's text are scrubbed; anything else is untouched.
+ * An HTTP answer fit to send: in a JSON answer every member but the tokens (so `error_description`,
+ * `scope`, anything a provider added), a redirect's `error_description` parameter and an HTML page's
+ * text are scrubbed; anything else is untouched.
  */
 export function guardAnswer(answer: HttpAnswer, secrets: SecretSet = currentSecrets()): HttpAnswer {
   if (secrets.size === 0) return answer;
@@ -79,21 +84,32 @@ export function guardAnswer(answer: HttpAnswer, secrets: SecretSet = currentSecr
     const guarded = guardLocation(location, secrets);
     return guarded === location ? answer : { ...answer, headers: { ...answer.headers, location: guarded } };
   }
-  if (answer.status === 200 || answer.body === '') return answer;
+  if (answer.body === '') return answer;
   const type = answer.headers['content-type'] ?? '';
   if (type.startsWith('application/json')) {
+    let body: Record<string, unknown>;
     try {
-      const body = JSON.parse(answer.body) as Record<string, unknown>;
-      if (typeof body.error_description !== 'string') return answer;
-      const description = guardText(body.error_description, secrets);
-      return description === body.error_description ? answer : { ...answer, body: JSON.stringify({ ...body, error_description: description }) };
+      body = JSON.parse(answer.body) as Record<string, unknown>;
     } catch {
       return answer;
     }
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) return answer;
+    const others = Object.entries(body).filter(([k]) => !TOKEN_MEMBERS.has(k));
+    if (!secrets.holdsSecret(JSON.stringify(others))) return answer;
+    return { ...answer, body: JSON.stringify(Object.fromEntries(Object.entries(body).map(([k, v]) => [k, TOKEN_MEMBERS.has(k) ? v : scrubDeep(v, secrets, 0)]))) };
   }
+  if (answer.status === 200) return answer;
   // Our HTML pages: their text is escaped already; entity-encoded copies are found by the scrubber too.
   const body = secrets.scrub(answer.body);
   return body === answer.body ? answer : { ...answer, body };
+}
+
+/** The value with every string scrubbed, its shape (keys, order, other types) unchanged. */
+function scrubDeep(value: unknown, secrets: SecretSet, depth: number): unknown {
+  if (typeof value === 'string') return secrets.scrub(value);
+  if (typeof value !== 'object' || value === null || depth >= MAX_DEPTH) return value;
+  if (Array.isArray(value)) return value.map((v) => scrubDeep(v, secrets, depth + 1));
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrubDeep(v, secrets, depth + 1)]));
 }
 
 /** A redirect carrying an error (RFC 6749 §4.1.2.1): its error_description is scrubbed, in the query or the fragment. */

@@ -16,11 +16,13 @@
  *   base64(id:secret) and a JWT or blob that contains the secret are caught;
  * - hex of its UTF-8 bytes, either case.
  *
- * Detection decodes the text in each of those ways and looks for the secret (lower-cased); the
- * copies are then located with one pattern per secret that accepts every encoding for every
- * character, so mixtures are found too. Post-condition, by construction: if a copy is still
- * detectable after replacement (an encoding mix the patterns do not model), the whole text is
- * withheld instead.
+ * How: the text is decoded in layers (percent-escapes, character references, JSON escapes; up to
+ * three layers, so double and mixed encodings decode too), case-folded, and every decoded character
+ * remembers which span of the original text it came from. A copy of the secret in any layer maps back
+ * to the exact span it occupies in the original, however its characters were written, and that span
+ * is replaced. Base64 and hex are searched as the parts a secret fixes. Linear in the text; no
+ * pattern is built per secret. Post-condition, by construction: if a copy is still detectable after
+ * replacement, the whole text is withheld instead.
  */
 import { fingerprint } from './fingerprint';
 
@@ -40,85 +42,171 @@ const NAMED_ENTITIES: Record<string, string> = {
 'nbsp iexcl cent pound curren yen brvbar sect uml copy ordf laquo not shy reg macr deg plusmn sup2 sup3 acute micro para middot cedil sup1 ordm raquo frac14 frac12 frac34 iquest Agrave Aacute Acirc Atilde Auml Aring AElig Ccedil Egrave Eacute Ecirc Euml Igrave Iacute Icirc Iuml ETH Ntilde Ograve Oacute Ocirc Otilde Ouml times Oslash Ugrave Uacute Ucirc Uuml Yacute THORN szlig agrave aacute acirc atilde auml aring aelig ccedil egrave eacute ecirc euml igrave iacute icirc iuml eth ntilde ograve oacute ocirc otilde ouml divide oslash ugrave uacute ucirc uuml yacute thorn yuml'
   .split(' ')
   .forEach((name, i) => (NAMED_ENTITIES[name] = String.fromCharCode(0xa0 + i)));
-const ENTITY_NAMES = new Map<string, string[]>();
-for (const [name, ch] of Object.entries(NAMED_ENTITIES)) ENTITY_NAMES.set(ch, [...(ENTITY_NAMES.get(ch) ?? []), name]);
 
-const lenientUtf8 = new TextDecoder('utf-8');
+/**
+ * One case for comparison: upper then lower (`ᾀ` upper-cases to two characters), and the one
+ * context-dependent mapping of toLowerCase (final sigma) undone, so folding a whole text equals
+ * folding it character by character.
+ */
+const caseFold = (t: string) => t.toUpperCase().toLowerCase().replace(/ς/g, 'σ');
 
-function percentDecode(text: string): string {
-  if (!text.includes('%')) return text;
-  return text.replace(/(?:%[0-9a-fA-F]{2})+/g, (run) => lenientUtf8.decode(Buffer.from(run.replace(/%/g, ''), 'hex')));
+/**
+ * A decoded reading of a text: each code unit of `text` came from the original span
+ * [from[i], to[i]). Textual views are case-folded with `+` read as a space (form encoding); binary
+ * views keep case and read base64url's `-`/`_` as base64's `+`/`/`.
+ */
+interface View {
+  text: string;
+  from: number[];
+  to: number[];
 }
 
-function entityDecode(text: string): string {
-  if (!text.includes('&')) return text;
-  return text.replace(/&(?:#0*(\d{1,7})|#[xX]0*([0-9a-fA-F]{1,6})|([A-Za-z][A-Za-z0-9]{1,9}));?/g, (m, dec?: string, hex?: string, name?: string) => {
-    if (dec !== undefined || hex !== undefined) {
-      const cp = dec !== undefined ? Number(dec) : parseInt(hex!, 16);
-      return cp <= 0x10ffff ? String.fromCodePoint(cp) : m;
+const ENTITY = /&(?:#0*(\d{1,7})|#[xX]0*([0-9a-fA-F]{1,6})|([A-Za-z][A-Za-z0-9]{1,9}));?/y;
+const ESCAPE = /\\(?:u([0-9a-fA-F]{4})(?:\\u([dD][c-fC-F][0-9a-fA-F]{2}))?|x([0-9a-fA-F]{2})|([\\/"']))/y;
+const PERCENT_BYTE = /%([0-9a-fA-F]{2})/y;
+
+function mapChar(ch: string, binary: boolean): string {
+  if (binary) return ch === '-' ? '+' : ch === '_' ? '/' : ch;
+  return ch === '+' ? ' ' : caseFold(ch);
+}
+
+/** Length of the UTF-8 sequence a lead byte starts (0: not a lead byte). */
+const utf8Length = (b: number) => (b < 0x80 ? 1 : b >= 0xc2 && b < 0xe0 ? 2 : b >= 0xe0 && b < 0xf0 ? 3 : b >= 0xf0 && b < 0xf5 ? 4 : 0);
+
+type Decoding = 'percent' | 'entity' | 'escape';
+const ALL: ReadonlySet<Decoding> = new Set(['percent', 'entity', 'escape']);
+
+/** One layer of decoding of a view: percent-escapes (as UTF-8), character references, JSON/JS escapes (those in `kinds`). */
+function decodeLayer(v: View, binary: boolean, kinds: ReadonlySet<Decoding> = ALL): View {
+  const t = v.text;
+  const out: View = { text: '', from: [], to: [] };
+  const parts: string[] = [];
+  const push = (decoded: string, a: number, b: number) => {
+    const mapped = mapChar(decoded, binary);
+    parts.push(mapped);
+    for (let k = 0; k < mapped.length; k++) {
+      out.from.push(v.from[a]!);
+      out.to.push(v.to[b - 1]!);
     }
-    return NAMED_ENTITIES[name!] ?? NAMED_ENTITIES[name!.toLowerCase()] ?? m;
-  });
-}
-
-function escapeDecode(text: string): string {
-  if (!text.includes('\\')) return text;
-  return text.replace(/\\(?:u([0-9a-fA-F]{4})|x([0-9a-fA-F]{2})|([\\/"']))/g, (_m, u?: string, x?: string, c?: string) =>
-    u !== undefined ? String.fromCharCode(parseInt(u, 16)) : x !== undefined ? String.fromCharCode(parseInt(x, 16)) : c!,
-  );
-}
-
-/** One case for comparison (upper then lower: `ᾀ` upper-cases to two characters). */
-const caseFold = (t: string) => t.toUpperCase().toLowerCase();
-
-/** The text as each encoding would decode it, case-folded: a secret copied in any one of them shows up raw in one view. */
-function textViews(text: string): string[] {
-  if (!/[%&\\+]/.test(text)) return [caseFold(text)];
-  const views = new Set<string>([text]);
-  const escapes = escapeDecode(text);
-  const entities = entityDecode(text);
-  const once = percentDecode(text);
-  const form = percentDecode(text.replace(/\+/g, ' '));
-  views.add(escapes).add(entities).add(once).add(form).add(percentDecode(once)).add(percentDecode(form));
-  // Every decoding, repeatedly, for copies encoded in layers (a JSON string holding an HTML-escaped URL).
-  let layered = text;
-  for (let i = 0; i < 3; i++) layered = escapeDecode(entityDecode(percentDecode(layered)));
-  views.add(layered);
-  return [...views].map(caseFold);
-}
-
-/** Views in which base64 (either alphabet, possibly percent- or JSON-escaped) reads as standard base64. */
-function base64Views(text: string): string[] {
-  const std = (t: string) => (/[-_]/.test(t) ? t.replace(/-/g, '+').replace(/_/g, '/') : t);
-  if (!/[%\\]/.test(text)) return [std(text)];
-  return [...new Set([std(text), std(percentDecode(text)), std(escapeDecode(text))])];
-}
-
-const reEscape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
-const hex2 = (n: number) => n.toString(16).padStart(2, '0');
-
-/** Every way one character may be written in a text (used with the `i` flag). */
-function charPattern(ch: string): string {
-  const cp = ch.codePointAt(0)!;
-  const alts = [ch === ' ' || ch === '+' ? '[ +]' : reEscape(ch)];
-  alts.push([...Buffer.from(ch, 'utf8')].map((b) => `%(?:25)?${hex2(b)}`).join(''));
-  alts.push(`&#0*${cp};?`, `&#x0*${cp.toString(16)};?`);
-  for (const name of ENTITY_NAMES.get(ch) ?? []) alts.push(`&${name};`);
-  if (cp > 0xffff) {
-    alts.push([ch.charCodeAt(0), ch.charCodeAt(1)].map((u) => `\\\\u${u.toString(16).padStart(4, '0')}`).join(''));
-  } else {
-    alts.push(`\\\\u${cp.toString(16).padStart(4, '0')}`);
-    if (cp < 0x100) alts.push(`\\\\x${hex2(cp)}`);
+  };
+  let i = 0;
+  while (i < t.length) {
+    const c = t[i]!;
+    if (c === '%' && kinds.has('percent')) {
+      // A run of %XX: bytes decoded as UTF-8, each character spanning the escapes of its bytes.
+      const bytes: number[] = [];
+      const starts: number[] = [];
+      let j = i;
+      for (;;) {
+        PERCENT_BYTE.lastIndex = j;
+        const m = PERCENT_BYTE.exec(t);
+        if (!m) break;
+        bytes.push(parseInt(m[1]!, 16));
+        starts.push(j);
+        j += 3;
+      }
+      if (bytes.length > 0) {
+        let k = 0;
+        while (k < bytes.length) {
+          const len = utf8Length(bytes[k]!);
+          const seq = len > 0 && k + len <= bytes.length ? Buffer.from(bytes.slice(k, k + len)).toString('utf8') : '';
+          const ok = len > 0 && seq.length > 0 && !seq.includes('\ufffd');
+          const n = ok ? len : 1;
+          push(ok ? seq : String.fromCharCode(bytes[k]!), starts[k]!, starts[k + n - 1]! + 3);
+          k += n;
+        }
+        i = j;
+        continue;
+      }
+    } else if (c === '&' && kinds.has('entity')) {
+      ENTITY.lastIndex = i;
+      const m = ENTITY.exec(t);
+      if (m) {
+        const [whole, dec, hex, name] = m;
+        const cp = dec !== undefined ? Number(dec) : hex !== undefined ? parseInt(hex, 16) : undefined;
+        const ch = cp !== undefined ? (cp <= 0x10ffff ? String.fromCodePoint(cp) : undefined) : (NAMED_ENTITIES[name!] ?? NAMED_ENTITIES[name!.toLowerCase()]);
+        if (ch !== undefined) {
+          push(ch, i, i + whole.length);
+          i += whole.length;
+          continue;
+        }
+      }
+    } else if (c === '\\' && kinds.has('escape')) {
+      ESCAPE.lastIndex = i;
+      const m = ESCAPE.exec(t);
+      if (m) {
+        const [whole, u, low, x, plain] = m;
+        const ch = u !== undefined ? String.fromCharCode(parseInt(u, 16)) + (low !== undefined ? String.fromCharCode(parseInt(low, 16)) : '') : x !== undefined ? String.fromCharCode(parseInt(x, 16)) : plain!;
+        push(ch, i, i + whole.length);
+        i += whole.length;
+        continue;
+      }
+    }
+    const width = codePointWidth(t, i);
+    push(t.slice(i, i + width), i, i + width);
+    i += width;
   }
-  if ('\\/"\''.includes(ch)) alts.push(`\\\\${reEscape(ch)}`);
-  return `(?:${alts.join('|')})`;
+  out.text = parts.join('');
+  return out;
 }
 
-/** A base64 character in either alphabet, percent- or JSON-escaped. */
-function base64CharPattern(ch: string): string {
-  if (ch === '+') return '(?:\\+|-|%2[bB])';
-  if (ch === '/') return '(?:\\/|_|%2[fF]|\\\\\\/)';
-  return reEscape(ch);
+/** 2 at a surrogate pair (one character, case-folded as one), else 1. */
+const codePointWidth = (t: string, i: number) => (t.charCodeAt(i) >= 0xd800 && t.charCodeAt(i) < 0xdc00 && t.charCodeAt(i + 1) >= 0xdc00 && t.charCodeAt(i + 1) < 0xe000 ? 2 : 1);
+
+/**
+ * The views of a text: as written; each decoding alone (a `\` or `&` that belongs to the secret is
+ * then not taken for an escape of another kind), percent-decoding twice (double encoding); and all
+ * decodings together, up to three layers (mixed and layered encodings).
+ */
+function views(text: string, binary: boolean): View[] {
+  const identity: View = { text, from: [], to: [] };
+  for (let i = 0; i < text.length; i++) {
+    identity.from.push(i);
+    identity.to.push(i + 1);
+  }
+  // Layer 0 is the text itself, read the textual or the binary way; layers 1–3 decode escapes.
+  const raw = binary && !/[-_]/.test(text) ? identity : mapView(identity, binary);
+  const out = [raw];
+  const present = (['percent', 'entity', 'escape'] as const).filter((k) => text.includes(k === 'percent' ? '%' : k === 'entity' ? '&' : '\\'));
+  if (present.length === 0) return out;
+  for (const kind of present) {
+    const once = decodeLayer(raw, binary, new Set([kind]));
+    out.push(once);
+    if (kind === 'percent') out.push(decodeLayer(once, binary, new Set([kind])));
+  }
+  if (present.length === 1 && present[0] !== 'percent') return out;
+  let cur = raw;
+  for (let layer = 0; layer < 3; layer++) {
+    const next = decodeLayer(cur, binary);
+    if (next.text === cur.text) break;
+    out.push(next);
+    cur = next;
+  }
+  return out;
+}
+
+/** A view with each character mapped (case fold or base64 alphabet), spans kept. */
+function mapView(v: View, binary: boolean): View {
+  const out: View = { text: '', from: [], to: [] };
+  const parts: string[] = [];
+  for (let i = 0; i < v.text.length; ) {
+    const width = codePointWidth(v.text, i);
+    const mapped = mapChar(v.text.slice(i, i + width), binary);
+    parts.push(mapped);
+    for (let k = 0; k < mapped.length; k++) {
+      out.from.push(v.from[i]!);
+      out.to.push(v.to[i + width - 1]!);
+    }
+    i += width;
+  }
+  out.text = parts.join('');
+  return out;
+}
+
+/** The texts of the views, for detection: the common text (no escapes) is read in bulk, without spans. */
+function viewTexts(text: string, binary: boolean): string[] {
+  if (/[%&\\]/.test(text)) return views(text, binary).map((v) => v.text);
+  return [binary ? text.replace(/-/g, '+').replace(/_/g, '/') : caseFold(text).replace(/\+/g, ' ')];
 }
 
 /** The part of base64(x + secret + y) fixed by the secret alone, for each alignment of the secret. */
@@ -132,13 +220,6 @@ function base64Cores(bytes: Buffer): string[] {
   return cores;
 }
 
-/** application/x-www-form-urlencoded (WHATWG): encodeURIComponent, plus `!'()~` encoded and `+` for space. */
-function formEncode(value: string): string {
-  return uriEncode(value)
-    .replace(/[!'()~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
-    .replace(/%20/g, '+');
-}
-
 function uriEncode(value: string): string {
   try {
     return encodeURIComponent(value);
@@ -147,40 +228,92 @@ function uriEncode(value: string): string {
   }
 }
 
-/** One known secret: the forms detection compares with (computed on first need), and the patterns that cut it out (built only when found). */
+/** application/x-www-form-urlencoded (WHATWG): encodeURIComponent, plus `!'()~` encoded and `+` for space. */
+function formEncode(value: string): string {
+  return uriEncode(value)
+    .replace(/[!'()~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+    .replace(/%20/g, '+');
+}
+
+/** One known secret: what a view of a text is searched for, computed on first need. */
 class Known {
-  private detection?: { lower: string; hex: string; cores: string[] };
-  private patterns?: RegExp[];
+  private targets?: { textual: string[]; binary: string[] };
   constructor(readonly value: string) {}
 
-  private forms() {
-    if (this.detection) return this.detection;
-    const variants = [...new Set([this.value, formEncode(this.value), uriEncode(this.value)])];
-    this.detection = {
-      lower: caseFold(this.value),
-      hex: Buffer.from(this.value, 'utf8').toString('hex'),
-      cores: [...new Set(variants.flatMap((v) => base64Cores(Buffer.from(v, 'utf8'))))],
-    };
-    return this.detection;
+  get fp(): string {
+    return fingerprint(this.value)!;
   }
 
-  detectedIn(views: readonly string[], b64: readonly string[]): boolean {
-    const f = this.forms();
-    return views.some((v) => v.includes(f.lower) || v.includes(f.hex)) || f.cores.some((c) => b64.some((v) => v.includes(c)));
+  /**
+   * Textual targets: the secret case-folded as written and as each decoding layer reads it (a raw
+   * copy of a secret that itself contains escapes), and its hex. Binary targets: the base64 cores of
+   * the raw, form-encoded and percent-encoded secret.
+   */
+  forms(): { textual: string[]; binary: string[] } {
+    if (this.targets) return this.targets;
+    const textual = new Set(viewTexts(this.value, false));
+    textual.add(Buffer.from(this.value, 'utf8').toString('hex'));
+    const variants = new Set([this.value, formEncode(this.value), uriEncode(this.value)]);
+    const binary = new Set([...variants].flatMap((v) => base64Cores(Buffer.from(v, 'utf8'))));
+    this.targets = { textual: [...textual].filter((x) => x.length >= MIN_SECRET_LENGTH), binary: [...binary] };
+    return this.targets;
   }
+}
 
-  replaceIn(text: string): string {
-    const f = this.forms();
-    this.patterns ??= [
-      new RegExp([...this.value].map(charPattern).join(''), 'gi'),
-      ...f.cores.map((c) => new RegExp([...c].map(base64CharPattern).join(''), 'g')),
-      new RegExp(f.hex, 'gi'),
-    ];
-    const fp = fingerprint(this.value)!;
-    let out = text;
-    for (const p of this.patterns) out = out.replace(p, fp);
-    return out;
+interface Hit {
+  from: number;
+  to: number;
+  known: Known;
+}
+
+/** Whether any of the secrets has a copy in the text (no spans: the fast path of every string). */
+function detect(list: readonly Known[], text: string): boolean {
+  const textual = viewTexts(text, false);
+  if (list.some((k) => k.forms().textual.some((target) => textual.some((v) => v.includes(target))))) return true;
+  const binary = viewTexts(text, true);
+  return list.some((k) => k.forms().binary.some((target) => binary.some((v) => v.includes(target))));
+}
+
+/** Every copy of every secret in the text, as spans of the original text. */
+function find(list: readonly Known[], text: string): Hit[] {
+  const hits: Hit[] = [];
+  const search = (vs: View[], targetsOf: (k: Known) => string[]) => {
+    for (const v of vs) {
+      for (const k of list) {
+        for (const target of targetsOf(k)) {
+          for (let at = v.text.indexOf(target); at >= 0; at = v.text.indexOf(target, at + 1)) {
+            hits.push({ from: v.from[at]!, to: v.to[at + target.length - 1]!, known: k });
+          }
+        }
+      }
+    }
+  };
+  search(views(text, false), (k) => k.forms().textual);
+  search(views(text, true), (k) => k.forms().binary);
+  return hits;
+}
+
+/** The text with each hit's span (overlapping spans merged) replaced by the fingerprint of its secret. */
+function cut(text: string, hits: Hit[]): string {
+  const sorted = [...hits].sort((a, b) => a.from - b.from || b.to - a.to);
+  const parts: string[] = [];
+  let pos = 0;
+  let i = 0;
+  while (i < sorted.length) {
+    const start = sorted[i]!.from;
+    let end = sorted[i]!.to;
+    const known = sorted[i]!.known;
+    while (i + 1 < sorted.length && sorted[i + 1]!.from < end) end = Math.max(end, sorted[++i]!.to);
+    if (start >= pos) {
+      parts.push(text.slice(pos, start), known.fp);
+      pos = end;
+    } else if (end > pos) {
+      pos = end;
+    }
+    i += 1;
   }
+  parts.push(text.slice(pos));
+  return parts.join('');
 }
 
 /** The secrets known to one request (or one call), and the scrubbing of texts against them. */
@@ -205,31 +338,21 @@ export class SecretSet {
     return this.known.size;
   }
 
-  /** Longest first: a secret that contains another (a Basic header, a JWT) is replaced whole. */
+  /** Longest first: a secret that contains another (a Basic header, a JWT) is named by its own fingerprint. */
   private list(): Known[] {
     return (this.ordered ??= [...this.known.values()].sort((a, b) => b.value.length - a.value.length));
   }
 
-  private detect(list: readonly Known[], text: string): Known[] {
-    if (list.length === 0 || text.length < MIN_SECRET_LENGTH) return [];
-    const views = textViews(text);
-    const b64 = base64Views(text);
-    return list.filter((k) => k.detectedIn(views, b64));
-  }
-
   /** Whether the text holds a copy of any of the secrets, in any encoding. */
   holdsSecret(text: string): boolean {
-    return this.detect(this.list(), text).length > 0;
+    return this.known.size > 0 && text.length >= MIN_SECRET_LENGTH && detect(this.list(), text);
   }
 
   /** The text with every copy of every secret replaced by its fingerprint, or WITHHELD. */
   scrub(text: string): string {
-    const list = this.list();
-    const found = this.detect(list, text);
-    if (found.length === 0) return text;
-    let out = text;
-    for (const k of found) out = k.replaceIn(out);
-    return this.detect(list, out).length > 0 ? WITHHELD : out;
+    if (!this.holdsSecret(text)) return text;
+    const out = cut(text, find(this.list(), text));
+    return this.holdsSecret(out) ? WITHHELD : out;
   }
 }
 

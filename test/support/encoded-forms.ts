@@ -63,12 +63,13 @@ function base64Cores(secret: string): string[] {
   return out;
 }
 
-/** What each secret may not leave behind in a text: `name: form` for each copy found. */
-export function leaksIn(text: string, secrets: readonly string[]): string[] {
+/** What each secret may not leave behind in a text: `name: form` for each copy found (in the `only` encodings, if given). */
+export function leaksIn(text: string, secrets: readonly string[], only?: readonly string[]): string[] {
   const lower = text.toLowerCase();
   const found: string[] = [];
   for (const secret of secrets) {
     for (const [name, encode] of Object.entries(ENCODINGS)) {
+      if (only && !only.includes(name)) continue;
       const form = encode(secret);
       const caseless = !name.startsWith('base64') && !name.startsWith('Basic');
       if (caseless ? lower.includes(form.toLowerCase()) : text.includes(form)) found.push(`${name}: ${secret.slice(0, 24)}`);
@@ -76,4 +77,32 @@ export function leaksIn(text: string, secrets: readonly string[]): string[] {
     for (const core of base64Cores(secret)) if (text.includes(core)) found.push(`base64 inside a longer string: ${secret.slice(0, 24)}`);
   }
   return [...new Set(found)];
+}
+
+/**
+ * Whether the text holds a copy of ANY secret tagged with `marker` (every canary of a test starts
+ * with it), in any encoding: the text is decoded the ways a copy could have been written —
+ * percent-escapes (twice), character references, JSON escapes, and every run of base64 or hex at
+ * every alignment — and each reading is searched for the tag, case-insensitively. Cheap enough for a
+ * whole run's output and a table dump, where leaksIn over thousands of canaries is not. Written with
+ * plain regular expressions, independently of the adapter's scrubber.
+ */
+export function canaryIn(text: string, marker = /canary/i): string[] {
+  const found = new Set<string>();
+  const percent = (t: string) => t.replace(/(?:%[0-9a-fA-F]{2})+/g, (run) => Buffer.from(run.replace(/%/g, ''), 'hex').toString('latin1'));
+  const entities = (t: string) => t.replace(/&#(\d+);?|&#x([0-9a-f]+);?/gi, (_m, d?: string, h?: string) => String.fromCodePoint(Math.min(0x10ffff, d ? Number(d) : parseInt(h!, 16))));
+  const escapes = (t: string) => t.replace(/\\u([0-9a-f]{4})|\\x([0-9a-f]{2})/gi, (_m, u?: string, x?: string) => String.fromCharCode(parseInt(u ?? x!, 16)));
+  const readings: [string, string][] = [['as written', text], ['percent-decoded', percent(text)], ['percent-decoded twice', percent(percent(text))], ['references decoded', entities(text)], ['JSON escapes decoded', escapes(text)]];
+  for (const [name, t] of readings) {
+    if (marker.test(t)) found.add(name);
+    for (const run of t.match(/[A-Za-z0-9+/_-]{8,}/g) ?? []) {
+      for (let shift = 0; shift < 4; shift++) {
+        if (marker.test(Buffer.from(run.slice(shift).replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('latin1'))) found.add(`base64 (${name})`);
+      }
+    }
+    for (const run of t.match(/[0-9a-fA-F]{12,}/g) ?? []) {
+      for (let shift = 0; shift < 2; shift++) if (marker.test(Buffer.from(run.slice(shift), 'hex').toString('latin1'))) found.add(`hex (${name})`);
+    }
+  }
+  return [...found];
 }
