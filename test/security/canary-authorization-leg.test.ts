@@ -29,7 +29,7 @@ import { ALEXA_REDIRECT, hop, type Hop } from '../support/alexa-browser';
 import { dynamoDbClient, useDynamoDbLocal } from '../support/dynamodb-local';
 import { alexaTokenRequest, type TokenAnswer, type TokenCall } from '../support/fake-alexa';
 import { clientCredentials, sendJson, startFakeServer, type FakeServer } from '../support/fake-server';
-import { encodedForms } from '../support/encoded-forms';
+import { ENCODINGS, canaryIn, encodedForms } from '../support/encoded-forms';
 
 const VENDOR = 'M2TESTVENDOR';
 const TABLE = 'canary-authz';
@@ -77,6 +77,8 @@ const codesOf = (r: Rec) => (r.verdicts as { code: string }[]).map((v) => v.code
 type AuthorizeMode = 'code' | 'error_echo' | 'no_code' | 'implicit_query';
 interface Provider extends FakeServer {
   authorizeMode: AuthorizeMode;
+  /** How `error_echo` writes the code, the state and the request back (every encoding of the scrubber's list). */
+  echoEncode: (s: string) => string;
   /** Token endpoint errors echo the code, verifier, secret and refresh token they were sent. */
   echoErrors: boolean;
   refreshDelayMs: number;
@@ -111,7 +113,8 @@ async function startProvider(): Promise<Provider> {
       codes.set(code, { clientId: q['client_id']!, redirectUri: q['redirect_uri']!, ...(q['code_challenge'] ? { challenge: q['code_challenge'] } : {}) });
       if (self.authorizeMode === 'error_echo') {
         // A provider that refuses but still sends the code along, and echoes it (and our state) in its text.
-        return set({ error: 'invalid_scope', error_description: `code ${code} cannot be issued for state ${state} (request: ${new URLSearchParams(q).toString()})`, code, state });
+        const e = self.echoEncode;
+        return set({ error: 'invalid_scope', error_description: `code ${e(code)} cannot be issued for state ${e(state)} (request: ${e(new URLSearchParams(q).toString())})`, code, state });
       }
       return set({ code, state });
     }
@@ -151,6 +154,7 @@ async function startProvider(): Promise<Provider> {
   });
   self = Object.assign(server, {
     authorizeMode: 'code' as AuthorizeMode,
+    echoEncode: (v: string) => v,
     echoErrors: false,
     refreshDelayMs: 0,
     refreshCalls: 0,
@@ -398,6 +402,24 @@ describe('authorization leg (interception mode): canaries never reach the log', 
       expect(r.record.verdicts[0].message).toContain(fingerprint(code));
     } finally {
       provider.authorizeMode = 'code';
+    }
+  });
+
+  it.each(Object.keys(ENCODINGS))('the provider\'s error echoes the code, our state and the whole request %s: Alexa\'s error_description and the record hold none of them', async (encoding) => {
+    provider.authorizeMode = 'error_echo';
+    provider.echoEncode = ENCODINGS[encoding]!;
+    try {
+      const { callback } = await toCallback();
+      const r = await one(() => hop(callback));
+      const description = alexaParams(r.res).get('error_description') ?? '';
+      // Not vacuous: the provider's description arrived (scrubbed), naming what it echoed.
+      expect(description).toMatch(/^code .*cannot be issued for state/);
+      expect(leaksIn(description)).toEqual([]);
+      expect(canaryIn(description)).toEqual([]);
+      expect(canaryIn(JSON.stringify(r.record))).toEqual([]);
+    } finally {
+      provider.authorizeMode = 'code';
+      provider.echoEncode = (v) => v;
     }
   });
 
