@@ -17,7 +17,7 @@ import { cachedSecret } from './smart-home';
 let deps: GatewayDeps | undefined;
 
 /** The deployment key first (once per instance); the core runs each event in its own secret scope. */
-export const handler = guardedHandler(async (event: unknown, context: Context): Promise<SendEventResult> => {
+export const handler = /* @__PURE__ */ guardedHandler(async (event: unknown, context: Context): Promise<SendEventResult> => {
   if (!deps) {
     const store = keyGatedStore(storeFromEnv());
     if (!store) throw new Error('TABLE_NAME is not set');

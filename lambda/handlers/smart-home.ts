@@ -45,7 +45,8 @@ function depsFromEnv(): SmartHomeDeps {
 }
 
 /** The deployment key first (once per instance); the core runs each directive in its own secret scope. */
-export const handler = guardedHandler(async (event: unknown, context: Context): Promise<unknown> => {
+// Pure: the events bundle imports cachedSecret from here and must not pull the directive handler in.
+export const handler = /* @__PURE__ */ guardedHandler(async (event: unknown, context: Context): Promise<unknown> => {
   deps ??= depsFromEnv();
   return handleDirective(event, deps, { requestId: context.awsRequestId, remainingMs: context.getRemainingTimeInMillis() });
 });

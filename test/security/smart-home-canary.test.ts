@@ -11,6 +11,7 @@ import { recordGrantee } from '../../lambda/core/smart-home/identity';
 import { stdoutSink } from '../../lambda/shared/log';
 import { startFakeGateway, startFakeLwa, type FakeGateway, type FakeLwa } from '../../local/smart-home-fakes';
 import type { DynamoDbStateStore } from '../../lambda/store/dynamodb-store';
+import { captureOutput } from '../support/capture-output';
 import { useDynamoDbLocal } from '../support/dynamodb-local';
 import { ENCODINGS, canaryIn } from '../support/encoded-forms';
 import { acceptGrant, changeReport, makeStore, SKILL_ID } from '../smart-home/harness';
@@ -31,13 +32,7 @@ beforeAll(async () => {
   store = await makeStore(ddb());
   lwa = await startFakeLwa({ clientId: 'amzn1.application-oa2-client.canarytest', clientSecret: C.clientSecret, tokenTag: 'CANARYlwa-' });
   gateway = await startFakeGateway(lwa);
-  for (const stream of [process.stdout, process.stderr]) {
-    vi.spyOn(stream, 'write').mockImplementation(((chunk: string | Uint8Array, ...rest: unknown[]) => {
-      out.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-      (rest.find((r) => typeof r === 'function') as (() => void) | undefined)?.();
-      return true;
-    }) as typeof stream.write);
-  }
+  captureOutput(out);
 });
 afterAll(async () => {
   vi.restoreAllMocks();

@@ -63,18 +63,27 @@ function base64Cores(secret: string): string[] {
   return out;
 }
 
+const coresCache = new Map<string, string[]>();
+const coresOf = (secret: string) => coresCache.get(secret) ?? coresCache.set(secret, base64Cores(secret)).get(secret)!;
+const formsCache = new Map<string, [string, string][]>();
+/** Every encoding's form of the secret, computed once per secret. */
+function formsOf(secret: string): [string, string][] {
+  let forms = formsCache.get(secret);
+  if (!forms) formsCache.set(secret, (forms = Object.entries(ENCODINGS).map(([name, encode]) => [name, encode(secret)])));
+  return forms;
+}
+
 /** What each secret may not leave behind in a text: `name: form` for each copy found (in the `only` encodings, if given). */
 export function leaksIn(text: string, secrets: readonly string[], only?: readonly string[]): string[] {
   const lower = text.toLowerCase();
   const found: string[] = [];
   for (const secret of secrets) {
-    for (const [name, encode] of Object.entries(ENCODINGS)) {
+    for (const [name, form] of formsOf(secret)) {
       if (only && !only.includes(name)) continue;
-      const form = encode(secret);
       const caseless = !name.startsWith('base64') && !name.startsWith('Basic');
       if (caseless ? lower.includes(form.toLowerCase()) : text.includes(form)) found.push(`${name}: ${secret.slice(0, 24)}`);
     }
-    for (const core of base64Cores(secret)) if (text.includes(core)) found.push(`base64 inside a longer string: ${secret.slice(0, 24)}`);
+    for (const core of coresOf(secret)) if (text.includes(core)) found.push(`base64 inside a longer string: ${secret.slice(0, 24)}`);
   }
   return [...new Set(found)];
 }
