@@ -10,6 +10,9 @@
  */
 import { createHmac, hkdfSync } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { parseRecordLine } from '../../cli/records';
+import { diagnose } from '../../cli/rules';
+import { groupTimelines } from '../../cli/timeline';
 import { parseRuntimeConfig } from '../../lambda/core/config';
 import { DEPLOYMENT_KEY_ENV, resetDeploymentKey } from '../../lambda/core/deployment-key';
 import type { ExchangeRecord } from '../../lambda/core/exchange-record';
@@ -147,5 +150,17 @@ describe('deployment key in Lambda (Secrets Manager stand-in, real SDK client)',
     const second = await refresh('rt-denied-2');
     expect(second.record.fpKey).toBe(expectedKeyId);
     expect(secretsManager.received.length - calls).toBe(2);
+  });
+});
+
+describe('diagnose names the unreadable key', () => {
+  it('a record with deployment_key_unavailable becomes a finding with the error and the fix', async () => {
+    mode = { kind: 'denied' };
+    const { refresh } = handlerWithRecords();
+    const { record } = await refresh('rt-diagnose-1');
+    const d = diagnose(groupTimelines([parseRecordLine(JSON.stringify(record))!]));
+    const finding = d.findings.find((f) => f.rule === 'deployment_key_unavailable')!;
+    expect(finding.cause).toContain('AccessDeniedException');
+    expect(finding.fix).toContain('secretsmanager:GetSecretValue');
   });
 });
