@@ -167,7 +167,7 @@ export class AccountLinkingAdapter extends Construct {
     this.tokenFunctionRole = token.role;
     this.tokenFunction = token.fn;
     this.table.grantReadWriteData(this.tokenFunction);
-    this.deploymentKey.grantRead(this.tokenFunction);
+    this.deploymentKey.provideTo(this.tokenFunction);
     if (config.applePrivateKeySecretArn) {
       // Sign in with Apple: read exactly the secret holding the .p8 key, nothing else.
       this.tokenFunctionRole.addToPrincipalPolicy(
@@ -260,7 +260,7 @@ export class AccountLinkingAdapter extends Construct {
       alarmTopicArn: config.alarmTopicArn,
     });
     if (this.authorizationLeg) this.observability.addLogGroup(this.authorizationLeg.logGroup);
-    for (const fn of [this.authorizationLeg?.function, this.smartHome?.smartHomeFunction, this.smartHome?.eventsFunction]) if (fn) this.deploymentKey.grantRead(fn);
+    for (const fn of [this.authorizationLeg?.function, this.smartHome?.smartHomeFunction, this.smartHome?.eventsFunction]) if (fn) this.deploymentKey.provideTo(fn);
     if (this.smartHome) for (const group of [this.smartHome.smartHomeLogGroup, this.smartHome.eventsLogGroup]) this.observability.addLogGroup(group);
   }
 }

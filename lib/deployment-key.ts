@@ -44,8 +44,8 @@ export class DeploymentKey extends Construct {
     });
   }
 
-  /** Lets the function read the key: GetSecretValue on this secret only, and its ARN in the environment. */
-  public grantRead(fn: lambda.Function): void {
+  /** Gives the function the key: its ARN in the environment, and GetSecretValue on this secret only. */
+  public provideTo(fn: lambda.Function): void {
     fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [this.secret.secretArn] }));
     fn.addEnvironment(DEPLOYMENT_KEY_SECRET_ENV, this.secret.secretArn);
   }

@@ -38,6 +38,13 @@ describe('deployment key', () => {
     for (const st of keyReads) expect(st).toMatchObject({ Effect: 'Allow', Action: 'secretsmanager:GetSecretValue' });
   });
 
+  it('its ARN is a stack output (the rotation command needs it), its value is not', () => {
+    const { template } = build();
+    expect(template.findOutputs('DeploymentKeySecretArn')).toEqual({
+      DeploymentKeySecretArn: expect.objectContaining({ Value: { Ref: onlyId(template, 'AWS::SecretsManager::Secret') } }),
+    });
+  });
+
   it('is kept with a retained table and destroyed with a destroyed one', () => {
     const retained = build().template;
     retained.hasResource('AWS::SecretsManager::Secret', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
