@@ -45,14 +45,15 @@ function guardValue(value: unknown, key: string, secrets: SecretSet | undefined,
   return undefined; // functions, symbols, bigints: not record data
 }
 
-/** Every string in the value (keys included), for one detection pass over the whole record. */
-function strings(value: unknown, out: string[], depth = 0): string[] {
-  if (typeof value === 'string') out.push(value);
-  else if (typeof value === 'object' && value !== null && depth < MAX_DEPTH) {
-    for (const [k, v] of Object.entries(value)) {
-      out.push(k);
-      strings(v, out, depth + 1);
-    }
+/**
+ * Every string value the guard would pass as text, for one detection pass over the whole record
+ * (keys are the adapter's own identifiers, and fingerprints pass as they are).
+ */
+function strings(value: unknown, out: string[], key = '', depth = 0): string[] {
+  if (typeof value === 'string') {
+    if (!(key.endsWith('Fp') && FINGERPRINT.test(value))) out.push(value);
+  } else if (typeof value === 'object' && value !== null && depth < MAX_DEPTH) {
+    for (const [k, v] of Object.entries(value)) strings(v, out, Array.isArray(value) ? key : k, depth + 1);
   }
   return out;
 }

@@ -235,28 +235,36 @@ function formEncode(value: string): string {
     .replace(/%20/g, '+');
 }
 
-/** One known secret: what a view of a text is searched for, computed on first need. */
+/** One known secret: what a view of a text is searched for, each form computed on first need. */
 class Known {
-  private targets?: { textual: string[]; binary: string[] };
+  private textualTargets?: string[];
+  private byteVariants?: string[];
+  private cores?: string[];
+  private fingerprinted?: string;
   constructor(readonly value: string) {}
 
   get fp(): string {
-    return fingerprint(this.value)!;
+    return (this.fingerprinted ??= fingerprint(this.value)!);
   }
 
-  /**
-   * Textual targets: the secret case-folded as written and as each decoding layer reads it (a raw
-   * copy of a secret that itself contains escapes), and its hex. Binary targets: the base64 cores of
-   * the raw, form-encoded and percent-encoded secret.
-   */
-  forms(): { textual: string[]; binary: string[] } {
-    if (this.targets) return this.targets;
-    const textual = new Set(viewTexts(this.value, false));
-    textual.add(Buffer.from(this.value, 'utf8').toString('hex'));
-    const variants = new Set([this.value, formEncode(this.value), uriEncode(this.value)]);
-    const binary = new Set([...variants].flatMap((v) => base64Cores(Buffer.from(v, 'utf8'))));
-    this.targets = { textual: [...textual].filter((x) => x.length >= MIN_SECRET_LENGTH), binary: [...binary] };
-    return this.targets;
+  /** The secret case-folded as written and as each decoding layer reads it (a raw copy of a secret that itself contains escapes), and its hex. */
+  textual(): string[] {
+    if (!this.textualTargets) {
+      const textual = new Set(viewTexts(this.value, false));
+      textual.add(Buffer.from(this.value, 'utf8').toString('hex'));
+      this.textualTargets = [...textual].filter((x) => x.length >= MIN_SECRET_LENGTH);
+    }
+    return this.textualTargets;
+  }
+
+  /** The strings whose bytes a base64 copy may hold: the secret raw, form-encoded, percent-encoded (a Basic header). */
+  variants(): string[] {
+    return (this.byteVariants ??= [...new Set([this.value, formEncode(this.value), uriEncode(this.value)])]);
+  }
+
+  /** The base64 those bytes fix at each alignment, for locating a copy inside a longer base64 string. */
+  binary(): string[] {
+    return (this.cores ??= [...new Set(this.variants().flatMap((v) => base64Cores(Buffer.from(v, 'utf8'))))]);
   }
 }
 
@@ -266,12 +274,35 @@ interface Hit {
   known: Known;
 }
 
-/** Whether any of the secrets has a copy in the text (no spans: the fast path of every string). */
+/**
+ * Whether a run of base64 characters looks like encoded bytes rather than a word: base64 of four or
+ * more bytes (six characters or more) mixes at least two of lower case, upper case, digits and
+ * `+`/`/`; a secret whose base64 is one class only is vanishingly rare, a word like "exchanged" is.
+ */
+const mixed = (run: string) => [/[a-z]/, /[A-Z]/, /[0-9]/, /[+/]/].filter((c) => c.test(run)).length >= 2;
+
+/** Runs that may be base64 (either alphabet), each decoded at the four character alignments. */
+function base64Readings(text: string): string[] {
+  const out: string[] = [];
+  for (const view of viewTexts(text, true)) {
+    for (const run of view.match(/[A-Za-z0-9+/]{6,}={0,2}/g) ?? []) {
+      if (!mixed(run)) continue;
+      for (let shift = 0; shift < 4 && run.length - shift >= 6; shift++) out.push(Buffer.from(run.slice(shift), 'base64').toString('utf8'));
+    }
+  }
+  return out;
+}
+
+/**
+ * Whether any of the secrets has a copy in the text (no spans: the fast path of every string).
+ * Base64 is decoded rather than searched for per-secret cores, so the common text (no base64) costs
+ * no per-secret base64 work at all.
+ */
 function detect(list: readonly Known[], text: string): boolean {
   const textual = viewTexts(text, false);
-  if (list.some((k) => k.forms().textual.some((target) => textual.some((v) => v.includes(target))))) return true;
-  const binary = viewTexts(text, true);
-  return list.some((k) => k.forms().binary.some((target) => binary.some((v) => v.includes(target))));
+  if (list.some((k) => k.textual().some((target) => textual.some((v) => v.includes(target))))) return true;
+  const decoded = base64Readings(text);
+  return decoded.length > 0 && list.some((k) => k.variants().some((v) => v.length >= MIN_SECRET_LENGTH && decoded.some((d) => d.includes(v))));
 }
 
 /** Every copy of every secret in the text, as spans of the original text. */
@@ -288,8 +319,8 @@ function find(list: readonly Known[], text: string): Hit[] {
       }
     }
   };
-  search(views(text, false), (k) => k.forms().textual);
-  search(views(text, true), (k) => k.forms().binary);
+  search(views(text, false), (k) => k.textual());
+  search(views(text, true), (k) => k.binary());
   return hits;
 }
 
