@@ -44,11 +44,12 @@ const NAMED_ENTITIES: Record<string, string> = {
   .forEach((name, i) => (NAMED_ENTITIES[name] = String.fromCharCode(0xa0 + i)));
 
 /**
- * One case for comparison: upper then lower (`ᾀ` upper-cases to two characters), and the one
- * context-dependent mapping of toLowerCase (final sigma) undone, so folding a whole text equals
- * folding it character by character.
+ * One case for comparison: lower, upper, lower (`ᾀ` upper-cases to two characters; `ẞ` lower-cases
+ * to `ß`, which upper-cases to `SS`), and the one context-dependent mapping of toLowerCase (final
+ * sigma) undone, so folding a whole text equals folding it character by character and every case
+ * variant of a string folds alike.
  */
-const caseFold = (t: string) => t.toUpperCase().toLowerCase().replace(/ς/g, 'σ');
+const caseFold = (t: string) => t.toLowerCase().toUpperCase().toLowerCase().replace(/ς/g, 'σ');
 
 /**
  * A decoded reading of a text: each code unit of `text` came from the original span
@@ -68,6 +69,16 @@ const PERCENT_BYTE = /%([0-9a-fA-F]{2})/y;
 function mapChar(ch: string, binary: boolean): string {
   if (binary) return ch === '-' ? '+' : ch === '_' ? '/' : ch;
   return ch === '+' ? ' ' : caseFold(ch);
+}
+
+const fatalUtf8 = new TextDecoder('utf-8', { fatal: true });
+/** The bytes as UTF-8, or undefined when they are not valid UTF-8 (a real U+FFFD in a secret stays one). */
+function strictUtf8(bytes: number[]): string | undefined {
+  try {
+    return fatalUtf8.decode(new Uint8Array(bytes));
+  } catch {
+    return undefined;
+  }
 }
 
 /** Length of the UTF-8 sequence a lead byte starts (0: not a lead byte). */
@@ -109,10 +120,10 @@ function decodeLayer(v: View, binary: boolean, kinds: ReadonlySet<Decoding> = AL
         let k = 0;
         while (k < bytes.length) {
           const len = utf8Length(bytes[k]!);
-          const seq = len > 0 && k + len <= bytes.length ? Buffer.from(bytes.slice(k, k + len)).toString('utf8') : '';
-          const ok = len > 0 && seq.length > 0 && !seq.includes('\ufffd');
+          const seq = len > 0 && k + len <= bytes.length ? strictUtf8(bytes.slice(k, k + len)) : undefined;
+          const ok = seq !== undefined;
           const n = ok ? len : 1;
-          push(ok ? seq : String.fromCharCode(bytes[k]!), starts[k]!, starts[k + n - 1]! + 3);
+          push(ok ? seq! : String.fromCharCode(bytes[k]!), starts[k]!, starts[k + n - 1]! + 3);
           k += n;
         }
         i = j;
