@@ -250,6 +250,7 @@ function formEncode(value: string): string {
 class Known {
   private textualTargets?: string[];
   private byteVariants?: string[];
+  private latin1Variants?: string[];
   private cores?: string[];
   private fingerprinted?: string;
   constructor(readonly value: string) {}
@@ -273,6 +274,11 @@ class Known {
     return (this.byteVariants ??= [...new Set([this.value, formEncode(this.value), uriEncode(this.value)])]);
   }
 
+  /** Those variants' UTF-8 bytes as latin1 strings, to compare with decoded base64. */
+  variantBytes(): string[] {
+    return (this.latin1Variants ??= this.variants().map((v) => Buffer.from(v, 'utf8').toString('latin1')).filter((v) => v.length >= MIN_SECRET_LENGTH));
+  }
+
   /** The base64 those bytes fix at each alignment, for locating a copy inside a longer base64 string. */
   binary(): string[] {
     return (this.cores ??= [...new Set(this.variants().flatMap((v) => base64Cores(Buffer.from(v, 'utf8'))))]);
@@ -292,13 +298,13 @@ interface Hit {
  */
 const mixed = (run: string) => [/[a-z]/, /[A-Z]/, /[0-9]/, /[+/]/].filter((c) => c.test(run)).length >= 2;
 
-/** Runs that may be base64 (either alphabet), each decoded at the four character alignments. */
+/** Runs that may be base64 (either alphabet), each decoded at the four character alignments, as bytes (latin1). */
 function base64Readings(text: string): string[] {
   const out: string[] = [];
   for (const view of viewTexts(text, true)) {
     for (const run of view.match(/[A-Za-z0-9+/]{6,}={0,2}/g) ?? []) {
       if (!mixed(run)) continue;
-      for (let shift = 0; shift < 4 && run.length - shift >= 6; shift++) out.push(Buffer.from(run.slice(shift), 'base64').toString('utf8'));
+      for (let shift = 0; shift < 4 && run.length - shift >= 6; shift++) out.push(Buffer.from(run.slice(shift), 'base64').toString('latin1'));
     }
   }
   return out;
@@ -313,7 +319,7 @@ function detect(list: readonly Known[], text: string): boolean {
   const textual = viewTexts(text, false);
   if (list.some((k) => k.textual().some((target) => textual.some((v) => v.includes(target))))) return true;
   const decoded = base64Readings(text);
-  return decoded.length > 0 && list.some((k) => k.variants().some((v) => v.length >= MIN_SECRET_LENGTH && decoded.some((d) => d.includes(v))));
+  return decoded.length > 0 && list.some((k) => k.variantBytes().some((v) => decoded.some((d) => d.includes(v))));
 }
 
 /** Every copy of every secret in the text, as spans of the original text. */
