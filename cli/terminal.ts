@@ -11,6 +11,7 @@
  * record is data like any other.
  */
 import { randomBytes } from 'node:crypto';
+import { UNSAFE_CHARACTERS } from '../lambda/core/scrub';
 
 /** ESC + a nonce: what the CLI's own control sequences start with until the writer turns them into real ones. */
 const MARK = `\u001b${randomBytes(8).toString('hex')}`;
@@ -21,15 +22,13 @@ export const sgr = (params: string): string => `${MARK}[${params}m`;
 export const REWRITE_LINE = `${MARK}\r${MARK}[K`;
 
 /**
- * Characters shown as escapes: C0 (except newline and tab, which the output's own layout uses), DEL,
- * C1, the bidi controls (U+061C, U+200E/F, U+202A–U+202E, U+2066–U+2069) and other invisible format
- * characters (U+200B–U+200D, U+2028/9, U+2060–U+2065, U+FEFF, U+FFF9–U+FFFB).
+ * Characters shown as escapes: the adapter's one list of control and format characters
+ * (UNSAFE_CHARACTERS: C0, DEL, C1, bidi controls, invisible separators), except newline and tab,
+ * which the output's own layout uses.
  */
-// eslint-disable-next-line no-control-regex
-const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]/g;
-/** The same, plus newline and tab: inside one field of a record, a line break would forge a line of output. */
-// eslint-disable-next-line no-control-regex
-const UNSAFE_IN_FIELD = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]/g;
+const UNSAFE = new RegExp(`(?![\\n\\t])${UNSAFE_CHARACTERS.source}`, 'g');
+/** The whole list, newline and tab included: inside one field of a record, a line break would forge a line of output. */
+const UNSAFE_IN_FIELD = new RegExp(UNSAFE_CHARACTERS.source, 'g');
 
 const escape = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
 
