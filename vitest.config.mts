@@ -16,6 +16,8 @@ export default defineConfig({
     pool: 'forks',
     // Builds the prebuilt Lambda handler bundles once, before any test synthesizes a stack.
     globalSetup: ['test/support/global-setup.ts'],
+    // A fixed deployment key (stable fingerprints in snapshots, shared with spawned handler processes).
+    setupFiles: ['test/support/deployment-key-setup.ts'],
     reporters: jsonReport ? ['default', 'json'] : ['default'],
     ...(jsonReport ? { outputFile: { json: jsonReport } } : {}),
   },

@@ -23,6 +23,7 @@ import { acknowledgeSdkNodeNotice } from './node-support';
 import { diagnose } from './rules';
 import { cmdSimulate, SIMULATE_HELP, SIMULATE_OPTIONS } from './simulate';
 import { CLIENT_SECRET_ENV, CLIENT_SECRET_PLACEHOLDER, skillConfigCommand } from './skill-config';
+import { REWRITE_LINE, terminalOut } from './terminal';
 import { groupTimelines, matchesLink, type Timeline } from './timeline';
 
 export interface Out {
@@ -264,11 +265,11 @@ function progressLine(io: CliIO) {
   return {
     update(message: string) {
       if (!io.stderr.isTTY) return;
-      io.stderr.write(`\r\u001b[K${message}`);
+      io.stderr.write(`${REWRITE_LINE}${message}`);
       shown = true;
     },
     done() {
-      if (shown) io.stderr.write('\r\u001b[K');
+      if (shown) io.stderr.write(REWRITE_LINE);
       shown = false;
     },
   };
@@ -411,7 +412,9 @@ async function cmdDoctor(v: Values, io: CliIO, style: Style): Promise<number> {
   return checks.some((c) => c.status === 'fail') ? 1 : 0;
 }
 
-export async function run(argv: readonly string[], io: CliIO): Promise<number> {
+export async function run(argv: readonly string[], rawIo: CliIO): Promise<number> {
+  // Everything printed passes the terminal writer: control characters in data are shown, not obeyed.
+  const io: CliIO = { ...rawIo, stdout: terminalOut(rawIo.stdout), stderr: terminalOut(rawIo.stderr) };
   const [command, ...rest] = argv;
   if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
     (command === undefined ? io.stderr : io.stdout).write(HELP['main']!);

@@ -5,6 +5,7 @@
  * older or newer schema minor changes) never break the reader.
  */
 import type { RecordBase, Verdict } from '../lambda/core/exchange-record';
+import { visibleField } from './terminal';
 
 export const RECORD_TYPE = 'alexa-link-adapter.exchange';
 
@@ -29,6 +30,14 @@ export function parseRecordLine(line: string): LogRecord | undefined {
     return undefined;
   }
   if (!isObject(value) || value['type'] !== RECORD_TYPE) return undefined;
+  return fromObject(singleLine(value) as Record<string, unknown>);
+}
+
+/**
+ * The record from its parsed object. Anyone who may write to the log group can write a record, so
+ * every field has been made one line of visible text first (cli/terminal.ts).
+ */
+function fromObject(value: Record<string, unknown>): LogRecord | undefined {
   if (typeof value['time'] !== 'string' || typeof value['route'] !== 'string' || typeof value['outcome'] !== 'string') return undefined;
   const verdicts = Array.isArray(value['verdicts']) ? value['verdicts'].filter((v): v is Verdict => isObject(v) && typeof v['code'] === 'string') : [];
   const timing = isObject(value['timing']) ? value['timing'] : {};
@@ -38,6 +47,14 @@ export function parseRecordLine(line: string): LogRecord | undefined {
     verdicts,
     timing: { totalMs: Number(timing['totalMs'] ?? 0), upstreamMs: Number(timing['upstreamMs'] ?? 0), ownMs: Number(timing['ownMs'] ?? 0) },
   } as LogRecord;
+}
+
+/** Every string in the value with control and format characters shown as `\uXXXX` (cli/terminal.ts). */
+function singleLine(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return visibleField(value);
+  if (depth > 8 || typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map((v) => singleLine(v, depth + 1));
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [visibleField(k), singleLine(v, depth + 1)]));
 }
 
 export function parseRecordLines(text: string): LogRecord[] {

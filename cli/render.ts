@@ -5,6 +5,7 @@
 import type { LogRecord } from './records';
 import { num, str } from './records';
 import type { Diagnosis, Finding } from './rules';
+import { sgr as marked } from './terminal';
 import { passed, stepLabel, type Timeline } from './timeline';
 
 export interface Style {
@@ -15,7 +16,8 @@ export interface Style {
   bold(s: string): string;
 }
 
-const sgr = (open: number, close: number) => (s: string) => `\u001b[${open}m${s}\u001b[${close}m`;
+// Written with the terminal writer's marker (cli/terminal.ts): only these become real escape sequences.
+const sgr = (open: number, close: number) => (s: string) => `${marked(String(open))}${s}${marked(String(close))}`;
 
 export const COLOUR: Style = { red: sgr(31, 39), green: sgr(32, 39), yellow: sgr(33, 39), dim: sgr(2, 22), bold: sgr(1, 22) };
 const id = (s: string) => s;

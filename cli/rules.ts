@@ -371,6 +371,15 @@ export const RULES: readonly Rule[] = [
     cause: (c) => `The adapter could not read or write its DynamoDB state table during ${stepLabel(c.records[0]!)} (missing table, no permission, throttling or an outage), so the linking attempt could not be saved or matched; the user or Alexa was told to try again (temporarily_unavailable).`,
     fix: 'Check that the stack\'s state table (TableName output) exists in the stack\'s region and that the functions\' roles still have access to it (TABLE_NAME in their environment); look at the table\'s throttling and system-error metrics at the time shown, then link again.',
   },
+  {
+    id: 'deployment_key_unavailable',
+    severity: 'warn',
+    title: 'A function could not read the deployment key',
+    codes: ['deployment_key_unavailable'],
+    cause: (c) =>
+      `During ${stepLabel(c.records[0]!)} the function could not read the stack's deployment key from Secrets Manager (${c.records[0]!.verdicts.find((v) => v.code === c.code)?.message.match(/could not be read \(([^)]*)\)/)?.[1] ?? 'see the record'}). The request was answered, but without the state table (no refresh single-flight or grace, no code link, no grant) and with fingerprints of that instance's own (fpKey ephemeral), so its records do not join the others of the link. The next request retries the read.`,
+    fix: 'Check that the secret named by DEPLOYMENT_KEY_SECRET_ARN in the function\'s environment exists (the stack\'s DeploymentKey secret) and has a value, and that the function\'s role still has secretsmanager:GetSecretValue on it; an AccessDeniedException or ResourceNotFoundException in the cause says which. A timeout points at Secrets Manager\'s availability in the region at the time shown.',
+  },
   // --- Wiring and bugs ----------------------------------------------------------------------------
   {
     id: 'wrong_access_token_uri',

@@ -17,6 +17,7 @@ import { Construct } from 'constructs';
 import { ConfigError, checkAdapterConfig, runtimePart, type AdapterConfig, type AdapterConfigInput } from '../lambda/core/config';
 import { createAdapterFunction } from './adapter-function';
 import { addAdapterOutputs } from './adapter-outputs';
+import { DeploymentKey } from './deployment-key';
 import { AuthorizationLeg } from './authorization-leg';
 import { certificateRegionProblem } from './certificate-region';
 import { consoleSettings } from './console-settings';
@@ -137,6 +138,8 @@ export class AccountLinkingAdapter extends Construct {
   public readonly observability: AdapterObservability;
   /** The validated configuration (defaults applied). */
   public readonly config: AdapterConfig;
+  /** The per-deployment key of fingerprints, table keys and sealed payloads (lib/deployment-key.ts). */
+  public readonly deploymentKey: DeploymentKey;
 
   constructor(scope: Construct, id: string, props: AccountLinkingAdapterProps) {
     super(scope, id);
@@ -165,6 +168,8 @@ export class AccountLinkingAdapter extends Construct {
       deletionProtection: retain,
     });
     if (!tableKey) checkovSkip(this.table, DEFAULT_KEY_REASONS.table);
+    // The key of the table's keys and sealed payloads: kept or destroyed with the table.
+    this.deploymentKey = new DeploymentKey(this, 'DeploymentKey', { removalPolicy: retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY, encryptionKey: key });
 
     // --- Token function ----------------------------------------------------------------------
     const retention = config.logRetentionDays as logs.RetentionDays;
@@ -187,6 +192,7 @@ export class AccountLinkingAdapter extends Construct {
     this.tokenFunctionRole = token.role;
     this.tokenFunction = token.fn;
     grantTableAccess(this.table, this.tokenFunction, 'token', tableKey);
+    this.deploymentKey.provideTo(this.tokenFunction);
     if (config.applePrivateKeySecretArn) {
       // Sign in with Apple: read exactly the secret holding the .p8 key, nothing else.
       this.tokenFunctionRole.addToPrincipalPolicy(
@@ -281,6 +287,7 @@ export class AccountLinkingAdapter extends Construct {
       alarmTopicArn: config.alarmTopicArn,
     });
     if (this.authorizationLeg) this.observability.addLogGroup(this.authorizationLeg.logGroup);
+    for (const fn of [this.authorizationLeg?.function, this.smartHome?.smartHomeFunction, this.smartHome?.eventsFunction]) if (fn) this.deploymentKey.provideTo(fn);
     if (this.smartHome) for (const group of [this.smartHome.smartHomeLogGroup, this.smartHome.eventsLogGroup]) this.observability.addLogGroup(group);
   }
 

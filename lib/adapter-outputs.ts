@@ -32,6 +32,7 @@ export function addAdapterOutputs(stack: Stack, a: AccountLinkingAdapter): void 
     out(OUTPUT_KEYS.authorizeLogGroupName, a.authorizationLeg.logGroup.logGroupName, 'Log group of the /authorize and /callback function (authorization-leg records).');
   }
   out(OUTPUT_KEYS.tableName, a.table.tableName, 'DynamoDB table holding grant and token state.');
+  out('DeploymentKeySecretArn', a.deploymentKey.secret.secretArn, 'Secrets Manager secret holding the deployment key (fingerprints, table keys, sealing); rotate only if it may have leaked (README).');
   out(OUTPUT_KEYS.tokenFunctionName, a.tokenFunction.functionName, 'Lambda function serving POST /token.');
   out(OUTPUT_KEYS.tokenLogGroupName, a.tokenLogGroup.logGroupName, 'Log group of the token function (exchange records).');
   out(OUTPUT_KEYS.accessLogGroupName, a.accessLogGroup.logGroupName, 'API Gateway access log group (one JSON line per request).');

@@ -42,4 +42,10 @@ export const DEFAULT_KEY_REASONS = {
       'Encrypted with the AWS managed key aws/secretsmanager; read access is limited by IAM to the smart-home and events functions (secretsmanager:GetSecretValue on this secret only); ' +
       OPTION,
   },
+  deploymentKey: {
+    id: 'CKV_AWS_149',
+    comment:
+      'Encrypted with the AWS managed key aws/secretsmanager; read access is limited by IAM to the functions that key fingerprints, table keys and sealed payloads with it (secretsmanager:GetSecretValue on this secret only), and it unlocks nothing outside this stack; ' +
+      OPTION,
+  },
 } as const satisfies Record<string, CheckovSkip>;

@@ -47,6 +47,8 @@ export interface FakeLwa extends RunningServer {
 export interface FakeGateway extends RunningServer {
   eventsUrl: string;
   mode: GatewayMode;
+  /** How `echo_token` writes the token back (tests of the scrubber's encodings); as is by default. */
+  echoEncode?: (token: string) => string;
   received: { authorization?: string; body: unknown }[];
 }
 
@@ -153,7 +155,7 @@ export async function startFakeGateway(lwa: Pick<FakeLwa, 'isLive'>, options: { 
       if (fake.mode === 'skill_disabled') return exception(res, 403, 'SKILL_DISABLED_EXCEPTION', 'The skill is disabled by the customer.');
       if (fake.mode === 'never_enabled') return exception(res, 403, 'SKILL_NEVER_ENABLED_EXCEPTION', 'The skill was never enabled by the customer.');
       if (fake.mode === 'insufficient_permission') return exception(res, 403, 'INSUFFICIENT_PERMISSION_EXCEPTION', 'The skill does not have permission to send events.');
-      if (fake.mode === 'echo_token') return exception(res, 400, 'INVALID_REQUEST_EXCEPTION', `Bad token ${bearer} in request`);
+      if (fake.mode === 'echo_token') return exception(res, 400, 'INVALID_REQUEST_EXCEPTION', `Bad token ${(fake.echoEncode ?? String)(bearer)} in request`);
       if (fake.mode === 'throttle') return exception(res, 429, 'THROTTLING_EXCEPTION', 'Rate exceeded.');
       const scopeToken = body.event?.endpoint?.scope?.token ?? body.event?.payload?.scope?.token;
       if (!body.event?.header || scopeToken !== bearer) return exception(res, 400, 'INVALID_REQUEST_EXCEPTION', 'The scope token is missing or does not match.');

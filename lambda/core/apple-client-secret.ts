@@ -5,6 +5,7 @@
  * `sub` = the client id (Services ID). Pure: node:crypto only, key material injected.
  */
 import { createPrivateKey, sign, type KeyObject } from 'node:crypto';
+import { noteSecret } from './secret-scope';
 
 export const APPLE_AUDIENCE = 'https://appleid.apple.com';
 /** Apple's upper bound for `exp - iat` (about six months). */
@@ -76,6 +77,9 @@ export function appleClientSecretMinter(
       key = undefined;
       throw err instanceof AppleKeyError ? err : new AppleKeyError('the Apple private key could not be loaded');
     }
-    return mintAppleClientSecret(k, settings, clientId, now() / 1000);
+    const secret = mintAppleClientSecret(k, settings, clientId, now() / 1000);
+    // A secret of this request like the one Alexa sent: scrubbed from everything it logs or answers.
+    noteSecret(secret);
+    return secret;
   };
 }

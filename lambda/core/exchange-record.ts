@@ -2,8 +2,14 @@
  * The exchange log: one structured, secret-free record per request, written as one JSON line.
  * The diagnosis CLI and the saved Logs Insights queries read these fields, so they are a public
  * interface: add fields, never rename them (the README documents each one).
+ *
+ * Secret-free by construction (README "No secret in any log"): a field that comes from outside is
+ * a closed set (log-values.ts), a number, a keyed fingerprint, or text that went through the one
+ * scrubber (redact.ts); and every record passes record-guard.ts on its way to the log.
  */
-import { clip } from './redact';
+import { deploymentKeyStatus } from './deployment-key';
+import { methodName } from './log-values';
+import { prose } from './redact';
 
 export type Severity = 'info' | 'warn' | 'error';
 
@@ -83,6 +89,11 @@ export interface RecordBase {
   v: 1;
   time: string;
   requestId: string;
+  /**
+   * Id of the key the record's fingerprints were made with (`k:` + 8 hex, or `ephemeral` when the
+   * deployment key was unreachable): fingerprints compare only between records with the same fpKey.
+   */
+  fpKey?: string;
   /** Correlates authorize, callback, token, refresh, AcceptGrant and gateway records of one link. */
   linkId?: string;
   /** `POST /token`, `GET /authorize`, `GET /callback`, `AcceptGrant`, … or `unmatched`. */
@@ -140,10 +151,16 @@ export function httpRecordStart<R extends string>(req: { requestId: string; meth
     type: 'alexa-link-adapter.exchange' as const,
     v: 1 as const,
     time: new Date(start).toISOString(),
-    requestId: clip(req.requestId, 100),
+    requestId: requestIdText(req.requestId),
+    fpKey: deploymentKeyStatus().id,
     route,
-    method: clip(req.method, 10),
-    path: clip(req.path, 200),
+    method: methodName(req.method)!,
+    path: prose(req.path, 200),
     provider,
   };
+}
+
+/** API Gateway and Lambda request ids are short ids; anything else is logged as `other`. */
+export function requestIdText(id: string): string {
+  return /^[A-Za-z0-9][A-Za-z0-9._:=-]{0,99}$/.test(id) ? id : 'other';
 }

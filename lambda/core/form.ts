@@ -4,6 +4,7 @@
  * malformed percent-escapes and byte sequences that are not UTF-8. URLSearchParams silently
  * replaces both with U+FFFD, which would forward a corrupted code to the provider.
  */
+import { parameterName } from './log-values';
 
 export class FormParseError extends Error {
   constructor(message: string) {
@@ -82,7 +83,8 @@ export function parseForm(body: Uint8Array | string): ParsedForm {
       const rawName = eq === -1 ? seq : seq.subarray(0, eq);
       const rawValue = eq === -1 ? new Uint8Array(0) : seq.subarray(eq + 1);
       const name = decodeFormComponent(rawName, 'parameter name');
-      const value = decodeFormComponent(rawValue, `value of "${name.slice(0, 40)}"`);
+      // The name is echoed in errors only when it is a registered parameter name (log-values.ts).
+      const value = decodeFormComponent(rawValue, `value of "${parameterName(name)}"`);
       if (params.has(name)) repeated.add(name);
       else params.set(name, value);
     }

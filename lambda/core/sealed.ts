@@ -1,17 +1,23 @@
 /**
  * Encryption of stored payloads under a key derived from a secret the caller presents (e.g. the
- * refresh token Alexa sends): the table then holds nothing usable without that secret. HKDF-SHA256
- * (RFC 5869) derives a per-record AES-256-GCM key from the secret and a random salt; the purpose
- * string binds the key to its use.
+ * refresh token Alexa sends) AND the deployment key (deployment-key.ts): the table then holds
+ * nothing usable without both. A table dump cannot be opened by guessing a low-entropy secret (a
+ * 6-digit code) without the deployment key, and the deployment key alone opens nothing either.
+ * HKDF-SHA256 (RFC 5869) derives a per-record AES-256-GCM key from HMAC-SHA256(sealing key, secret)
+ * and a random salt; the purpose string binds the key to its use.
  *
- * Layout: version (1 byte, 0x01) | salt (16) | iv (12) | tag (16) | ciphertext.
+ * Layout: version (1 byte, 0x02) | salt (16) | iv (12) | tag (16) | ciphertext. Version 0x01 (keyed
+ * by the secret alone) is no longer opened: its items were also keyed by unkeyed hashes, which the
+ * table keys no longer are, so they are never found.
  */
-import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { sealingKey, tableKeyKey } from './deployment-key';
 
-const VERSION = 0x01;
+const VERSION = 0x02;
 
 function deriveKey(secret: string, salt: Uint8Array, purpose: string): Buffer {
-  return Buffer.from(hkdfSync('sha256', Buffer.from(secret, 'utf8'), salt, Buffer.from(`alexa-link-adapter:${purpose}`, 'utf8'), 32));
+  const ikm = createHmac('sha256', sealingKey()).update(secret, 'utf8').digest();
+  return Buffer.from(hkdfSync('sha256', ikm, salt, Buffer.from(`alexa-link-adapter:${purpose}`, 'utf8'), 32));
 }
 
 export function seal(plaintext: Uint8Array | string, secret: string, purpose: string): Uint8Array {
@@ -39,8 +45,9 @@ export function open(sealed: Uint8Array, secret: string, purpose: string): Uint8
   const iv = buf.subarray(17, 29);
   const tag = buf.subarray(29, 45);
   const ct = buf.subarray(45);
+  const key = deriveKey(secret, salt, purpose);
   try {
-    const decipher = createDecipheriv('aes-256-gcm', deriveKey(secret, salt, purpose), iv);
+    const decipher = createDecipheriv('aes-256-gcm', key, iv);
     decipher.setAAD(Buffer.from(purpose, 'utf8'));
     decipher.setAuthTag(tag);
     return new Uint8Array(Buffer.concat([decipher.update(ct), decipher.final()]));
@@ -49,7 +56,12 @@ export function open(sealed: Uint8Array, secret: string, purpose: string): Uint8
   }
 }
 
-/** A table key for a secret: SHA-256 over purpose and secret, hex. Not reversible for high-entropy secrets. */
+/**
+ * A table key for a secret: HMAC-SHA256 under the deployment's table-key key over purpose and
+ * secret, hex. Without the deployment key it cannot be tested against guesses, so even a 6-digit
+ * code cannot be recovered from a key in a table dump. Throws StoreUnavailableError while the
+ * deployment key is unavailable (the table cannot be addressed consistently without it).
+ */
 export function secretKey(secret: string, purpose: string): string {
-  return createHash('sha256').update(`${purpose}\u0000${secret}`, 'utf8').digest('hex');
+  return createHmac('sha256', tableKeyKey()).update(`${purpose}\u0000${secret}`, 'utf8').digest('hex');
 }

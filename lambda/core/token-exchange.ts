@@ -5,7 +5,7 @@
 import type { RuntimeConfig } from './config';
 import { RequestDeadline, STORE_CALL_MAX_MS, WRITE_RESERVE_MS } from './deadline';
 import { httpRecordStart, type ExchangeRecord, type StoreWrite, type Verdict } from './exchange-record';
-import { fingerprint } from './fingerprint';
+import { fingerprint, publicFingerprint } from './fingerprint';
 import type { HttpRequest } from './http-types';
 import { OAuthError, errorAnswer, type HttpAnswer } from './oauth-error';
 import type { ProviderProfile } from './profiles/types';
@@ -127,7 +127,7 @@ export function rejectRoute(req: HttpRequest, deps: TokenExchangeDeps): Exchange
   const start = now();
   const record = baseRecord(req, deps, 'unmatched', start);
   record.outcome = 'rejected';
-  record.verdicts.push({ code: 'unknown_route', severity: 'error', message: `nothing is served at ${clip(req.path, 80)}; the console's Access Token URI must end in /token` });
+  record.verdicts.push({ code: 'unknown_route', severity: 'error', message: `nothing is served at ${clip(record.path, 80)}; the console's Access Token URI must end in /token` });
   return finish(record, errorAnswer(new OAuthError('invalid_request', 'no such endpoint: the Access Token URI ends in /token', { status: 404 })), start, now);
 }
 
@@ -161,14 +161,14 @@ export async function exchangeToken(req: HttpRequest, deps: TokenExchangeDeps, o
     record.outcome = 'rejected';
     if (err.info.grantType !== undefined) record.grantType = clip(err.info.grantType, 40);
     if (err.info.scheme !== undefined) record.clientAuth = err.info.scheme;
-    record.clientIdFp = fingerprint(err.info.clientId);
+    record.clientIdFp = publicFingerprint(err.info.clientId);
     record.verdicts.push({ code: err.verdictCode, severity: 'error', message: `the request was refused before reaching the provider: ${err.description}` });
     return done(errorAnswer(err));
   }
 
   record.grantType = parsed.grantType;
   record.clientAuth = parsed.scheme;
-  record.clientIdFp = fingerprint(parsed.credentials?.clientId);
+  record.clientIdFp = publicFingerprint(parsed.credentials?.clientId);
   const code = parsed.params.get('code');
   const presentedRefresh = parsed.params.get('refresh_token');
   record.tokens.codeFp = fingerprint(code);

@@ -7,6 +7,7 @@ import { parseBasicAuthorization, type BasicAuthError, type BasicCredentials, ty
 import type { ClientAuthScheme } from './exchange-record';
 import { parseForm, type FormParseError } from './form';
 import type { HttpRequest } from './http-types';
+import { grantTypeName, parameterNames } from './log-values';
 import { OAuthError, type OAuthErrorCode, type OAuthErrorOptions } from './oauth-error';
 
 /** Largest token request body we accept. Alexa's are < 4 KiB; LWA-style refresh tokens ≤ 2 KiB. */
@@ -24,7 +25,7 @@ export interface TokenRequest {
   grantType: GrantType;
   /** Grant parameters only (no client credentials, no grant_type). */
   params: ReadonlyMap<string, string>;
-  /** Parameters Alexa sent that RFC 6749 does not define for this grant; not forwarded. */
+  /** Parameters Alexa sent that RFC 6749 does not define for this grant, not forwarded; as the log names them (log-values.ts). */
   dropped: readonly string[];
   credentials: ClientCredentials | { clientId: string; clientSecret?: undefined } | undefined;
   scheme: ClientAuthScheme;
@@ -78,10 +79,11 @@ export function parseTokenRequest(req: HttpRequest): TokenRequest {
   }
   const { params } = form;
   const grantType = params.get('grant_type');
-  if (grantType !== undefined) info.grantType = grantType.slice(0, 64);
+  // Logged from a closed set: a `;`-separated body can put a code into grant_type.
+  if (grantType !== undefined) info.grantType = grantTypeName(grantType);
   // RFC 6749 §3.2: request and response parameters MUST NOT be included more than once.
   if (form.repeated.length > 0) {
-    reject('invalid_request', `parameters must not be repeated: ${form.repeated.map((n) => n.slice(0, 40)).join(', ')}`, 'repeated_parameter', info);
+    reject('invalid_request', `parameters must not be repeated: ${parameterNames(form.repeated).join(', ')}`, 'repeated_parameter', info);
   }
 
   // Client authentication (RFC 6749 §2.3): Basic header or body credentials, never both.
@@ -130,7 +132,9 @@ export function parseTokenRequest(req: HttpRequest): TokenRequest {
     reject('invalid_request', 'grant_type is required', 'missing_grant_type', info);
   }
   if (!Object.hasOwn(GRANT_PARAMETERS, grantType)) {
-    reject('unsupported_grant_type', `grant_type "${grantType.slice(0, 64)}" is not supported; Alexa uses authorization_code and refresh_token`, 'unsupported_grant_type', info);
+    // The value is echoed only when it is a registered grant type, never what the request made of it.
+    const named = grantTypeName(grantType);
+    reject('unsupported_grant_type', `grant_type ${named === 'other' ? '' : `"${named}" `}is not supported; Alexa uses authorization_code and refresh_token`, 'unsupported_grant_type', info);
   }
   const rules = GRANT_PARAMETERS[grantType as GrantType];
   for (const name of rules.required) {
@@ -147,7 +151,7 @@ export function parseTokenRequest(req: HttpRequest): TokenRequest {
   for (const [name, value] of params) {
     if (name === 'grant_type' || name === 'client_id' || name === 'client_secret') continue;
     if (allowed.has(name)) grantParams.set(name, value);
-    else dropped.push(name.slice(0, 40));
+    else dropped.push(name);
   }
-  return { grantType: grantType as GrantType, params: grantParams, dropped, credentials, scheme, ...(basic ? { basicToken: basic.token } : {}) };
+  return { grantType: grantType as GrantType, params: grantParams, dropped: parameterNames(dropped), credentials, scheme, ...(basic ? { basicToken: basic.token } : {}) };
 }

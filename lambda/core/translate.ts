@@ -8,9 +8,11 @@
 import type { TokenSummary, UpstreamSummary, Verdict } from './exchange-record';
 import { fingerprint } from './fingerprint';
 import { FormParseError, parseForm } from './form';
+import { OAUTH_ERROR_CODES, identifierName, mediaTypeName, tokenTypeName } from './log-values';
 import { OAuthError, RFC6749_TOKEN_ERRORS, TOKEN_RESPONSE_HEADERS, errorAnswer, invalidClientStatus, type HttpAnswer, type OAuthErrorCode } from './oauth-error';
 import type { ProviderProfile } from './profiles/types';
-import { clip, redact } from './redact';
+import { prose } from './redact';
+import { noteSecret } from './secret-scope';
 import type { GrantType } from './token-request';
 import type { UpstreamResult } from './upstream-call';
 
@@ -127,10 +129,21 @@ function firstStringAt(obj: unknown, paths: readonly string[]): { path: string; 
 
 const verdict = (code: string, severity: Verdict['severity'], message: string): Verdict => ({ code, severity, message });
 
+/**
+ * The provider's error code as the log names it: an OAuth code or one of the profile's mapped codes
+ * as it is; anything else (free text, an echo) scrubbed and clipped.
+ */
+function providerCodeText(profile: ProviderProfile, rawCode: string, secrets: TranslateContext['secrets']): string {
+  if (OAUTH_ERROR_CODES.has(rawCode) || Object.hasOwn(profile.errors.codeMap, rawCode)) return rawCode;
+  return prose(rawCode, 60, secrets);
+}
+
 export function translateResponse(profile: ProviderProfile, result: UpstreamResult, ctx: TranslateContext): Translation {
   const verdicts: Verdict[] = [];
   const translated: string[] = [];
   const upstream: Translation['upstream'] = { outcome: result.outcome, latencyMs: result.latencyMs };
+  // The request's secrets (code, verifiers, client secret, refresh token) are scrubbed from everything below.
+  noteSecret(...ctx.secrets);
 
   const fail = (
     outcome: Translation['outcome'],
@@ -148,11 +161,11 @@ export function translateResponse(profile: ProviderProfile, result: UpstreamResu
     return fail('upstream_error', 'temporarily_unavailable', 'the provider did not answer in time', 503);
   }
   if (result.outcome === 'network_error') {
-    verdicts.push(verdict('upstream_unreachable', 'error', `the provider's token endpoint could not be reached (${result.reason}); check tokenUrl and that the provider is up`));
+    verdicts.push(verdict('upstream_unreachable', 'error', `the provider's token endpoint could not be reached (${identifierName(result.reason)}); check tokenUrl and that the provider is up`));
     return fail('upstream_error', 'temporarily_unavailable', 'the provider could not be reached', 503);
   }
   upstream.status = result.status;
-  upstream.contentType = clip(result.headers.get('content-type') ?? '', 100) || undefined;
+  upstream.contentType = mediaTypeName(result.headers.get('content-type'));
   if (result.outcome === 'too_large') {
     verdicts.push(verdict('upstream_too_large', 'error', `the provider's answer (HTTP ${result.status}) was larger than the adapter reads; a token answer is a few KiB, so this is not one (is tokenUrl right?)`));
     return fail('upstream_error', 'server_error', 'the provider answered with an oversized body', 502);
@@ -177,19 +190,21 @@ export function translateResponse(profile: ProviderProfile, result: UpstreamResu
     // Own keys only: a provider code such as "constructor" must not find Object.prototype members.
     const mapped = (Object.hasOwn(profile.errors.codeMap, rawCode) ? profile.errors.codeMap[rawCode] : undefined) ?? (RFC6749_TOKEN_ERRORS.has(rawCode) ? (rawCode as OAuthErrorCode) : undefined);
     const code: OAuthErrorCode = mapped ?? (status >= 500 ? 'temporarily_unavailable' : 'invalid_grant');
+    // The provider's own words are kept only scrubbed and clipped (Withings and Fitbit put free text in `error`).
+    const codeText = providerCodeText(profile, rawCode, ctx.secrets);
     const rawDescription = firstString(root, profile.errors.descriptionPaths) ?? '';
-    const description = clip(redact(rawDescription || `the provider answered ${rawCode}`, ctx.secrets));
+    const description = rawDescription ? prose(rawDescription, 200, ctx.secrets) : `the provider answered ${codeText}`;
     if (ok) {
-      verdicts.push(verdict('error_in_success_status', 'info', `the provider answered HTTP ${status} with an error body (${clip(rawCode, 60)}); translated to an RFC 6749 §5.2 error so Alexa sees the failure`));
+      verdicts.push(verdict('error_in_success_status', 'info', `the provider answered HTTP ${status} with an error body (${codeText}); translated to an RFC 6749 §5.2 error so Alexa sees the failure`));
       translated.push(`status ${status} → 400 (error body)`);
     }
     // Profiles may read the code from a non-RFC place (Fitbit `errors.0.errorType`): say where it came from.
     if (codeAt !== undefined && codeAt.path !== 'error') translated.push(`error taken from ${codeAt.path}`);
     if (mapped === undefined || mapped !== rawCode) {
-      translated.push(`error ${clip(rawCode, 60)} → ${code}`);
+      translated.push(`error ${codeText} → ${code}`);
     }
     if (body.format === 'form') translated.push('form → JSON');
-    verdicts.push(providerErrorVerdict(profile, ctx, code, clip(rawCode, 60), description));
+    verdicts.push(providerErrorVerdict(profile, ctx, code, codeText, description));
     let outStatus = (Object.hasOwn(profile.errors.statusMap, String(status)) ? profile.errors.statusMap[String(status)] : undefined) ?? 400;
     if (code === 'temporarily_unavailable' || code === 'server_error') outStatus = 503;
     // RFC 6749 §5.2: invalid_client answers 401 + WWW-Authenticate when Alexa used Basic, else 400 (RFC 9110 §15.5.2).
@@ -207,7 +222,7 @@ export function translateResponse(profile: ProviderProfile, result: UpstreamResu
       } catch {
         host = '';
       }
-      verdicts.push(verdict('upstream_redirect', 'error', `the provider answered a redirect (HTTP ${status}${host ? ` to ${clip(host, 80)}` : ''}) instead of tokens; tokenUrl is probably outdated or the login page, not the token endpoint`));
+      verdicts.push(verdict('upstream_redirect', 'error', `the provider answered a redirect (HTTP ${status}${host ? ` to ${prose(host, 80)}` : ''}) instead of tokens; tokenUrl is probably outdated or the login page, not the token endpoint`));
     } else if (body.format === 'html') {
       verdicts.push(verdict('upstream_html', 'error', `the provider answered HTTP ${status} with an HTML page, not a token response: check tokenUrl points at the token endpoint`));
     } else if (status === 401) {
@@ -241,6 +256,8 @@ export function translateResponse(profile: ProviderProfile, result: UpstreamResu
     }
   }
   const accessToken = tokens.access_token;
+  // What the provider issued is secret too: scrubbed from every text of this request's record.
+  noteSecret(typeof accessToken === 'string' ? accessToken : undefined, typeof tokens.refresh_token === 'string' ? tokens.refresh_token : undefined, typeof tokens.id_token === 'string' ? tokens.id_token : undefined);
   if (typeof accessToken !== 'string' || accessToken === '') {
     verdicts.push(verdict('missing_access_token', 'error', `the provider answered HTTP ${status} without an access_token`));
     return fail('upstream_error', 'server_error', 'the provider answered without an access token', 502);
@@ -256,7 +273,7 @@ export function translateResponse(profile: ProviderProfile, result: UpstreamResu
   }
   const mt = mediaType(result.headers);
   if ((body.format === 'json' && !isJsonMedia(mt)) || (body.format === 'form' && mt !== 'application/x-www-form-urlencoded')) {
-    verdicts.push(verdict('content_type_mismatch', 'info', `the provider labelled a ${body.format} body as "${clip(mt || 'nothing', 60)}"; the adapter read the body as it is`));
+    verdicts.push(verdict('content_type_mismatch', 'info', `the provider labelled a ${body.format} body as "${mediaTypeName(mt) ?? 'nothing'}"; the adapter read the body as it is`));
   }
 
   const out: Json = {};
@@ -267,9 +284,9 @@ export function translateResponse(profile: ProviderProfile, result: UpstreamResu
     translated.push('token_type → Bearer (missing)');
     verdicts.push(verdict('token_type_defaulted', 'info', 'the provider sent no token_type; Bearer was filled in'));
   } else if (tokenType !== 'Bearer') {
-    translated.push(`token_type ${clip(tokenType, 20)} → Bearer`);
+    translated.push(`token_type ${tokenTypeName(tokenType)} → Bearer`);
     if (tokenType.toLowerCase() !== 'bearer') {
-      verdicts.push(verdict('token_type_replaced', 'warn', `the provider's token_type "${clip(tokenType, 20)}" was replaced by Bearer, the only type Alexa supports`));
+      verdicts.push(verdict('token_type_replaced', 'warn', `the provider's token_type "${tokenTypeName(tokenType)}" was replaced by Bearer, the only type Alexa supports`));
     }
   }
   out.token_type = 'Bearer';
@@ -312,9 +329,9 @@ export function translateResponse(profile: ProviderProfile, result: UpstreamResu
     tokens: {
       accessTokenFp: fingerprint(accessToken),
       refreshTokenOutFp: fingerprint(refreshToken),
-      tokenType: typeof tokenType === 'string' ? clip(tokenType, 20) : undefined,
+      tokenType: typeof tokenType === 'string' ? tokenTypeName(tokenType) : undefined,
       ...(expiresIn !== undefined ? { expiresIn } : {}),
-      ...(scope !== undefined ? { scope: clip(scope, 200) } : {}),
+      ...(scope !== undefined ? { scope: prose(scope, 200, [accessToken, refreshToken, typeof tokens.id_token === 'string' ? tokens.id_token : undefined]) } : {}),
       idTokenPresent: typeof tokens.id_token === 'string',
     },
     translated,
@@ -331,7 +348,7 @@ function normaliseExpiry(profile: ProviderProfile, tokens: Json, translated: str
     value = Math.floor(Number(raw));
     translated.push('expires_in string → number');
   } else if (raw !== undefined && raw !== null) {
-    verdicts.push(verdict('expires_in_invalid', 'warn', `the provider's expires_in (${clip(String(raw), 30)}) is not a number; it was dropped`));
+    verdicts.push(verdict('expires_in_invalid', 'warn', `the provider's expires_in (${typeof raw === 'string' ? `"${prose(raw, 30)}"` : `a JSON ${Array.isArray(raw) ? 'array' : typeof raw}`}) is not a number; it was dropped`));
   }
   if (value !== undefined && value <= 0) {
     verdicts.push(verdict('expires_in_invalid', 'warn', `the provider's expires_in ${value} is not positive; it was dropped`));
@@ -348,7 +365,7 @@ function normaliseExpiry(profile: ProviderProfile, tokens: Json, translated: str
         value = left;
         translated.push(`${atField} → expires_in`);
       } else {
-        verdicts.push(verdict('expires_in_invalid', 'warn', `the provider's ${clip(atField, 40)} lies in the past; it was dropped`));
+        verdicts.push(verdict('expires_in_invalid', 'warn', `the provider's ${prose(atField, 40)} lies in the past; it was dropped`));
       }
     }
   }

@@ -10,7 +10,9 @@ import { assertLoopbackOrigin } from '../core/authorize/local-return';
 import { userPage } from '../core/authorize/pages';
 import { ConfigError, parseRuntimeConfig, type RuntimeConfig } from '../core/config';
 import { selectProfile } from '../core/profiles/resolve';
-import { toApiGatewayResult, toHttpRequest } from '../shared/apigw';
+import { toHttpRequest } from '../shared/apigw';
+import { keyGatedStore } from '../shared/deployment-key-from-env';
+import { emitGuarded, guardedHandler } from '../shared/guarded';
 import { stdoutSink, type RecordSink } from '../shared/log';
 import { storeFromEnv } from '../shared/store-from-env';
 import type { StateStore } from '../store/state-store';
@@ -33,10 +35,12 @@ const CALLBACK_PATH = /(^|\/)callback\/?$/;
 export function createAuthorizeHandler(deps: AuthorizeHandlerDeps) {
   const { profile, problems } = selectProfile(deps.config);
   if (!profile) throw new ConfigError(problems, 'ADAPTER_CONFIG');
-  const core: AuthorizeLegDeps = { config: deps.config, profile, fetch: deps.fetch, now: deps.now, store: deps.store, ...(deps.localReturnOrigin !== undefined ? { localReturnOrigin: assertLoopbackOrigin(deps.localReturnOrigin) } : {}) };
+  const core: AuthorizeLegDeps = { config: deps.config, profile, fetch: deps.fetch, now: deps.now, store: keyGatedStore(deps.store), ...(deps.localReturnOrigin !== undefined ? { localReturnOrigin: assertLoopbackOrigin(deps.localReturnOrigin) } : {}) };
   const log = deps.log ?? stdoutSink;
+  // Key first, one secret scope per request; the record and the answer leave through the guard.
+  return guardedHandler(handle);
 
-  return async (event: APIGatewayProxyEventV2, context?: Pick<Context, 'awsRequestId'>): Promise<APIGatewayProxyStructuredResultV2> => {
+  async function handle(event: APIGatewayProxyEventV2, context?: Pick<Context, 'awsRequestId'>): Promise<APIGatewayProxyStructuredResultV2> {
     const requestId = context?.awsRequestId ?? 'local';
     let req;
     let result: LegResult;
@@ -55,9 +59,8 @@ export function createAuthorizeHandler(deps: AuthorizeHandlerDeps) {
       record.verdicts.push({ code: 'adapter_error', severity: 'error', message });
       result = finish(record, userPage(500, 'internal', { detail: message, reference: record.linkId, time: record.time }), start, now);
     }
-    log(result.record);
-    return toApiGatewayResult(result.answer);
-  };
+    return emitGuarded(result, log);
+  }
 }
 
 let cached: ReturnType<typeof createAuthorizeHandler> | undefined;

@@ -8,15 +8,18 @@
 import type { Context } from 'aws-lambda';
 import { parseSmartHomeConfig } from '../core/smart-home/config';
 import { sendEvent, type GatewayDeps, type SendEventRequest, type SendEventResult } from '../core/smart-home/event-gateway';
+import { keyGatedStore } from '../shared/deployment-key-from-env';
+import { guardedHandler } from '../shared/guarded';
 import { stdoutSink } from '../shared/log';
 import { storeFromEnv } from '../shared/store-from-env';
 import { cachedSecret } from './smart-home';
 
 let deps: GatewayDeps | undefined;
 
-export const handler = async (event: unknown, context: Context): Promise<SendEventResult> => {
+/** The deployment key first (once per instance); the core runs each event in its own secret scope. */
+export const handler = /* @__PURE__ */ guardedHandler(async (event: unknown, context: Context): Promise<SendEventResult> => {
   if (!deps) {
-    const store = storeFromEnv();
+    const store = keyGatedStore(storeFromEnv());
     if (!store) throw new Error('TABLE_NAME is not set');
     const secretId = process.env.ALEXA_CLIENT_SECRET_ARN ?? '';
     deps = {
@@ -27,4 +30,4 @@ export const handler = async (event: unknown, context: Context): Promise<SendEve
     };
   }
   return sendEvent(event as SendEventRequest, deps, context.awsRequestId);
-};
+});

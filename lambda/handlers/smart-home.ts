@@ -7,6 +7,8 @@
 import type { Context } from 'aws-lambda';
 import { parseSmartHomeConfig } from '../core/smart-home/config';
 import { handleDirective, type SmartHomeDeps } from '../core/smart-home/directive';
+import { keyGatedStore } from '../shared/deployment-key-from-env';
+import { guardedHandler } from '../shared/guarded';
 import { stdoutSink } from '../shared/log';
 import { storeFromEnv } from '../shared/store-from-env';
 
@@ -27,7 +29,7 @@ let deps: SmartHomeDeps | undefined;
 
 function depsFromEnv(): SmartHomeDeps {
   const config = parseSmartHomeConfig(JSON.parse(process.env.SMART_HOME_CONFIG ?? '{}'));
-  const store = storeFromEnv();
+  const store = keyGatedStore(storeFromEnv());
   if (!store) throw new Error('TABLE_NAME is not set');
   const secretId = process.env.ALEXA_CLIENT_SECRET_ARN ?? '';
   const target = config.forwardTargetArn;
@@ -42,7 +44,9 @@ function depsFromEnv(): SmartHomeDeps {
   };
 }
 
-export const handler = async (event: unknown, context: Context): Promise<unknown> => {
+/** The deployment key first (once per instance); the core runs each directive in its own secret scope. */
+// Pure: the events bundle imports cachedSecret from here and must not pull the directive handler in.
+export const handler = /* @__PURE__ */ guardedHandler(async (event: unknown, context: Context): Promise<unknown> => {
   deps ??= depsFromEnv();
   return handleDirective(event, deps, { requestId: context.awsRequestId, remainingMs: context.getRemainingTimeInMillis() });
-};
+});

@@ -8,7 +8,9 @@ import { appleClientSecretMinter } from '../core/apple-client-secret';
 import { selectProfile } from '../core/profiles/resolve';
 import { appleKeyLoader } from '../shared/apple-key-from-env';
 import { adapterFailure, exchangeToken, rejectRoute, type ExchangeResult, type TokenExchangeDeps } from '../core/token-exchange';
-import { toApiGatewayResult, toHttpRequest } from '../shared/apigw';
+import { toHttpRequest } from '../shared/apigw';
+import { keyGatedStore } from '../shared/deployment-key-from-env';
+import { emitGuarded, guardedHandler } from '../shared/guarded';
 import { stdoutSink, type RecordSink } from '../shared/log';
 import { storeFromEnv } from '../shared/store-from-env';
 import type { StateStore } from '../store/state-store';
@@ -32,10 +34,12 @@ const TOKEN_PATH = /(^|\/)token\/?$/;
 export function createTokenHandler(deps: TokenHandlerDeps) {
   const { profile, problems } = selectProfile(deps.config);
   if (!profile) throw new ConfigError(problems, 'ADAPTER_CONFIG');
-  const core: TokenExchangeDeps = { config: deps.config, profile, fetch: deps.fetch, now: deps.now, store: deps.store, mintClientSecret: appleMinter(deps) };
+  const core: TokenExchangeDeps = { config: deps.config, profile, fetch: deps.fetch, now: deps.now, store: keyGatedStore(deps.store), mintClientSecret: appleMinter(deps) };
   const log = deps.log ?? stdoutSink;
+  // Key first, one secret scope per request; the record and the answer leave through the guard.
+  return guardedHandler(handle);
 
-  return async (event: APIGatewayProxyEventV2, context?: LambdaContextLike): Promise<APIGatewayProxyStructuredResultV2> => {
+  async function handle(event: APIGatewayProxyEventV2, context?: LambdaContextLike): Promise<APIGatewayProxyStructuredResultV2> {
     const requestId = context?.awsRequestId ?? 'local';
     let req;
     let result: ExchangeResult;
@@ -49,9 +53,8 @@ export function createTokenHandler(deps: TokenHandlerDeps) {
     } catch (err) {
       result = adapterFailure(req ?? { method: 'UNKNOWN', path: '/', headers: {}, body: new Uint8Array(0), requestId }, core, err);
     }
-    log(result.record);
-    return toApiGatewayResult(result.answer);
-  };
+    return emitGuarded(result, log);
+  }
 }
 
 function appleMinter(deps: TokenHandlerDeps) {

@@ -104,7 +104,7 @@ describe('report --link', () => {
     const rot = byName.get('refresh token invalidated after rotation')!;
     const r = await runCli(['report', '--local', file, '--link', rot[2]!.requestId, '--skill-id', 'amzn1.ask.skill.00000000-1111-2222-3333-444444444444']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain(`   - ${rot[2]!.time}: refresh failed (provider_error, invalid_grant`);
+    expect(r.stdout).toContain(`   - ${rot[2]!.time}: refresh failed (\`provider_error\`, \`invalid_grant\`; request \`${rot[2]!.requestId}\`)`);
     expect(r.stdout).toContain('**[FILL IN: a test account and password');
     expect(r.stdout).toContain('**[FILL IN: Android / iOS / browser]**');
     expect(r.stdout).toContain('Account Linking Type:** Auth Code Grant');

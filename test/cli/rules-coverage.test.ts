@@ -27,7 +27,7 @@ describe('rule coverage', () => {
       'accept_grant_malformed', 'accept_grant_secret_missing', 'accept_grant_lwa_invalid_grant', 'accept_grant_lwa_invalid_client',
       'accept_grant_lwa_timeout', 'accept_grant_lwa_unavailable', 'accept_grant_user_unknown', 'directive_no_target', 'directive_malformed',
       'lwa_revoked', 'lwa_refresh_failed', 'directive_forward_failed', 'store_unavailable', 'gateway_skill_disabled', 'gateway_skill_never_enabled', 'gateway_insufficient_permission',
-      'gateway_invalid_request', 'gateway_throttled', 'gateway_error', 'gateway_no_tokens',
+      'gateway_invalid_request', 'gateway_throttled', 'gateway_error', 'gateway_no_tokens', 'deployment_key_unavailable',
     ];
     const covered = new Set(RULES.flatMap((r) => r.codes));
     expect(agreed.filter((c) => !covered.has(c))).toEqual([]);

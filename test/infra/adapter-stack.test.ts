@@ -76,7 +76,7 @@ describe('token function', () => {
     for (const g of groups) expect(g.Properties.RetentionInDays).toBe(14);
   });
 
-  it('has a role without managed policies, allowed to write only its own log group and use the table', () => {
+  it('has a role without managed policies, allowed to write only its own log group, use the table and read the deployment key', () => {
     const role = Object.values(template.findResources('AWS::IAM::Role'))[0]!;
     expect(role.Properties.ManagedPolicyArns).toBeUndefined();
     const logGroup = Object.keys(template.findResources('AWS::Logs::LogGroup')).find((id) => id.includes('TokenLogGroup'))!;
@@ -93,12 +93,13 @@ describe('token function', () => {
             Action: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem'],
             Resource: { 'Fn::GetAtt': [table, 'Arn'] },
           }),
+          Match.objectLike({ Action: 'secretsmanager:GetSecretValue', Resource: { Ref: onlyId(template, 'AWS::SecretsManager::Secret') } }),
         ]),
       },
     });
-    // Nothing else: two statements, no wildcard resources.
+    // Nothing else: three statements, no wildcard resources.
     const doc = Object.values(template.findResources('AWS::IAM::Policy'))[0]!.Properties.PolicyDocument;
-    expect(doc.Statement).toHaveLength(2);
+    expect(doc.Statement).toHaveLength(3);
     expect(JSON.stringify(doc)).not.toContain('*');
   });
 
@@ -334,5 +335,6 @@ it('template has no unexpected resource types (review gate for new resources)', 
     'AWS::Logs::LogGroup',
     'AWS::Logs::MetricFilter',
     'AWS::Logs::QueryDefinition',
+    'AWS::SecretsManager::Secret',
   ]);
 });

@@ -2,7 +2,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../lambda/core/config';
-import { build } from './helpers';
+import { build, onlyId } from './helpers';
 
 const SECRET = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:alexa-link-adapter/apple-key-AbCdEf';
 const APPLE = { provider: 'apple', tokenUrl: 'https://appleid.apple.com/auth/token', appleTeamId: 'ABCDE12345', appleKeyId: 'KEY1234567', applePrivateKeySecretArn: SECRET };
@@ -10,8 +10,9 @@ const APPLE = { provider: 'apple', tokenUrl: 'https://appleid.apple.com/auth/tok
 describe('Apple private key secret', () => {
   it('grants secretsmanager:GetSecretValue on exactly the configured ARN, and passes the settings to the function', () => {
     const { template } = build(APPLE);
+    // The Apple key and the deployment key (lib/deployment-key.ts): GetSecretValue on exactly those two.
     template.hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'secretsmanager:GetSecretValue', Effect: 'Allow', Resource: SECRET })]) },
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'secretsmanager:GetSecretValue', Effect: 'Allow', Resource: [SECRET, { Ref: onlyId(template, 'AWS::SecretsManager::Secret') }] })]) },
     });
     const doc = Object.values(template.findResources('AWS::IAM::Policy'))[0]!.Properties.PolicyDocument as { Statement: { Action: unknown }[] };
     expect(doc.Statement.filter((st) => JSON.stringify(st.Action).includes('secretsmanager'))).toHaveLength(1);
@@ -21,9 +22,11 @@ describe('Apple private key secret', () => {
     expect(cfg).toMatchObject({ provider: 'apple', appleTeamId: 'ABCDE12345', appleKeyId: 'KEY1234567', applePrivateKeySecretArn: SECRET });
   });
 
-  it('grants no Secrets Manager access for other providers', () => {
+  it('grants no Secrets Manager access for other providers beyond the deployment key', () => {
     const { template } = build({});
-    expect(JSON.stringify(template.findResources('AWS::IAM::Policy'))).not.toContain('secretsmanager');
+    const doc = Object.values(template.findResources('AWS::IAM::Policy'))[0]!.Properties.PolicyDocument as { Statement: { Action: unknown; Resource: unknown }[] };
+    const secrets = doc.Statement.filter((st) => JSON.stringify(st.Action).includes('secretsmanager'));
+    expect(secrets).toEqual([expect.objectContaining({ Action: 'secretsmanager:GetSecretValue', Resource: { Ref: onlyId(template, 'AWS::SecretsManager::Secret') } })]);
   });
 
   it('refuses synth when provider apple lacks its key settings, naming each field', () => {

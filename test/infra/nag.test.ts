@@ -49,10 +49,13 @@ describe('cdk-nag AwsSolutions', () => {
     expect(report.success).toBe(true);
   });
 
-  it('acknowledges exactly one rule, on the two routes only, each with a specific reason', () => {
+  it('acknowledges APIG4 on the two routes and SMG4 on the deployment key only, each with a specific reason', () => {
     const { stack } = build();
     const acks = acknowledgements(stack);
-    expect(Object.keys(acks).sort()).toEqual(['AlexaLinkAdapter/Adapter/DefaultRoute', 'AlexaLinkAdapter/Adapter/HttpApi/POST--token']);
+    expect(Object.keys(acks).sort()).toEqual(['AlexaLinkAdapter/Adapter/DefaultRoute', 'AlexaLinkAdapter/Adapter/DeploymentKey/Secret', 'AlexaLinkAdapter/Adapter/HttpApi/POST--token']);
+    const key = acks['AlexaLinkAdapter/Adapter/DeploymentKey/Secret']!;
+    expect(Object.keys(key)).toEqual(['AwsSolutions-SMG4']);
+    expect(key['AwsSolutions-SMG4']).toMatch(/rotated by hand/);
     const route = acks['AlexaLinkAdapter/Adapter/HttpApi/POST--token']!;
     expect(Object.keys(route)).toEqual(['AwsSolutions-APIG4']);
     expect(route['AwsSolutions-APIG4']).toMatch(/client credentials/);

@@ -15,7 +15,8 @@ describe('SmartHome construct', () => {
   it('is off by default: no extra functions, secrets or outputs', () => {
     const { template } = build();
     template.resourceCountIs('AWS::Lambda::Function', 1);
-    template.resourceCountIs('AWS::SecretsManager::Secret', 0);
+    // Only the deployment key (lib/deployment-key.ts); no Alexa Client Secret.
+    template.resourceCountIs('AWS::SecretsManager::Secret', 1);
     expect(Object.keys(template.findOutputs('*'))).not.toContain('SmartHomeFunctionArn');
   });
 

@@ -16,7 +16,6 @@
  * table is scanned for the same values in clear, base64 and hex.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseRuntimeConfig } from '../../lambda/core/config';
 import { fingerprint } from '../../lambda/core/fingerprint';
@@ -26,10 +25,12 @@ import type { StateStore } from '../../lambda/store/state-store';
 import { startLocalAdapter, type RunningServer } from '../../local/adapter';
 import { createStateTable } from '../../local/table-definition';
 import { ALEXA_REDIRECT, hop, type Hop } from '../support/alexa-browser';
+import { captureOutput, recordLinesOf } from '../support/capture-output';
 import { dynamoDbClient, useDynamoDbLocal } from '../support/dynamodb-local';
 import { alexaTokenRequest, type TokenAnswer, type TokenCall } from '../support/fake-alexa';
 import { clientCredentials, sendJson, startFakeServer, type FakeServer } from '../support/fake-server';
-import { encodedForms } from '../support/encoded-forms';
+import { ENCODINGS, canaryIn, encodedForms } from '../support/encoded-forms';
+import { tableDump } from '../support/table-dump';
 
 const VENDOR = 'M2TESTVENDOR';
 const TABLE = 'canary-authz';
@@ -66,7 +67,7 @@ function leaksIn(text: string): string[] {
 }
 
 const captured: string[] = [];
-const recordLines = () => captured.join('').split('\n').filter((l) => l.startsWith('{"type":"alexa-link-adapter.exchange"'));
+const recordLines = () => recordLinesOf(captured);
 type Rec = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const codesOf = (r: Rec) => (r.verdicts as { code: string }[]).map((v) => v.code);
 
@@ -77,6 +78,8 @@ const codesOf = (r: Rec) => (r.verdicts as { code: string }[]).map((v) => v.code
 type AuthorizeMode = 'code' | 'error_echo' | 'no_code' | 'implicit_query';
 interface Provider extends FakeServer {
   authorizeMode: AuthorizeMode;
+  /** How `error_echo` writes the code, the state and the request back (every encoding of the scrubber's list). */
+  echoEncode: (s: string) => string;
   /** Token endpoint errors echo the code, verifier, secret and refresh token they were sent. */
   echoErrors: boolean;
   refreshDelayMs: number;
@@ -111,7 +114,8 @@ async function startProvider(): Promise<Provider> {
       codes.set(code, { clientId: q['client_id']!, redirectUri: q['redirect_uri']!, ...(q['code_challenge'] ? { challenge: q['code_challenge'] } : {}) });
       if (self.authorizeMode === 'error_echo') {
         // A provider that refuses but still sends the code along, and echoes it (and our state) in its text.
-        return set({ error: 'invalid_scope', error_description: `code ${code} cannot be issued for state ${state} (request: ${new URLSearchParams(q).toString()})`, code, state });
+        const e = self.echoEncode;
+        return set({ error: 'invalid_scope', error_description: `code ${e(code)} cannot be issued for state ${e(state)} (request: ${e(new URLSearchParams(q).toString())})`, code, state });
       }
       return set({ code, state });
     }
@@ -151,6 +155,7 @@ async function startProvider(): Promise<Provider> {
   });
   self = Object.assign(server, {
     authorizeMode: 'code' as AuthorizeMode,
+    echoEncode: (v: string) => v,
     echoErrors: false,
     refreshDelayMs: 0,
     refreshCalls: 0,
@@ -185,13 +190,7 @@ beforeAll(async () => {
   adapters.short = await start({ upstreamTimeoutMs: 300 }, tableStore);
   adapters.queryImplicit = await start({ profile: { extends: 'generic', authorize: { responseMode: 'query' } }, provider: 'query-implicit' }, tableStore);
   adapters.deadStore = await start({}, () => Promise.resolve<StateStore>(dead));
-  for (const stream of [process.stdout, process.stderr]) {
-    vi.spyOn(stream, 'write').mockImplementation(((chunk: string | Uint8Array, ...rest: unknown[]) => {
-      captured.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-      (rest.find((r) => typeof r === 'function') as (() => void) | undefined)?.();
-      return true;
-    }) as typeof stream.write);
-  }
+  captureOutput(captured);
 });
 afterAll(async () => {
   vi.restoreAllMocks();
@@ -401,6 +400,24 @@ describe('authorization leg (interception mode): canaries never reach the log', 
     }
   });
 
+  it.each(Object.keys(ENCODINGS))('the provider\'s error echoes the code, our state and the whole request %s: Alexa\'s error_description and the record hold none of them', async (encoding) => {
+    provider.authorizeMode = 'error_echo';
+    provider.echoEncode = ENCODINGS[encoding]!;
+    try {
+      const { callback } = await toCallback();
+      const r = await one(() => hop(callback));
+      const description = alexaParams(r.res).get('error_description') ?? '';
+      // Not vacuous: the provider's description arrived (scrubbed), naming what it echoed.
+      expect(description).toMatch(/^code .*cannot be issued for state/);
+      expect(leaksIn(description)).toEqual([]);
+      expect(canaryIn(description)).toEqual([]);
+      expect(canaryIn(JSON.stringify(r.record))).toEqual([]);
+    } finally {
+      provider.authorizeMode = 'code';
+      provider.echoEncode = (v) => v;
+    }
+  });
+
   it('the provider sends neither code nor error', async () => {
     provider.authorizeMode = 'no_code';
     try {
@@ -597,21 +614,11 @@ describe('after the run', () => {
   });
 
   it('the table holds none of the values in clear, base64 or hex', async () => {
-    const text = (v: AttributeValue): string[] => {
-      if (v.S !== undefined) return [v.S];
-      if (v.N !== undefined) return [v.N];
-      if (v.B !== undefined) {
-        const b = Buffer.from(v.B);
-        return [b.toString('latin1'), b.toString('utf8'), b.toString('base64'), b.toString('base64url'), b.toString('hex')];
-      }
-      return [JSON.stringify(v)];
-    };
-    const items = (await ddb().client().send(new ScanCommand({ TableName: TABLE }))).Items ?? [];
+    const { items, text: dump } = await tableDump(ddb().client(), TABLE);
     // Not vacuous: grants, code links, used markers and sealed refresh answers are there.
     const kinds = new Set(items.map((i) => i.pk!.S!.split('#')[0]));
     expect([...kinds].sort()).toEqual(['code-link', 'grant', 'refresh']);
     expect(items.filter((i) => i.payload?.B !== undefined).length).toBeGreaterThan(3);
-    const dump = items.flatMap((item) => Object.values(item).flatMap(text)).join('\n');
     for (const s of secrets()) {
       const b = Buffer.from(s, 'utf8');
       for (const form of [s, encodeURIComponent(s), b.toString('base64'), b.toString('base64url'), b.toString('hex'), b.toString('hex').toUpperCase()]) {

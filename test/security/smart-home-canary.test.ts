@@ -11,7 +11,9 @@ import { recordGrantee } from '../../lambda/core/smart-home/identity';
 import { stdoutSink } from '../../lambda/shared/log';
 import { startFakeGateway, startFakeLwa, type FakeGateway, type FakeLwa } from '../../local/smart-home-fakes';
 import type { DynamoDbStateStore } from '../../lambda/store/dynamodb-store';
+import { captureOutput } from '../support/capture-output';
 import { useDynamoDbLocal } from '../support/dynamodb-local';
+import { ENCODINGS, canaryIn } from '../support/encoded-forms';
 import { acceptGrant, changeReport, makeStore, SKILL_ID } from '../smart-home/harness';
 
 const C = {
@@ -30,13 +32,7 @@ beforeAll(async () => {
   store = await makeStore(ddb());
   lwa = await startFakeLwa({ clientId: 'amzn1.application-oa2-client.canarytest', clientSecret: C.clientSecret, tokenTag: 'CANARYlwa-' });
   gateway = await startFakeGateway(lwa);
-  for (const stream of [process.stdout, process.stderr]) {
-    vi.spyOn(stream, 'write').mockImplementation(((chunk: string | Uint8Array, ...rest: unknown[]) => {
-      out.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-      (rest.find((r) => typeof r === 'function') as (() => void) | undefined)?.();
-      return true;
-    }) as typeof stream.write);
-  }
+  captureOutput(out);
 });
 afterAll(async () => {
   vi.restoreAllMocks();
@@ -82,5 +78,31 @@ describe('smart-home canaries never reach the log', () => {
     expect(lines).toHaveLength(10);
     expect(lines.filter((l) => l.includes('"route":"lwa_refresh"'))).toHaveLength(1);
     expect(out.join('')).not.toMatch(/CANARY/i);
+  });
+
+  const echoGrantee = 'CANARYgrantee-echo-token-5d2/+=';
+  it('a second user for the echo tests (linked, AcceptGrant done)', async () => {
+    await recordGrantee(() => Promise.resolve(store), { grantType: 'authorization_code', answerBody: JSON.stringify({ access_token: echoGrantee, refresh_token: 'CANARYrt-echo-2' }) });
+    const answer = await handleDirective(acceptGrant(lwa.issueCode('CANARYgrantcode-echo'), echoGrantee), d(), { requestId: 'echo-setup' });
+    expect((answer as { event: { header: { name: string } } }).event.header.name).toBe('AcceptGrant.Response');
+  });
+
+  it.each(Object.keys(ENCODINGS))('a gateway echoing the LWA access token %s: neither the record nor the caller\'s answer holds it', async (encoding) => {
+    gateway.mode = 'echo_token';
+    gateway.echoEncode = ENCODINGS[encoding];
+    const before = records().length;
+    try {
+      const answer = await sendEvent({ granteeToken: echoGrantee, message: changeReport() }, d(), `echo-${encoding}`);
+      expect(answer.status).toBe(400);
+      // Not vacuous: the gateway's description really held the encoded token (the message carries it, scrubbed).
+      expect(answer.message).toMatch(/malformed: Bad token .*(fp:|\[withheld)/);
+      expect(canaryIn(JSON.stringify(answer))).toEqual([]);
+      const fresh = records().slice(before);
+      expect(fresh).toHaveLength(1);
+      expect(canaryIn(fresh[0]!)).toEqual([]);
+    } finally {
+      gateway.mode = 'normal';
+      gateway.echoEncode = undefined;
+    }
   });
 });

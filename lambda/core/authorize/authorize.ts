@@ -5,9 +5,11 @@
  * errors are a 400 page and never a redirect (no open redirector, §10.15); after that, errors go
  * back to Alexa's redirect_uri with `error`, `error_description` and Alexa's `state`.
  */
-import { fingerprint } from '../fingerprint';
+import { fingerprint, publicFingerprint } from '../fingerprint';
 import type { Verdict } from '../exchange-record';
-import { clip } from '../redact';
+import { parameterNames, responseTypeName } from '../log-values';
+import { prose } from '../redact';
+import { noteSecret } from '../secret-scope';
 import { StoreUnavailableError } from '../../store/state-store';
 import { putGrant, type GrantPayload } from './grant-store';
 import { alexaLocation, baseRecord, callbackUrl, finish, newLinkId, newState, parseQuery, type AuthorizeLegDeps, type LegResult } from './leg';
@@ -50,14 +52,14 @@ export async function handleAuthorize(req: import('../http-types').HttpRequest, 
   record.redirect = { host: check.host, vendorId: check.vendorId };
   if (local) record.verdicts.push(verdict('redirect_local_simulator', 'info', 'redirect_uri is the local link simulator, accepted in local mode only (a deployment accepts only Alexa\'s redirect URLs)'));
   const clientId = p.get('client_id');
-  record.clientIdFp = fingerprint(clientId);
+  record.clientIdFp = publicFingerprint(clientId);
   if (!clientId || q.repeated.includes('client_id')) return page('authorize_invalid_request', 'client_id is missing or repeated');
 
   // From here on errors are redirected to Alexa (RFC 6749 §4.1.2.1), with Alexa's state.
   const alexaState = p.get('state');
   record.alexaStateFp = fingerprint(alexaState);
   const responseType = p.get('response_type');
-  if (responseType !== undefined) record.responseType = clip(responseType, 20);
+  if (responseType !== undefined) record.responseType = responseTypeName(responseType);
   const implicit = responseType === 'token';
   const fail = (code: string, error: string, description: string) => {
     record.outcome = 'rejected';
@@ -67,14 +69,15 @@ export async function handleAuthorize(req: import('../http-types').HttpRequest, 
     // RFC 6749 §4.2.2.1: implicit-grant errors travel in the fragment too.
     return finish(record, redirectTo(alexaLocation(check.uri, { error, error_description: description, state: alexaState }, implicit)), start, now);
   };
-  if (q.repeated.length > 0) return fail('authorize_invalid_request', 'invalid_request', `parameters must not be repeated: ${q.repeated.map((n) => clip(n, 40)).join(', ')}`);
+  if (q.repeated.length > 0) return fail('authorize_invalid_request', 'invalid_request', `parameters must not be repeated: ${parameterNames(q.repeated).join(', ')}`);
   if (responseType !== 'code' && responseType !== 'token') {
-    return fail('unsupported_response_type', 'unsupported_response_type', `response_type must be code (or token for implicit grant), got "${clip(responseType ?? '', 40)}"`);
+    // Echoed from a closed set only: what the request put there goes back to Alexa's redirect.
+    return fail('unsupported_response_type', 'unsupported_response_type', `response_type must be code (or token for implicit grant), got ${responseType === undefined ? 'none' : `"${responseTypeName(responseType)}"`}`);
   }
   if (!alexaState) return fail('authorize_invalid_request', 'invalid_request', 'state is required: Alexa always sends one, and it must come back unchanged');
   if (alexaState.length > 2048) return fail('authorize_invalid_request', 'invalid_request', 'state is longer than 2048 characters');
   const scope = p.get('scope');
-  if (scope !== undefined) record.scope = clip(scope, 200);
+  if (scope !== undefined) record.scope = prose(scope, 200);
   const challenge: ChallengeCheck = implicit ? { ok: true } : checkChallenge(p.get('code_challenge'), p.get('code_challenge_method'));
   if (!challenge.ok) return fail('pkce_challenge_invalid', 'invalid_request', challenge.reason);
 
@@ -91,13 +94,14 @@ export async function handleAuthorize(req: import('../http-types').HttpRequest, 
   record.stateFp = fingerprint(state);
   const usePkce = shaping.pkce !== 'unsupported';
   const verifier = usePkce ? newCodeVerifier() : undefined;
+  noteSecret(verifier);
   record.pkce = { alexa: challenge.challenge !== undefined ? challenge.method : 'none', provider: verifier ? 'S256' : 'none' };
   // Implicit grant: the provider gets a code request unless it does implicit itself in the query (profile).
   const upstreamType = implicit && shaping.responseMode === 'query' ? 'token' : 'code';
   const providerRedirectUri = callbackUrl(req);
   const target = new URL(authorizeUrl);
   const sScope = upstreamScope(scope, shaping.addScopes, shaping.scopeDelimiter);
-  if (sScope !== undefined) record.upstreamScope = clip(sScope, 200);
+  if (sScope !== undefined) record.upstreamScope = prose(sScope, 200);
   const set: Record<string, string | undefined> = {
     response_type: upstreamType,
     client_id: clientId,

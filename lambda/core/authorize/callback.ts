@@ -8,7 +8,9 @@
 import type { Verdict } from '../exchange-record';
 import { fingerprint } from '../fingerprint';
 import type { HttpRequest } from '../http-types';
-import { clip, redact } from '../redact';
+import { OAUTH_ERROR_CODES, tokenTypeName } from '../log-values';
+import { prose } from '../redact';
+import { noteSecret } from '../secret-scope';
 import { translateResponse } from '../translate';
 import { callUpstream } from '../upstream-call';
 import { buildUpstreamRequest } from '../upstream-request';
@@ -44,10 +46,11 @@ export async function handleCallback(req: HttpRequest, deps: AuthorizeLegDeps): 
   record.stateFp = fingerprint(state);
   if (!state) return page('state_mismatch', 'state_mismatch', 'the provider sent the user back without the state we gave it, so this answer cannot be matched to a linking attempt');
   if (!deps.store) return page('adapter_error', 'internal', 'the adapter has no state table configured');
-  const store = await deps.store();
 
+  let store;
   let found;
   try {
+    store = await deps.store();
     found = await takeGrant(store, state, now());
   } catch (err) {
     if (!(err instanceof StoreUnavailableError)) throw err;
@@ -71,6 +74,7 @@ export async function handleCallback(req: HttpRequest, deps: AuthorizeLegDeps): 
   record.grantAgeS = Math.round((now() - found.createdAt) / 1000);
   record.responseType = grant.responseType;
   record.alexaStateFp = fingerprint(grant.alexaState);
+  noteSecret(grant.providerVerifier);
   const implicit = grant.responseType === 'token';
   const toAlexa = (params: Record<string, string | undefined>) => {
     record.response.to = 'alexa';
@@ -83,11 +87,12 @@ export async function handleCallback(req: HttpRequest, deps: AuthorizeLegDeps): 
     const code = AUTHORIZE_ERRORS.has(error) ? error : 'server_error';
     // A provider may send a code along with its error and echo it (or our state) in its texts.
     const known = [state, p.get('code')];
-    const errorText = clip(redact(error, known), 60);
+    // An OAuth error code as it is; anything else the provider put there only scrubbed and clipped.
+    const errorText = OAUTH_ERROR_CODES.has(error) ? error : prose(error, 60, known);
     record.providerError = errorText;
     record.outcome = 'provider_error';
     const description = p.get('error_description');
-    const scrubbed = description !== undefined ? clip(redact(description, known), 300) : undefined;
+    const scrubbed = description !== undefined ? prose(description, 300, known) : undefined;
     record.verdicts.push(
       error === 'access_denied'
         ? verdict('provider_denied', 'warn', 'the provider answered error=access_denied: the user declined, or the provider refused this client or scope')
@@ -100,7 +105,7 @@ export async function handleCallback(req: HttpRequest, deps: AuthorizeLegDeps): 
   if (implicit && p.get('access_token')) {
     const moved: Record<string, string | undefined> = {};
     for (const name of IMPLICIT_PARAMS) moved[name] = p.get(name);
-    record.tokens = { accessTokenFp: fingerprint(moved.access_token), tokenType: moved.token_type };
+    record.tokens = { accessTokenFp: fingerprint(moved.access_token), tokenType: tokenTypeName(moved.token_type) };
     record.verdicts.push(verdict('implicit_params_moved_to_fragment', 'info', 'the provider put the implicit-grant answer in the query; moved to the fragment for Alexa (RFC 6749 §4.2.2)'));
     return toAlexa(moved);
   }
@@ -174,7 +179,7 @@ async function implicitExchange(
   }
   const body = JSON.parse(t.answer.body) as Record<string, unknown>;
   const str = (v: unknown) => (v === undefined || v === null ? undefined : String(v));
-  record.tokens = { accessTokenFp: fingerprint(str(body.access_token)), tokenType: str(body.token_type), ...(typeof body.expires_in === 'number' ? { expiresIn: body.expires_in } : {}) };
+  record.tokens = { accessTokenFp: fingerprint(str(body.access_token)), tokenType: tokenTypeName(str(body.token_type)), ...(typeof body.expires_in === 'number' ? { expiresIn: body.expires_in } : {}) };
   record.verdicts.push(verdict('callback_redirected', 'info', 'implicit grant: exchanged the code at the provider (public client, PKCE) and sent the access token to Alexa in the fragment'));
   // RFC 6749 §4.2.2: no refresh token in an implicit-grant answer.
   return toAlexa({ access_token: str(body.access_token), token_type: str(body.token_type), expires_in: str(body.expires_in), scope: str(body.scope) });

@@ -5,6 +5,8 @@
  */
 import type { StateStore } from '../../store/state-store';
 import { fingerprint } from '../fingerprint';
+import { prose } from '../redact';
+import { noteSecret, withSecretScope } from '../secret-scope';
 import { gatewayUrlFor, isSecretSet, type SmartHomeConfig } from './config';
 import { resolveUser } from './identity';
 import { callLwa } from './lwa-client';
@@ -49,10 +51,10 @@ const SAFETY_MARGIN_MS = 500;
 
 function describeHeader(h: Partial<DirectiveHeader>): SmartHomeRecord['directive'] {
   return {
-    namespace: h.namespace?.slice(0, 60),
-    name: h.name?.slice(0, 60),
+    namespace: h.namespace === undefined ? undefined : prose(h.namespace, 60),
+    name: h.name === undefined ? undefined : prose(h.name, 60),
     messageId: h.messageId && /^[A-Za-z0-9-]{1,127}$/.test(h.messageId) ? h.messageId : undefined,
-    payloadVersion: h.payloadVersion?.slice(0, 10),
+    payloadVersion: h.payloadVersion === undefined ? undefined : h.payloadVersion === '3' ? '3' : 'other',
     correlationTokenPresent: h.correlationToken !== undefined,
   };
 }
@@ -63,7 +65,12 @@ function responseSummary(r: AlexaResponse): SmartHomeRecord['response'] {
 }
 
 /** Any input, never throws: Alexa always gets a schema-valid answer, and one record is written. */
-export async function handleDirective(input: unknown, deps: SmartHomeDeps, options: InvokeOptions): Promise<unknown> {
+export function handleDirective(input: unknown, deps: SmartHomeDeps, options: InvokeOptions): Promise<unknown> {
+  // One secret scope per directive: what it sees is scrubbed from its records and its answer.
+  return withSecretScope(() => directive(input, deps, options));
+}
+
+async function directive(input: unknown, deps: SmartHomeDeps, options: InvokeOptions): Promise<unknown> {
   const now = deps.now ?? Date.now;
   const start = now();
   let record = newRecord('directive', options.requestId, start);
@@ -136,6 +143,7 @@ async function acceptGrant(
   record.grantCodeFp = fingerprint(d.grantCode);
 
   const secret = await deps.clientSecret();
+  noteSecret(secret);
   if (!isSecretSet(secret)) {
     record.outcome = 'config_error';
     record.verdicts.push(
@@ -225,7 +233,7 @@ async function forward(input: unknown, header: DirectiveHeader, directive: Recor
     record.timing.upstreamMs = now() - t0;
     record.verdicts.push(verdict('directive_forwarded', 'info', `${header.namespace.slice(0, 60)} ${header.name.slice(0, 60)} forwarded to the skill; its answer was returned unchanged`));
     const ev = (answer as { event?: { header?: { namespace?: unknown; name?: unknown } } } | null)?.event?.header;
-    record.response = { namespace: typeof ev?.namespace === 'string' ? ev.namespace.slice(0, 60) : undefined, name: typeof ev?.name === 'string' ? ev.name.slice(0, 60) : undefined };
+    record.response = { namespace: typeof ev?.namespace === 'string' ? prose(ev.namespace, 60) : undefined, name: typeof ev?.name === 'string' ? prose(ev.name, 60) : undefined };
     return answer;
   } catch (err) {
     record.forward = { target, outcome: 'failed', latencyMs: now() - t0 };

@@ -7,7 +7,9 @@
  */
 import type { StateStore } from '../../store/state-store';
 import { fingerprint } from '../fingerprint';
-import { redact } from '../redact';
+import { prose } from '../redact';
+import { guardText } from '../record-guard';
+import { withSecretScope } from '../secret-scope';
 import { gatewayUrlFor, type GatewayRegion, type SmartHomeConfig } from './config';
 import { resolveUser } from './identity';
 import { getAccessToken, revokeTokens } from './lwa-tokens';
@@ -67,7 +69,7 @@ async function post(url: string, token: string, message: Record<string, unknown>
     try {
       const body = JSON.parse(text) as { payload?: { code?: unknown; description?: unknown } };
       if (typeof body.payload?.code === 'string' && /^[A-Z_]{1,80}$/.test(body.payload.code)) code = body.payload.code;
-      if (typeof body.payload?.description === 'string') description = redact(body.payload.description, [token]).replace(/[\u0000-\u001f]/g, ' ').slice(0, 300);
+      if (typeof body.payload?.description === 'string') description = prose(body.payload.description, 300, [token]);
     } catch {
       /* not JSON: status alone */
     }
@@ -88,14 +90,19 @@ export function withScope(message: Record<string, unknown>, token: string): Reco
   return copy;
 }
 
-export async function sendEvent(req: SendEventRequest, deps: GatewayDeps, requestId: string): Promise<SendEventResult> {
+export function sendEvent(req: SendEventRequest, deps: GatewayDeps, requestId: string): Promise<SendEventResult> {
+  // One secret scope per event: what it sees is scrubbed from its records and its answer.
+  return withSecretScope(() => send(req, deps, requestId));
+}
+
+async function send(req: SendEventRequest, deps: GatewayDeps, requestId: string): Promise<SendEventResult> {
   const now = deps.now ?? Date.now;
   const start = now();
   const record = newRecord('POST /events', requestId, start);
   const done = (r: SendEventResult, outcome: SmartHomeRecord['outcome']): SendEventResult => {
     record.outcome = outcome;
     record.response = { status: r.status };
-    return r;
+    return { ...r, code: guardText(r.code), message: guardText(r.message) };
   };
   try {
     if (!isObject(req) || typeof req.granteeToken !== 'string' || req.granteeToken === '' || !isObject(req.message) || !isObject(req.message.event) || !isObject(req.message.event.header)) {
@@ -113,8 +120,8 @@ export async function sendEvent(req: SendEventRequest, deps: GatewayDeps, reques
     record.gateway = {
       url: '',
       attempts: 0,
-      eventNamespace: typeof header.namespace === 'string' ? header.namespace.slice(0, 60) : undefined,
-      eventName: typeof header.name === 'string' ? header.name.slice(0, 60) : undefined,
+      eventNamespace: typeof header.namespace === 'string' ? prose(header.namespace, 60) : undefined,
+      eventName: typeof header.name === 'string' ? prose(header.name, 60) : undefined,
     };
     if (size > MAX_MESSAGE_BYTES) {
       record.verdicts.push(verdict('gateway_invalid_request', 'error', `refused before calling the gateway: the message is larger than ${MAX_MESSAGE_BYTES} bytes`));

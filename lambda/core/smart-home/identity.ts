@@ -9,7 +9,7 @@
  * The user key is a random id created at the code exchange and carried across refreshes through
  * the refresh token's lineage, so every access token Alexa ever holds for that link maps to the
  * same user (and to the same LWA tokens). Nothing in the table opens without the token it is keyed
- * by; the H() is `secretKey()` (SHA-256 with a purpose).
+ * by and the deployment key; the H() is `secretKey()` (HMAC-SHA256 under the deployment key, with a purpose).
  */
 import { randomBytes } from 'node:crypto';
 import type { StateStore } from '../../store/state-store';

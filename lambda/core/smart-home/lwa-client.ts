@@ -3,6 +3,7 @@
  * `grant_type=authorization_code` for AcceptGrant, `refresh_token` for renewals, with the skill's
  * Alexa Client Id / Secret in the body. One timer covers connect, headers and body.
  */
+import { OAUTH_ERROR_CODES, OTHER } from '../log-values';
 
 export interface LwaCredentials {
   clientId: string;
@@ -49,6 +50,8 @@ export interface LwaCallOptions {
 
 const MAX_BODY = 64 * 1024;
 const safeCode = (v: unknown) => (typeof v === 'string' && /^[A-Za-z0-9_.-]{1,60}$/.test(v) ? v : undefined);
+/** The §5.2 error code from the closed set of OAuth codes, `other` for anything else. */
+const oauthCode = (v: unknown) => (typeof v !== 'string' ? undefined : OAUTH_ERROR_CODES.has(v) ? v : OTHER);
 
 function urlBase(url: string): string {
   try {
@@ -103,7 +106,7 @@ export async function callLwa(params: Record<string, string>, creds: LwaCredenti
   } catch {
     json = undefined;
   }
-  const error = safeCode(json?.error);
+  const error = oauthCode(json?.error);
   summary.error = error;
 
   if (status === 200 && json && typeof json.access_token === 'string' && json.access_token !== '' && typeof json.refresh_token === 'string' && json.refresh_token !== '') {

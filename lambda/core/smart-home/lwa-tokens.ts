@@ -9,6 +9,7 @@
 import type { StateStore } from '../../store/state-store';
 import { singleFlight } from '../../store/single-flight';
 import { fingerprint } from '../fingerprint';
+import { noteSecret } from '../secret-scope';
 import { open, seal, secretKey } from '../sealed';
 import { isSecretSet, type GatewayRegion } from './config';
 import { callLwa, type LwaCredentials, type LwaTokens } from './lwa-client';
@@ -137,6 +138,7 @@ async function refresh(deps: LwaServiceDeps, userKey: string, current: StoredLwa
   record.userKeyFp = fingerprint(userKey);
   try {
     const secret = await deps.clientSecret();
+    noteSecret(secret);
     if (!isSecretSet(secret)) {
       record.outcome = 'config_error';
       record.verdicts.push(verdict('lwa_refresh_failed', 'error', 'the Alexa Client Secret is not set; fill the secret (README: Smart home) and retry'));

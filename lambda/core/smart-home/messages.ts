@@ -5,6 +5,7 @@
  * 1–127 characters, correlationToken optional, additionalProperties false at every level.
  */
 import { randomUUID } from 'node:crypto';
+import { guardText } from '../record-guard';
 
 export interface DirectiveHeader {
   namespace: string;
@@ -124,7 +125,7 @@ export function acceptGrantFailed(message: string, correlationToken?: string): A
   return {
     event: {
       header: headerOf('Alexa.Authorization', 'ErrorResponse', correlationToken),
-      payload: { type: 'ACCEPT_GRANT_FAILED', message: message.slice(0, 1000) },
+      payload: { type: 'ACCEPT_GRANT_FAILED', message: guardText(message).slice(0, 1000) },
     },
   };
 }
@@ -138,7 +139,7 @@ export function alexaErrorResponse(type: 'INTERNAL_ERROR' | 'INVALID_DIRECTIVE' 
     event: {
       header: headerOf('Alexa', 'ErrorResponse', correlationToken),
       ...(endpointId !== undefined ? { endpoint: { endpointId } } : {}),
-      payload: { type, message: message.slice(0, 1000) },
+      payload: { type, message: guardText(message).slice(0, 1000) },
     },
   };
 }

@@ -4,7 +4,9 @@
  * token's fingerprint equals the token record's `tokens.accessTokenFp`, which ties AcceptGrant and
  * gateway records into the link's timeline.
  */
-import type { RecordBase, Verdict } from '../exchange-record';
+import { deploymentKeyStatus } from '../deployment-key';
+import { requestIdText, type RecordBase, type Verdict } from '../exchange-record';
+import { guardRecord } from '../record-guard';
 import type { LwaCallSummary } from './lwa-client';
 
 export type SmartHomeOutcome = 'success' | 'rejected' | 'provider_error' | 'upstream_error' | 'config_error' | 'adapter_error';
@@ -35,7 +37,8 @@ export function newRecord(route: string, requestId: string, start: number): Smar
     type: 'alexa-link-adapter.exchange',
     v: 1,
     time: new Date(start).toISOString(),
-    requestId: requestId.slice(0, 100),
+    requestId: requestIdText(requestId),
+    fpKey: deploymentKeyStatus().id,
     route,
     outcome: 'success',
     timing: { totalMs: 0, upstreamMs: 0, ownMs: 0 },
@@ -43,10 +46,11 @@ export function newRecord(route: string, requestId: string, start: number): Smar
   };
 }
 
+/** Timing filled in, and the record as it may leave: through the guard (record-guard.ts), in the request's secret scope. */
 export function finishRecord(record: SmartHomeRecord, start: number, now: () => number): SmartHomeRecord {
   record.timing.totalMs = now() - start;
   record.timing.ownMs = Math.max(0, record.timing.totalMs - record.timing.upstreamMs);
-  return record;
+  return guardRecord(record);
 }
 
 export const verdict = (code: string, severity: Verdict['severity'], message: string): Verdict => ({ code, severity, message });
