@@ -220,7 +220,7 @@ describe('success-side verdicts, word for word (the log is the product: README "
     const t = translateResponse(generic, answered(200, '{"access_token":"A","token_type":"Bearer","refresh_token":"R","expires_in":"x1"}', ''), codeCtx);
     expect(t.verdicts).toEqual([
       v('content_type_mismatch', 'info', 'the provider labelled a json body as "nothing"; the adapter read the body as it is'),
-      v('expires_in_invalid', 'warn', "the provider's expires_in (x1) is not a number; it was dropped"),
+      v('expires_in_invalid', 'warn', `the provider's expires_in ("x1") is not a number; it was dropped`),
       NO_EXPIRES_IN,
     ]);
   });

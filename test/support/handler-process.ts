@@ -14,6 +14,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { DEPLOYMENT_KEY_ENV } from '../../lambda/core/deployment-key';
 import type { ExchangeRecord } from '../../lambda/core/exchange-record';
 
 export interface HandlerProcessOptions {
@@ -61,6 +62,9 @@ export async function startHandlerProcess(options: HandlerProcessOptions): Promi
     AWS_SECRET_ACCESS_KEY: 'local',
     ...(options.tableName ? { TABLE_NAME: options.tableName } : {}),
     ...(options.dynamoDbEndpoint ? { AWS_ENDPOINT_URL_DYNAMODB: options.dynamoDbEndpoint } : {}),
+    // Instances of one deployment share its key (test/support/deployment-key-setup.ts): table keys of
+    // one refresh token must be equal across instances, or there is nothing to coordinate on.
+    ...(process.env[DEPLOYMENT_KEY_ENV] ? { [DEPLOYMENT_KEY_ENV]: process.env[DEPLOYMENT_KEY_ENV] } : {}),
     ...options.env,
   };
   const child = fork(MAIN, [], { execArgv: ['--import', 'tsx'], env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
