@@ -49,7 +49,7 @@ describe('prebuilt handlers', () => {
     const first = keys();
     expect(first).toHaveLength(4);
     expect(keys()).toEqual(first);
-  });
+  }, 120_000); // two synths with cdk-nag: seconds on a quiet machine, more on a busy CI runner
 });
 
 describe('declarations for Node ESM resolution', () => {
