@@ -126,6 +126,11 @@ let requests = 0;
 beforeAll(async () => {
   await createStateTable(ddb().client(), TABLE);
   const store = new DynamoDbStateStore({ tableName: TABLE, client: ddb().client() });
+  // Warm a fresh JVM (its first writes are slow) before the token route's bounded store calls meet it.
+  for (let i = 0; i < 3; i++) {
+    await store.put({ pk: `warm#${i}`, sk: 'warm', expiresAt: Math.floor(Date.now() / 1000) + 60 }, { ifAbsent: true });
+    await store.delete(`warm#${i}`, 'warm');
+  }
   provider = await startFakeServer((req, res) => {
     const id = req.path.split('/').at(-1)!;
     const { status, body, contentType } = hostileAnswer(BUILT_IN_PROFILES[id]!, plans.get(id)!, req);
@@ -162,7 +167,24 @@ function answerLeaks(res: TokenAnswer, own: readonly string[]): string[] {
   return leaksOf(visible, own);
 }
 
+/**
+ * One exchange, checked. On a loaded machine DynamoDB Local can miss the token route's 1 s store bound;
+ * a single-use profile then answers 503 without calling the provider (the exactly-once rule, tested in
+ * test/faults/). That answer is checked for canaries like any other, and the exchange is tried again
+ * (new canaries) so that the provider's echo path is still exercised.
+ */
 async function exchange(profile: ProviderProfile, encoding: string, mode: Mode, grant: 'code' | 'refresh', scheme: 'basic' | 'body'): Promise<string[]> {
+  const problems: string[] = [];
+  for (let attempt = 1; ; attempt++) {
+    const { problems: found, storeRefused } = await exchangeOnce(profile, encoding, mode, grant, scheme);
+    if (!storeRefused || attempt === 3) return [...problems, ...found];
+    // Keep what the refused answer leaked (nothing, or a real finding); drop only the "not exercised" notes.
+    problems.push(...found.filter((p) => !/HTTP 503|never saw the request/.test(p)));
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+async function exchangeOnce(profile: ProviderProfile, encoding: string, mode: Mode, grant: 'code' | 'refresh', scheme: 'basic' | 'body'): Promise<{ problems: string[]; storeRefused: boolean }> {
   plans.set(profile.id, { mode, encoding });
   const i = next();
   // Unique per request: the record is found by the fingerprint of what Alexa presented (profiles run concurrently).
@@ -188,7 +210,8 @@ async function exchange(profile: ProviderProfile, encoding: string, mode: Mode, 
   const own = [...Object.values(params), call.clientSecret!, ...(jwt ? [jwt] : [])].filter((v) => canaries.has(v));
   for (const leak of leaksOf(fresh.join('\n'), own)) problems.push(`${where}: record holds ${leak}`);
   for (const leak of answerLeaks(res, own)) problems.push(`${where}: Alexa's answer holds ${leak}`);
-  return problems;
+  const storeRefused = res.status === 503 && grant === 'refresh' && /state table is unavailable/.test(res.text);
+  return { problems, storeRefused };
 }
 
 describe.concurrent('a hostile echoing provider, every profile × every encoding', () => {
