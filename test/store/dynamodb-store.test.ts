@@ -229,12 +229,16 @@ describe('boundedStore (bounded-store.ts) in front of a slow DynamoDB (fault pro
       await new Promise((r) => setTimeout(r, 500));
       expect((await raw.get(pk, 'x'))?.v).toBe('late');
 
-      // Two reads side by side (250 ms each) count 2 calls but ~250 ms, not 500.
+      // Two reads side by side (250 ms each) count 2 calls but the wall-clock time they took together,
+      // not the sum of both (a bound generous enough for a loaded machine: the bound is not under test here).
+      const roomy = boundedStore(raw, { callMaxMs: 5000, meter });
       const before = { ...meter };
-      await Promise.all([bounded.get(pk, 'x'), bounded.get(pk, 'x')]);
+      const t0 = Date.now();
+      await Promise.all([roomy.get(pk, 'x'), roomy.get(pk, 'x')]);
+      const wall = Date.now() - t0;
       expect(meter.calls - before.calls).toBe(2);
       expect(meter.ms - before.ms).toBeGreaterThanOrEqual(240);
-      expect(meter.ms - before.ms).toBeLessThan(480);
+      expect(meter.ms - before.ms).toBeLessThanOrEqual(wall + 5);
 
       const sent = proxy.calls.length;
       const late = boundedStore(raw, { callMaxMs: 1000, deadline: Date.now() + 5 });
