@@ -6,8 +6,9 @@
  * invocation, and never later than the Lambda's own remaining time allows. No AWS imports.
  */
 
-/** Alexa's deadline for the whole token answer, in ms (Alexa docs: configure-authorization-code-grant). */
-export const ALEXA_TOKEN_DEADLINE_MS = 4500;
+import { ALEXA_TOKEN_DEADLINE_MS } from '../contract/deadlines';
+
+export { ALEXA_TOKEN_DEADLINE_MS };
 
 /**
  * Kept back from Alexa's deadline (and from the Lambda's remaining time): shaping the answer, writing

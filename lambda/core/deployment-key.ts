@@ -16,10 +16,11 @@
  * route already degrades from (README: what happens when the key is unreachable).
  */
 import { createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { LOCAL_ENV } from '../contract/env';
 import { StoreUnavailableError } from '../store/state-store';
 
 /** Local mode and tests: the key material (any string of at least MIN_KEY_LENGTH characters). */
-export const DEPLOYMENT_KEY_ENV = 'ADAPTER_DEPLOYMENT_KEY';
+export const DEPLOYMENT_KEY_ENV = LOCAL_ENV.deploymentKey;
 /** Shortest key material accepted (characters): 32 random alphanumerics carry about 190 bits. */
 export const MIN_KEY_LENGTH = 32;
 
