@@ -34,8 +34,8 @@ import { AdapterObservability } from './observability';
 /** Properties of {@link AccountLinkingAdapter}. */
 export interface AccountLinkingAdapterProps {
   /**
-   * The adapter configuration: the same object as cdk.json's `adapter` context (README
-   * "Configuration reference"): at least `provider` and `tokenUrl`; every other field has a default.
+   * The adapter configuration: the same object as cdk.json's `adapter` context
+   * (docs/configuration.md): at least `provider` and `tokenUrl`; every other field has a default.
    * Validated here with every problem in one `ConfigError` (unknown fields with the closest known
    * one, wrong values, an unknown provider, a certificate from another region than the stack's).
    * Its runtime part is handed to the Lambdas as `ADAPTER_CONFIG`; the deployment part sizes logs,
@@ -61,7 +61,7 @@ export interface AccountLinkingAdapterProps {
    * (token, access, authorization leg, smart home, events) and the Alexa Client Secret. Give one when
    * a security team asks for key-level control (key policy, cross-account audit, crypto-shredding by
    * disabling the key). A `kms.Key` of your app gets the CloudWatch Logs statement added to its key
-   * policy; an imported key's policy must already allow `logs.<region>.amazonaws.com` (README
+   * policy; an imported key's policy must already allow `logs.<region>.amazonaws.com` (docs/security.md,
    * "Encryption at rest"). The functions get the key use their table access needs.
    * @default - config `encryptionKeyArn` if set, else AWS managed/owned keys: aws/dynamodb for the
    * table, CloudWatch Logs' own keys, aws/secretsmanager; each stated in the template as a checkov skip

@@ -1,5 +1,5 @@
 /**
- * `DeploymentKey`: the per-deployment secret key (README "The per-deployment key") that keys the log's
+ * `DeploymentKey`: the per-deployment secret key (docs/security.md, "The per-deployment key") that keys the log's
  * fingerprints, the state table's keys and its sealed payloads. A Secrets Manager secret whose value
  * Secrets Manager generates at deploy time: it never appears in the template, the CDK app, the
  * repository or a Lambda environment. Each function that needs it gets its ARN as

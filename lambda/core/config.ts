@@ -76,7 +76,7 @@ export const RuntimeConfigSchema = v.strictObject({
     v.pipe(v.string(), v.regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/, 'must be a Secrets Manager secret ARN')),
   ),
   /**
-   * Rotation grace (README "Refresh safety"): for this many seconds a repeated refresh with the same
+   * Rotation grace (docs/refresh-safety.md): for this many seconds a repeated refresh with the same
    * refresh token gets the cached answer instead of the provider's invalid_grant. 0 turns the grace
    * window off; concurrent refreshes are still single-flighted.
    */
@@ -106,7 +106,7 @@ export const DeploymentConfigSchema = v.strictObject({
   certificateArn: v.optional(v.pipe(v.string(), v.regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/, 'must be an ACM certificate ARN'))),
   /**
    * Customer-managed KMS key (an existing key's ARN) for the state table, every log group and the Alexa
-   * Client Secret. Its key policy must let CloudWatch Logs use it (README "Encryption at rest").
+   * Client Secret. Its key policy must let CloudWatch Logs use it (docs/security.md, "Encryption at rest").
    * Unset: AWS managed/owned keys, each choice stated in the template as a checkov skip.
    */
   encryptionKeyArn: v.optional(v.pipe(v.string(), v.regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/, 'must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)'))),

@@ -1,5 +1,5 @@
 /**
- * The one deadline of a token request (README "The 4.5 s answer"). Alexa must have the token answer
+ * The one deadline of a token request (docs/deadline.md). Alexa must have the token answer
  * within 4.5 s (Alexa docs: configure-authorization-code-grant, "respond within 4.5 seconds"), so
  * every step of the request — each state-table call, the provider call, the writes after the
  * provider has answered — is bounded by one instant derived from it, measured from the start of the

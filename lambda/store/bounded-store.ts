@@ -1,5 +1,5 @@
 /**
- * A StateStore whose calls are bounded in time and metered (README "The 4.5 s answer"):
+ * A StateStore whose calls are bounded in time and metered (docs/deadline.md):
  *
  * - each call gives up after `callMaxMs`, so a table that hangs (throttling with SDK retries and
  *   back-off, a network black hole) fails in time for the caller to still act;
