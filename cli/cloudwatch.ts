@@ -18,7 +18,7 @@ import {
   type FilteredLogEvent,
 } from '@aws-sdk/client-cloudwatch-logs';
 import { CliError, sleep, type FollowOptions, type LogSource, type ReadRange } from './log-source';
-import { RECORD_INSIGHTS_FILTER, recordFilterPattern } from '../lambda/contract/record-type';
+import { recordFilterPattern, recordInsightsFilter } from '../lambda/contract/record-type';
 import { OUTPUT_KEYS } from '../lambda/contract/outputs';
 import { parseRecordLine, timeMs, type LogRecord } from './records';
 
@@ -177,7 +177,7 @@ export class CloudWatchLogSource implements LogSource {
           logGroupNames: [...this.logGroups],
           startTime: Math.floor(since / 1000),
           endTime: Math.ceil(until / 1000),
-          queryString: `fields @message | filter ${RECORD_INSIGHTS_FILTER} | sort @timestamp asc | limit ${INSIGHTS_LIMIT}`,
+          queryString: `fields @message | filter ${recordInsightsFilter()} | sort @timestamp asc | limit ${INSIGHTS_LIMIT}`,
           limit: INSIGHTS_LIMIT,
         }),
       );

@@ -18,9 +18,9 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subs from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import { RECORD_INSIGHTS_FILTER, recordFilterPattern } from '../lambda/contract/record-type';
+import { recordFilterPattern, recordInsightsFilter } from '../lambda/contract/record-type';
 
-const RECORD = RECORD_INSIGHTS_FILTER;
+const RECORD = recordInsightsFilter();
 
 /** Saved Logs Insights queries: name suffix → query string. */
 export const SAVED_QUERIES = {

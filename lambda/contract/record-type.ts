@@ -9,5 +9,5 @@ export const RECORD_TYPE = 'alexa-link-adapter.exchange' as const;
 /** CloudWatch Logs JSON filter pattern (FilterLogEvents, metric filters) for records; `and` adds a condition. */
 export const recordFilterPattern = (and?: string): string => `{ $.type = "${RECORD_TYPE}"${and ? ` && ${and}` : ''} }`;
 
-/** Logs Insights condition selecting records (`| filter …`). */
-export const RECORD_INSIGHTS_FILTER = `type = "${RECORD_TYPE}"`;
+/** Logs Insights condition selecting records (`| filter …`); `and` adds a condition. */
+export const recordInsightsFilter = (and?: string): string => `type = "${RECORD_TYPE}"${and ? ` and ${and}` : ''}`;
