@@ -6,6 +6,7 @@
  * cold-starts, so a hand-edited environment variable cannot slip past it.
  */
 import * as v from 'valibot';
+import { ALEXA_TOKEN_DEADLINE_MS } from '../contract/deadlines';
 import { AUTHORIZATION_LEG_ENTRIES, INTERCEPTION_NEEDS_AUTHORIZE_URL, interceptionHasAuthorizeUrl } from './authorize/config';
 import { describeIssues } from './config-problems';
 import { SmartHomeConfigSchema } from './smart-home/config';
@@ -58,7 +59,7 @@ export const RuntimeConfigSchema = v.strictObject({
    * Hard budget for the upstream token call, in ms. Alexa allows 4.5 s for the whole answer
    * (Alexa docs: configure-authorization-code-grant), so this must leave room for our own work.
    */
-  upstreamTimeoutMs: v.optional(int(100, 4400), 4000),
+  upstreamTimeoutMs: v.optional(int(100, ALEXA_TOKEN_DEADLINE_MS - 100), 4000),
   /**
    * Where the client credentials come from. `passthrough`: the client id and secret Alexa sends are
    * forwarded to the provider, so the stack stores no provider secret.

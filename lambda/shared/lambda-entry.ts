@@ -12,5 +12,5 @@ export type LambdaContextLike = Pick<Context, 'awsRequestId'> & Partial<Pick<Con
 
 export function lambdaEntry<E, R>(create: () => (event: E, context?: LambdaContextLike) => Promise<R>): (event: E, context: Context) => Promise<R> {
   let built: ((event: E, context?: LambdaContextLike) => Promise<R>) | undefined;
-  return (event, context) => (built ??= create())(event, context);
+  return async (event, context) => (built ??= create())(event, context);
 }
