@@ -151,7 +151,7 @@ export class AccountLinkingAdapter extends Construct {
     if (key) allowCloudWatchLogs(this, key);
     const tableKey = props.tableEncryptionKey ?? key;
 
-    this.table = createStateTable(this, config, tableKey);
+    this.table = declareStateTable(this, config, tableKey);
     // The key of the table's keys and sealed payloads: kept or destroyed with the table.
     this.deploymentKey = new DeploymentKey(this, 'DeploymentKey', { removalPolicy: removalPolicyOf(config), encryptionKey: key });
 
@@ -213,7 +213,7 @@ export class AccountLinkingAdapter extends Construct {
 const removalPolicyOf = (config: AdapterConfig): RemovalPolicy => (config.tableRemovalPolicy === 'retain' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY);
 
 /** The state table (lambda/contract/table.ts): on demand, TTL, point-in-time recovery, the table key if any. */
-function createStateTable(scope: Construct, config: AdapterConfig, tableKey: kms.IKey | undefined): dynamodb.Table {
+function declareStateTable(scope: Construct, config: AdapterConfig, tableKey: kms.IKey | undefined): dynamodb.Table {
   const retain = config.tableRemovalPolicy === 'retain';
   const table = new dynamodb.Table(scope, 'StateTable', {
     partitionKey: { name: TABLE_KEYS.partitionKey, type: dynamodb.AttributeType.STRING },
