@@ -1,7 +1,8 @@
 /**
- * Alexa's side of the token leg: the token request exactly as Alexa makes it (alexa-facts.md §1: a
- * form POST with the Apache-HttpClient user agent, client credentials in an HTTP Basic header with
- * RFC 6749 §2.3.1 encoding or in the body, as the console's "Your Authentication Scheme" says),
+ * Alexa's side of the token leg: the token request exactly as Alexa makes it (Alexa docs:
+ * configure-authorization-code-grant, and observed requests): a form POST with the Apache-HttpClient
+ * user agent, client credentials in an HTTP Basic header with RFC 6749 §2.3.1 encoding or in the
+ * body, as the console's "Your Authentication Scheme" says,
  * timed, and described with every secret replaced by its fingerprint. Shared by the link simulator
  * (local/simulator) and `npx alexa-link-adapter simulate`.
  *

@@ -18,10 +18,12 @@ import {
   type FilteredLogEvent,
 } from '@aws-sdk/client-cloudwatch-logs';
 import { CliError, sleep, type FollowOptions, type LogSource, type ReadRange } from './log-source';
+import { recordFilterPattern, recordInsightsFilter } from '../lambda/contract/record-type';
+import { OUTPUT_KEYS } from '../lambda/contract/outputs';
 import { parseRecordLine, timeMs, type LogRecord } from './records';
 
 /** FilterLogEvents pattern: only exchange records (JSON filter syntax). */
-export const RECORD_FILTER = '{ $.type = "alexa-link-adapter.exchange" }';
+export const RECORD_FILTER = recordFilterPattern();
 /** Ranges longer than this go through Logs Insights (one query instead of many pages). */
 export const INSIGHTS_THRESHOLD_MS = 24 * 3600_000;
 /** Logs Insights returns at most 10,000 rows per query. */
@@ -88,7 +90,7 @@ export interface StackInfo {
   logGroups: string[];
 }
 
-/** Reads the stack's outputs (the stable keys in lib/defaults.ts OUTPUT_KEYS). */
+/** Reads the stack's outputs (the stable keys of OUTPUT_KEYS, lambda/contract/outputs.ts). */
 export async function describeStack(stackName: string, opts: AwsOptions): Promise<StackInfo> {
   const cfn = new CloudFormationClient(clientConfig(opts, opts.cloudFormationEndpoint));
   try {
@@ -98,7 +100,7 @@ export async function describeStack(stackName: string, opts: AwsOptions): Promis
     const outputs: Record<string, string> = {};
     for (const o of stack.Outputs ?? ([] as Output[])) if (o.OutputKey && o.OutputValue !== undefined) outputs[o.OutputKey] = o.OutputValue;
     const logGroups = Object.entries(outputs)
-      .filter(([k]) => k.endsWith('LogGroupName') && k !== 'AccessLogGroupName')
+      .filter(([k]) => k.endsWith('LogGroupName') && k !== OUTPUT_KEYS.accessLogGroupName)
       .map(([, v]) => v);
     if (logGroups.length === 0) throw new CliError(`stack ${stackName} has no …LogGroupName output; is it an alexa-link-adapter stack? Name a log group with --log-group.`);
     return { name: stackName, region: await cfn.config.region(), outputs, logGroups };
@@ -175,7 +177,7 @@ export class CloudWatchLogSource implements LogSource {
           logGroupNames: [...this.logGroups],
           startTime: Math.floor(since / 1000),
           endTime: Math.ceil(until / 1000),
-          queryString: `fields @message | filter type = "alexa-link-adapter.exchange" | sort @timestamp asc | limit ${INSIGHTS_LIMIT}`,
+          queryString: `fields @message | filter ${recordInsightsFilter()} | sort @timestamp asc | limit ${INSIGHTS_LIMIT}`,
           limit: INSIGHTS_LIMIT,
         }),
       );

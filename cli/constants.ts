@@ -1,7 +1,7 @@
 /** Numbers and names the CLI shares with the stack (kept here so the CLI imports no CDK code). */
 
-/** Alexa's deadline for the whole token answer, in ms: defined once, beside the handlers that keep it. */
-export { ALEXA_TOKEN_DEADLINE_MS } from '../lambda/core/deadline';
+/** Alexa's deadline for the whole token answer, in ms (lambda/contract/deadlines.ts). */
+export { ALEXA_TOKEN_DEADLINE_MS } from '../lambda/contract/deadlines';
 
 /** Default CloudFormation stack name (`-c stackName=…` in bin/app.ts). */
 export const DEFAULT_STACK_NAME = 'AlexaLinkAdapter';

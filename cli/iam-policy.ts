@@ -1,5 +1,5 @@
 /**
- * The CLI's least-privilege IAM policy (`npx alexa-link-adapter iam-policy`, README "Permissions").
+ * The CLI's least-privilege IAM policy (`npx alexa-link-adapter iam-policy`; docs/diagnosing.md).
  *
  * Every AWS call the CLI makes is listed in CLI_AWS_CALLS with the commands that make it;
  * test/cli/iam-policy.test.ts runs each command against CloudFormation and CloudWatch Logs faked at

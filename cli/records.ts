@@ -5,9 +5,8 @@
  * older or newer schema minor changes) never break the reader.
  */
 import type { RecordBase, Verdict } from '../lambda/core/exchange-record';
+import { RECORD_TYPE } from '../lambda/contract/record-type';
 import { visibleField } from './terminal';
-
-export const RECORD_TYPE = 'alexa-link-adapter.exchange';
 
 /** A record as read from the log: the envelope plus whatever the route added. */
 export type LogRecord = RecordBase & Record<string, unknown>;

@@ -138,7 +138,7 @@ export async function cmdSimulate(v: Values, io: Io, style: Style): Promise<numb
     const redirect = checkAlexaRedirectUri(redirectUri);
     if (!redirect.ok) throw new CliError(`--redirect-uri: ${redirect.reason}`);
     sentState = randomBytes(32).toString('base64url');
-    // Alexa's parameters, in Alexa's order (alexa-facts.md §2); PKCE S256 when the skill uses it (RFC 7636 §4.3).
+    // Alexa's parameters, in Alexa's order (Alexa docs: configure-authorization-code-grant; observed requests); PKCE S256 when the skill uses it (RFC 7636 §4.3).
     const params: [string, string][] = [['client_id', clientId], ['response_type', 'code'], ['state', sentState], ...(str('scope') ? ([['scope', str('scope')!]] as [string, string][]) : []), ['redirect_uri', redirectUri]];
     if (v['pkce']) {
       verifier = newCodeVerifier();

@@ -21,7 +21,7 @@ import { didYouMean } from '../lambda/core/config-problems';
 import { selectProfile } from '../lambda/core/profiles/resolve';
 import { demoAdapterConfig } from '../local/demo-provider';
 import { consoleOutputs, consoleSettings, PASSTHROUGH_DOMAIN_LIST } from '../lib/console-settings';
-import { OUTPUT_KEYS } from '../lib/output-keys';
+import { OUTPUT_KEYS } from '../lambda/contract/outputs';
 import type { StackInfo } from './cloudwatch';
 import { LOCAL_MODE_OUTPUTS } from './constants';
 import { checkConfig } from './doctor';

@@ -1,7 +1,8 @@
 /**
  * `AccountLinkingAdapter`: the serverless endpoint Alexa account linking talks to instead of the OAuth
- * provider. This slice provides the token leg (`POST /token`), the state table later legs use, and
- * the values the user types into the Alexa developer console.
+ * provider: the token leg (`POST /token`), the state table every leg uses, the authorization leg in
+ * interception mode (`AuthorizationLeg`), smart home when configured (`SmartHome`), observability,
+ * and the values the user types into the Alexa developer console.
  */
 import { Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
@@ -15,7 +16,9 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ConfigError, checkAdapterConfig, runtimePart, type AdapterConfig, type AdapterConfigInput } from '../lambda/core/config';
-import { createAdapterFunction } from './adapter-function';
+import { FUNCTION_ENV } from '../lambda/contract/env';
+import { TABLE_KEYS } from '../lambda/contract/table';
+import { createAdapterFunction, type AdapterFunction } from './adapter-function';
 import { addAdapterOutputs } from './adapter-outputs';
 import { DeploymentKey } from './deployment-key';
 import { AuthorizationLeg } from './authorization-leg';
@@ -23,21 +26,16 @@ import { certificateRegionProblem } from './certificate-region';
 import { consoleSettings } from './console-settings';
 import { DEFAULT_KEY_REASONS, checkovSkip } from './checkov';
 import { grantTableAccess } from './table-access';
-import {
-  DEFAULT_TOKEN_MEMORY_MB,
-  DEFAULT_TOKEN_TIMEOUT,
-  TABLE_PARTITION_KEY,
-  TABLE_SORT_KEY,
-  TABLE_TTL_ATTRIBUTE,
-} from './defaults';
+import { DEFAULT_TOKEN_MEMORY_MB, DEFAULT_TOKEN_TIMEOUT } from './defaults';
+import { addHandlerRoutes } from './http-routes';
 import { SmartHome } from './smart-home';
 import { AdapterObservability } from './observability';
 
 /** Properties of {@link AccountLinkingAdapter}. */
 export interface AccountLinkingAdapterProps {
   /**
-   * The adapter configuration: the same object as cdk.json's `adapter` context (README
-   * "Configuration reference"): at least `provider` and `tokenUrl`; every other field has a default.
+   * The adapter configuration: the same object as cdk.json's `adapter` context
+   * (docs/configuration.md): at least `provider` and `tokenUrl`; every other field has a default.
    * Validated here with every problem in one `ConfigError` (unknown fields with the closest known
    * one, wrong values, an unknown provider, a certificate from another region than the stack's).
    * Its runtime part is handed to the Lambdas as `ADAPTER_CONFIG`; the deployment part sizes logs,
@@ -63,7 +61,7 @@ export interface AccountLinkingAdapterProps {
    * (token, access, authorization leg, smart home, events) and the Alexa Client Secret. Give one when
    * a security team asks for key-level control (key policy, cross-account audit, crypto-shredding by
    * disabling the key). A `kms.Key` of your app gets the CloudWatch Logs statement added to its key
-   * policy; an imported key's policy must already allow `logs.<region>.amazonaws.com` (README
+   * policy; an imported key's policy must already allow `logs.<region>.amazonaws.com` (docs/security.md,
    * "Encryption at rest"). The functions get the key use their table access needs.
    * @default - config `encryptionKeyArn` if set, else AWS managed/owned keys: aws/dynamodb for the
    * table, CloudWatch Logs' own keys, aws/secretsmanager; each stated in the template as a checkov skip
@@ -146,124 +144,32 @@ export class AccountLinkingAdapter extends Construct {
     const memorySize = props.tokenMemorySize ?? DEFAULT_TOKEN_MEMORY_MB;
     const timeout = props.tokenTimeout ?? DEFAULT_TOKEN_TIMEOUT;
     const config = (this.config = validateProps(this, props, memorySize, timeout));
+    const retention = config.logRetentionDays as logs.RetentionDays;
 
-    // --- Keys: one optional customer-managed key for everything at rest -----------------------
+    // One optional customer-managed key for everything at rest.
     const key = props.encryptionKey ?? (config.encryptionKeyArn ? kms.Key.fromKeyArn(this, 'EncryptionKey', config.encryptionKeyArn) : undefined);
     if (key) allowCloudWatchLogs(this, key);
     const tableKey = props.tableEncryptionKey ?? key;
 
-    // --- State table -------------------------------------------------------------------------
-    const retain = config.tableRemovalPolicy === 'retain';
-    this.table = new dynamodb.Table(this, 'StateTable', {
-      partitionKey: { name: TABLE_PARTITION_KEY, type: dynamodb.AttributeType.STRING },
-      sortKey: { name: TABLE_SORT_KEY, type: dynamodb.AttributeType.STRING },
-      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      timeToLiveAttribute: TABLE_TTL_ATTRIBUTE,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      ...(tableKey
-        ? { encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED, encryptionKey: tableKey }
-        : { encryption: dynamodb.TableEncryption.AWS_MANAGED }),
-      removalPolicy: retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
-      // Losing this table unlinks every user; with "retain" also refuse a console/API delete.
-      deletionProtection: retain,
-    });
-    if (!tableKey) checkovSkip(this.table, DEFAULT_KEY_REASONS.table);
+    this.table = declareStateTable(this, config, tableKey);
     // The key of the table's keys and sealed payloads: kept or destroyed with the table.
-    this.deploymentKey = new DeploymentKey(this, 'DeploymentKey', { removalPolicy: retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY, encryptionKey: key });
+    this.deploymentKey = new DeploymentKey(this, 'DeploymentKey', { removalPolicy: removalPolicyOf(config), encryptionKey: key });
 
-    // --- Token function ----------------------------------------------------------------------
-    const retention = config.logRetentionDays as logs.RetentionDays;
-    const token = createAdapterFunction(this, {
-      ids: { logGroup: 'TokenLogGroup', role: 'TokenFunctionRole', function: 'TokenFunction' },
-      handler: 'token',
-      description: 'Alexa account linking: POST /token, forwards the grant to the OAuth provider',
-      roleDescription: 'Alexa account linking token handler: its own log group, Get/Put/DeleteItem on the state table',
-      logRetention: retention,
-      memorySize,
-      timeout,
-      environment: {
-        ADAPTER_CONFIG: JSON.stringify(runtimePart(config)),
-        TABLE_NAME: this.table.tableName,
-      },
-      bundleAwsSdk: props.bundleAwsSdk,
-      encryptionKey: key,
-    });
+    const token = createTokenFunction(this, { config, memorySize, timeout, retention, table: this.table, deploymentKey: this.deploymentKey, bundleAwsSdk: props.bundleAwsSdk, key, tableKey });
     this.tokenLogGroup = token.logGroup;
     this.tokenFunctionRole = token.role;
     this.tokenFunction = token.fn;
-    grantTableAccess(this.table, this.tokenFunction, 'token', tableKey);
-    this.deploymentKey.provideTo(this.tokenFunction);
-    if (config.applePrivateKeySecretArn) {
-      // Sign in with Apple: read exactly the secret holding the .p8 key, nothing else.
-      this.tokenFunctionRole.addToPrincipalPolicy(
-        new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [config.applePrivateKeySecretArn] }),
-      );
-    }
 
-    // --- HTTP API ------------------------------------------------------------------------------
-    this.httpApi = new apigwv2.HttpApi(this, 'HttpApi', {
-      description: 'Alexa account linking adapter',
-      createDefaultStage: false,
-      // Keep execute-api reachable even with a custom domain: it is the fallback and what diagnosis uses.
-      disableExecuteApiEndpoint: false,
-    });
+    const api = createHttpApi(this, config, retention, key);
+    this.httpApi = api.httpApi;
+    this.domainName = api.domainName;
+    this.accessLogGroup = api.accessLogGroup;
+    this.stage = api.stage;
+    const routes = addTokenRoutes(this, this.httpApi, this.tokenFunction, config.mode);
+    this.tokenRoute = routes.tokenRoute;
+    this.defaultRoute = routes.defaultRoute;
 
-    if (config.domainName && config.certificateArn) {
-      this.domainName = new apigwv2.DomainName(this, 'CustomDomain', {
-        domainName: config.domainName,
-        certificate: acm.Certificate.fromCertificateArn(this, 'Certificate', config.certificateArn),
-        securityPolicy: apigwv2.SecurityPolicy.TLS_1_2,
-      });
-    }
-
-    this.accessLogGroup = new logs.LogGroup(this, 'AccessLogGroup', { retention, ...(key ? { encryptionKey: key } : {}) });
-    if (!key) checkovSkip(this.accessLogGroup, DEFAULT_KEY_REASONS.logGroup);
-    this.stage = new apigwv2.HttpStage(this, 'DefaultStage', {
-      httpApi: this.httpApi,
-      stageName: '$default',
-      autoDeploy: true,
-      throttle: { rateLimit: config.throttleRateLimit, burstLimit: config.throttleBurstLimit },
-      accessLogSettings: {
-        destination: new apigwv2.LogGroupLogDestination(this.accessLogGroup),
-        format: accessLogFormat(),
-      },
-    });
-    if (this.domainName) {
-      // An explicit mapping: the stage's own domainMapping names it "<domain>undefined" (no mapping key)
-      // and adds a DependsOn the Ref already implies (cfn-lint W3005).
-      new apigwv2.ApiMapping(this, 'CustomDomainMapping', { api: this.httpApi, domainName: this.domainName, stage: this.stage });
-    }
-
-    const tokenIntegration = new HttpLambdaIntegration('TokenIntegration', this.tokenFunction, {
-      payloadFormatVersion: apigwv2.PayloadFormatVersion.VERSION_2_0,
-    });
-    [this.tokenRoute] = this.httpApi.addRoutes({
-      path: '/token',
-      methods: [apigwv2.HttpMethod.POST],
-      integration: tokenIntegration,
-    });
-    Validations.of(this.tokenRoute).acknowledge({
-      id: 'AwsSolutions-APIG4',
-      reason:
-        'The token endpoint is called by Alexa, which authenticates with OAuth client credentials (HTTP Basic or ' +
-        'in the body, RFC 6749 §2.3.1); those are forwarded to and checked by the upstream provider. An API ' +
-        'Gateway authorizer cannot check them and would break the OAuth error contract (401 invalid_client).',
-    });
-    // Every other method or path reaches the token function too, so a wrong Access Token URI or method gets an
-    // RFC 6749 §5.2-shaped 404/405 and an exchange record (API Gateway's own 404 would leave no trace).
-    this.defaultRoute = new apigwv2.HttpRoute(this, 'DefaultRoute', {
-      httpApi: this.httpApi,
-      routeKey: apigwv2.HttpRouteKey.DEFAULT,
-      integration: tokenIntegration,
-    });
-    Validations.of(this.defaultRoute).acknowledge({
-      id: 'AwsSolutions-APIG4',
-      reason:
-        'The $default route only answers RFC 6749 §5.2 errors (404/405) for unknown paths and methods and logs ' +
-        'them; it performs no action, so there is nothing for an authorizer to protect. Stage throttling applies.',
-    });
-
-    // --- What the user types into the Alexa console ---------------------------------------------
+    // What the user types into the Alexa console.
     this.defaultEndpoint = this.httpApi.apiEndpoint;
     this.baseUrl = this.domainName ? `https://${config.domainName}` : this.defaultEndpoint;
     const settings = consoleSettings(this.baseUrl, config);
@@ -272,14 +178,16 @@ export class AccountLinkingAdapter extends Construct {
     this.authorizationUri = settings.authorizationUri;
     this.domainList = settings.domainList;
     this.providerRedirectUri = settings.providerRedirectUri;
+
+    // The other legs: each a construct of its own, with its function(s), on the same table.
     if (config.mode === 'interception') {
       this.authorizationLeg = new AuthorizationLeg(this, 'AuthorizationLeg', { config, httpApi: this.httpApi, table: this.table, timeout, bundleAwsSdk: props.bundleAwsSdk, encryptionKey: key, tableEncryptionKey: tableKey });
     }
-
     if (config.smartHome) {
       this.smartHome = new SmartHome(this, 'SmartHome', { config: config.smartHome, table: this.table, logRetention: retention, bundleAwsSdk: props.bundleAwsSdk, encryptionKey: key, tableEncryptionKey: tableKey });
     }
-    // --- Saved queries, failed-exchange metric and alarm (routes added later: observability.addLogGroup) ---
+
+    // Saved queries, failed-exchange metric and alarm over every log group that receives records.
     this.observability = new AdapterObservability(this, 'Observability', {
       logGroups: [this.tokenLogGroup],
       alarmThreshold: config.alarmThreshold,
@@ -300,6 +208,115 @@ export class AccountLinkingAdapter extends Construct {
   public addStackOutputs(): void {
     addAdapterOutputs(Stack.of(this), this);
   }
+}
+
+const removalPolicyOf = (config: AdapterConfig): RemovalPolicy => (config.tableRemovalPolicy === 'retain' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY);
+
+/** The state table (lambda/contract/table.ts): on demand, TTL, point-in-time recovery, the table key if any. */
+function declareStateTable(scope: Construct, config: AdapterConfig, tableKey: kms.IKey | undefined): dynamodb.Table {
+  const retain = config.tableRemovalPolicy === 'retain';
+  const table = new dynamodb.Table(scope, 'StateTable', {
+    partitionKey: { name: TABLE_KEYS.partitionKey, type: dynamodb.AttributeType.STRING },
+    sortKey: { name: TABLE_KEYS.sortKey, type: dynamodb.AttributeType.STRING },
+    billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+    timeToLiveAttribute: TABLE_KEYS.ttlAttribute,
+    pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+    ...(tableKey ? { encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED, encryptionKey: tableKey } : { encryption: dynamodb.TableEncryption.AWS_MANAGED }),
+    removalPolicy: removalPolicyOf(config),
+    // Losing this table unlinks every user; with "retain" also refuse a console/API delete.
+    deletionProtection: retain,
+  });
+  if (!tableKey) checkovSkip(table, DEFAULT_KEY_REASONS.table);
+  return table;
+}
+
+interface TokenFunctionProps {
+  config: AdapterConfig;
+  memorySize: number;
+  timeout: Duration;
+  retention: logs.RetentionDays;
+  table: dynamodb.Table;
+  deploymentKey: DeploymentKey;
+  bundleAwsSdk?: boolean;
+  key?: kms.IKey;
+  tableKey?: kms.IKey;
+}
+
+/** The token function with its role and log group: the table, the deployment key, and Apple's key secret if configured. */
+function createTokenFunction(scope: Construct, p: TokenFunctionProps): AdapterFunction {
+  const token = createAdapterFunction(scope, {
+    ids: { logGroup: 'TokenLogGroup', role: 'TokenFunctionRole', function: 'TokenFunction' },
+    handler: 'token',
+    description: 'Alexa account linking: POST /token, forwards the grant to the OAuth provider',
+    roleDescription: 'Alexa account linking token handler: its own log group, Get/Put/DeleteItem on the state table',
+    logRetention: p.retention,
+    memorySize: p.memorySize,
+    timeout: p.timeout,
+    environment: {
+      [FUNCTION_ENV.adapterConfig]: JSON.stringify(runtimePart(p.config)),
+      [FUNCTION_ENV.tableName]: p.table.tableName,
+    },
+    bundleAwsSdk: p.bundleAwsSdk,
+    encryptionKey: p.key,
+  });
+  grantTableAccess(p.table, token.fn, 'token', p.tableKey);
+  p.deploymentKey.provideTo(token.fn);
+  if (p.config.applePrivateKeySecretArn) {
+    // Sign in with Apple: read exactly the secret holding the .p8 key, nothing else.
+    token.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [p.config.applePrivateKeySecretArn] }));
+  }
+  return token;
+}
+
+/** The HTTP API with its `$default` stage (throttled, access-logged) and the custom domain, if configured. */
+function createHttpApi(scope: Construct, config: AdapterConfig, retention: logs.RetentionDays, key: kms.IKey | undefined) {
+  const httpApi = new apigwv2.HttpApi(scope, 'HttpApi', {
+    description: 'Alexa account linking adapter',
+    createDefaultStage: false,
+    // Keep execute-api reachable even with a custom domain: it is the fallback and what diagnosis uses.
+    disableExecuteApiEndpoint: false,
+  });
+  const domainName =
+    config.domainName && config.certificateArn
+      ? new apigwv2.DomainName(scope, 'CustomDomain', {
+          domainName: config.domainName,
+          certificate: acm.Certificate.fromCertificateArn(scope, 'Certificate', config.certificateArn),
+          securityPolicy: apigwv2.SecurityPolicy.TLS_1_2,
+        })
+      : undefined;
+  const accessLogGroup = new logs.LogGroup(scope, 'AccessLogGroup', { retention, ...(key ? { encryptionKey: key } : {}) });
+  if (!key) checkovSkip(accessLogGroup, DEFAULT_KEY_REASONS.logGroup);
+  const stage = new apigwv2.HttpStage(scope, 'DefaultStage', {
+    httpApi,
+    stageName: '$default',
+    autoDeploy: true,
+    throttle: { rateLimit: config.throttleRateLimit, burstLimit: config.throttleBurstLimit },
+    accessLogSettings: { destination: new apigwv2.LogGroupLogDestination(accessLogGroup), format: accessLogFormat() },
+  });
+  if (domainName) {
+    // An explicit mapping: the stage's own domainMapping names it "<domain>undefined" (no mapping key)
+    // and adds a DependsOn the Ref already implies (cfn-lint W3005).
+    new apigwv2.ApiMapping(scope, 'CustomDomainMapping', { api: httpApi, domainName, stage });
+  }
+  return { httpApi, domainName, accessLogGroup, stage };
+}
+
+/**
+ * The token function's routes from the contract (POST /token) and `$default`: every other method or
+ * path reaches the token function too, so a wrong Access Token URI or method gets an RFC 6749
+ * §5.2-shaped 404/405 and a record (API Gateway's own 404 would leave no trace).
+ */
+function addTokenRoutes(scope: Construct, httpApi: apigwv2.HttpApi, fn: lambda.IFunction, mode: AdapterConfig['mode']) {
+  const integration = new HttpLambdaIntegration('TokenIntegration', fn, { payloadFormatVersion: apigwv2.PayloadFormatVersion.VERSION_2_0 });
+  const tokenRoute = addHandlerRoutes(httpApi, 'token', mode, integration).token!;
+  const defaultRoute = new apigwv2.HttpRoute(scope, 'DefaultRoute', { httpApi, routeKey: apigwv2.HttpRouteKey.DEFAULT, integration });
+  Validations.of(defaultRoute).acknowledge({
+    id: 'AwsSolutions-APIG4',
+    reason:
+      'The $default route only answers RFC 6749 §5.2 errors (404/405) for unknown paths and methods and logs ' +
+      'them; it performs no action, so there is nothing for an authorizer to protect. Stage throttling applies.',
+  });
+  return { tokenRoute, defaultRoute };
 }
 
 /**

@@ -3,7 +3,7 @@
  * served by one small function with its own role and log group, reading and writing grant state in
  * the adapter's table. Created by `AccountLinkingAdapter` when `config.mode` is `interception`.
  */
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -12,10 +12,12 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { createAdapterFunction } from './adapter-function';
-import { grantTableAccess } from './table-access';
+import { FUNCTION_TIMEOUT_MS } from '../lambda/contract/deadlines';
+import { FUNCTION_ENV } from '../lambda/contract/env';
 import { runtimePart, type AdapterConfig } from '../lambda/core/config';
-
+import { createAdapterFunction } from './adapter-function';
+import { addHandlerRoutes } from './http-routes';
+import { grantTableAccess } from './table-access';
 
 /** Properties of {@link AuthorizationLeg}. */
 export interface AuthorizationLegProps {
@@ -63,11 +65,11 @@ export class AuthorizationLeg extends Construct {
       ids: { logGroup: 'LogGroup', role: 'Role', function: 'Function' },
       handler: 'authorize',
       description: 'Alexa account linking: GET /authorize and GET /callback (interception mode)',
-      roleDescription: 'Alexa account linking /authorize and /callback: its own log group, Get/Put/DeleteItem on the state table',
+      roleDescription: 'Alexa account linking /authorize and /callback: its own log group, Get/PutItem on the state table',
       logRetention: config.logRetentionDays as logs.RetentionDays,
       memorySize: props.memorySize ?? 256,
-      timeout: props.timeout ?? Duration.seconds(5),
-      environment: { ADAPTER_CONFIG: JSON.stringify(runtimePart(config)), TABLE_NAME: props.table.tableName },
+      timeout: props.timeout ?? Duration.millis(FUNCTION_TIMEOUT_MS.authorize),
+      environment: { [FUNCTION_ENV.adapterConfig]: JSON.stringify(runtimePart(config)), [FUNCTION_ENV.tableName]: props.table.tableName },
       bundleAwsSdk: props.bundleAwsSdk,
       encryptionKey: props.encryptionKey,
     });
@@ -77,19 +79,8 @@ export class AuthorizationLeg extends Construct {
     grantTableAccess(props.table, this.function, 'authorize', props.tableEncryptionKey);
 
     const integration = new HttpLambdaIntegration('AuthorizeIntegration', this.function, { payloadFormatVersion: apigwv2.PayloadFormatVersion.VERSION_2_0 });
-    [this.authorizeRoute] = props.httpApi.addRoutes({ path: '/authorize', methods: [apigwv2.HttpMethod.GET], integration });
-    [this.callbackRoute] = props.httpApi.addRoutes({ path: '/callback', methods: [apigwv2.HttpMethod.GET], integration });
-    Validations.of(this.authorizeRoute).acknowledge({
-      id: 'AwsSolutions-APIG4',
-      reason:
-        "GET /authorize is Alexa's Web Authorization URI, opened by the user's browser in the Alexa app: no credentials " +
-        'exist at this point (RFC 6749 §4.1.1). It only validates the request, stores a one-time grant and redirects to the provider.',
-    });
-    Validations.of(this.callbackRoute).acknowledge({
-      id: 'AwsSolutions-APIG4',
-      reason:
-        "GET /callback is the provider-side redirect_uri, reached by the user's browser (RFC 6749 §4.1.2); it is protected by " +
-        'our one-time 256-bit state, not by an authorizer, which the browser could not satisfy.',
-    });
+    const routes = addHandlerRoutes(props.httpApi, 'authorize', config.mode, integration);
+    this.authorizeRoute = routes.authorize!;
+    this.callbackRoute = routes.callback!;
   }
 }

@@ -22,7 +22,7 @@ export function checkovSkip(construct: IConstruct, skip: CheckovSkip): void {
 
 const OPTION = 'a customer-managed key is one option away: AccountLinkingAdapterProps.encryptionKey or config encryptionKeyArn (README "Encryption at rest")';
 
-/** The reasons the defaults stay AWS-owned or AWS-managed keys (README "Encryption at rest"). */
+/** The reasons the defaults stay AWS-owned or AWS-managed keys (docs/security.md, "Encryption at rest"). */
 export const DEFAULT_KEY_REASONS = {
   table: {
     id: 'CKV_AWS_119',

@@ -6,7 +6,8 @@
  */
 import { providerAuthorizeUrl } from '../lambda/core/authorize/config';
 import type { ProfileSelection } from '../lambda/core/profiles/resolve';
-import { OUTPUT_KEYS } from './output-keys';
+import { OUTPUT_KEYS } from '../lambda/contract/outputs';
+import { HTTP_ROUTES } from '../lambda/contract/routes';
 
 /** The console label of the client authentication scheme we recommend (we accept both). */
 export const AUTHENTICATION_SCHEME = 'HTTP Basic (Recommended)';
@@ -32,10 +33,10 @@ export interface ConsoleSettings {
 }
 
 export function consoleSettings(baseUrl: string, config: ProfileSelection & { mode: string; authorizeUrl?: string | undefined }): ConsoleSettings {
-  const common = { accessTokenUri: `${baseUrl}/token`, authenticationScheme: AUTHENTICATION_SCHEME };
+  const common = { accessTokenUri: `${baseUrl}${HTTP_ROUTES.token.path}`, authenticationScheme: AUTHENTICATION_SCHEME };
   if (config.mode === 'interception') {
     // The login page is the provider's: Alexa's web view must be allowed to load it (Alexa docs: Domain List).
-    return { ...common, authorizationUri: `${baseUrl}/authorize`, providerRedirectUri: `${baseUrl}/callback`, domainList: new URL(providerAuthorizeUrl(config)!).hostname };
+    return { ...common, authorizationUri: `${baseUrl}${HTTP_ROUTES.authorize.path}`, providerRedirectUri: `${baseUrl}${HTTP_ROUTES.callback.path}`, domainList: new URL(providerAuthorizeUrl(config)!).hostname };
   }
   // Passthrough: Alexa sends the user straight to the provider: its authorization endpoint, when known.
   return { ...common, authorizationUri: providerAuthorizeUrl(config) ?? PASSTHROUGH_AUTHORIZATION_URI, domainList: PASSTHROUGH_DOMAIN_LIST };

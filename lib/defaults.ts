@@ -1,8 +1,12 @@
 /**
  * Infrastructure defaults in one place (the configurable ones come from `AdapterConfig`; these are
- * the ones a deployer rarely needs to touch, overridable through `AccountLinkingAdapterProps`).
+ * the ones a deployer rarely needs to touch, overridable through `AccountLinkingAdapterProps`). The
+ * contracts shared with the Lambda code, local mode and the CLI are defined in lambda/contract/ (no
+ * CDK imports there) and re-exported here.
  */
 import { Duration } from 'aws-cdk-lib';
+import { FUNCTION_TIMEOUT_MS } from '../lambda/contract/deadlines';
+import { TABLE_KEYS } from '../lambda/contract/table';
 
 /**
  * 256 MB: Lambda allocates CPU in proportion to memory. The token handler is I/O bound, but a cold
@@ -12,23 +16,19 @@ import { Duration } from 'aws-cdk-lib';
  */
 export const DEFAULT_TOKEN_MEMORY_MB = 256;
 
-/**
- * 5 s: Alexa abandons the token request after 4.5 s, so running longer only burns money. It must stay
- * above the upstream budget (`upstreamTimeoutMs`, default 4 s) so the handler can still answer with
- * a shaped OAuth error after the upstream call is aborted, instead of being killed mid-flight.
- */
-export const DEFAULT_TOKEN_TIMEOUT = Duration.seconds(5);
+/** 5 s: above the upstream budget, barely above Alexa's 4.5 s (lambda/contract/deadlines.ts says why). */
+export const DEFAULT_TOKEN_TIMEOUT = Duration.millis(FUNCTION_TIMEOUT_MS.token);
 
-/** Alexa's deadline for the whole token answer, in ms: defined once, beside the handlers that keep it. */
-export { ALEXA_TOKEN_DEADLINE_MS } from '../lambda/core/deadline';
+/** Alexa's deadline for the whole token answer, in ms. */
+export { ALEXA_TOKEN_DEADLINE_MS } from '../lambda/contract/deadlines';
 
-/** Table key and TTL attribute names, shared with the Lambda code through `TABLE_NAME` and these constants. */
-export const TABLE_PARTITION_KEY = 'pk';
-export const TABLE_SORT_KEY = 'sk';
-export const TABLE_TTL_ATTRIBUTE = 'expiresAt';
+/** Table key and TTL attribute names (lambda/contract/table.ts), shared with the Lambda code. */
+export const TABLE_PARTITION_KEY = TABLE_KEYS.partitionKey;
+export const TABLE_SORT_KEY = TABLE_KEYS.sortKey;
+export const TABLE_TTL_ATTRIBUTE = TABLE_KEYS.ttlAttribute;
 
-/** Output keys of the stack (CDK-free module: the CLI reads them too). */
-export { OUTPUT_KEYS } from './output-keys';
+/** Output keys of the stack (the CLI reads them too). */
+export { OUTPUT_KEYS } from '../lambda/contract/outputs';
 
 /** What goes into the Alexa console, derived in one CDK-free place (the CLI's skill-config uses it too). */
 export { AUTHENTICATION_SCHEME, PASSTHROUGH_AUTHORIZATION_URI, PASSTHROUGH_DOMAIN_LIST } from './console-settings';

@@ -1,5 +1,5 @@
 /**
- * `DeploymentKey`: the per-deployment secret key (README "The per-deployment key") that keys the log's
+ * `DeploymentKey`: the per-deployment secret key (docs/security.md, "The per-deployment key") that keys the log's
  * fingerprints, the state table's keys and its sealed payloads. A Secrets Manager secret whose value
  * Secrets Manager generates at deploy time: it never appears in the template, the CDK app, the
  * repository or a Lambda environment. Each function that needs it gets its ARN as
@@ -11,7 +11,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { DEPLOYMENT_KEY_SECRET_ENV } from '../lambda/shared/deployment-key-from-env';
+import { FUNCTION_ENV } from '../lambda/contract/env';
 import { DEFAULT_KEY_REASONS, checkovSkip } from './checkov';
 
 /** Properties of {@link DeploymentKey}. */
@@ -58,7 +58,7 @@ export class DeploymentKey extends Construct {
   /** Gives the function the key: its ARN in the environment, and GetSecretValue on this secret only. */
   public provideTo(fn: lambda.Function): void {
     fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [this.secret.secretArn] }));
-    fn.addEnvironment(DEPLOYMENT_KEY_SECRET_ENV, this.secret.secretArn);
+    fn.addEnvironment(FUNCTION_ENV.deploymentKeySecretArn, this.secret.secretArn);
     // A secret under a customer-managed key is read with kms:Decrypt on that key (Secrets Manager docs).
     this.encryptionKey?.grantDecrypt(fn);
   }

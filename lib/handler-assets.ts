@@ -13,10 +13,10 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import type { HandlerName } from '../lambda/contract/routes';
 
-/** The handlers under lambda/handlers/, each its own Lambda function and asset. */
-export const HANDLER_NAMES = ['token', 'authorize', 'smart-home', 'events'] as const;
-export type HandlerName = (typeof HANDLER_NAMES)[number];
+/** The handlers under lambda/handlers/, each its own Lambda function and asset (lambda/contract/routes.ts). */
+export { HANDLER_NAMES, type HandlerName } from '../lambda/contract/routes';
 
 export const ASSET_VARIANTS = ['sdk-external', 'sdk-bundled'] as const;
 export type AssetVariant = (typeof ASSET_VARIANTS)[number];

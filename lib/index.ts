@@ -16,7 +16,7 @@ export { SmartHome, ALEXA_SMART_HOME_PRINCIPAL, type SmartHomeProps } from './sm
 export { AdapterObservability, SAVED_QUERIES, FAILED_EXCHANGE_PATTERN, FAILED_EXCHANGES_METRIC, type AdapterObservabilityProps } from './observability';
 export { loadConfigFromApp, mergeContext, ADAPTER_CONTEXT_KEY, type LoadConfigOptions } from './config-from-app';
 export { certificateRegionProblem } from './certificate-region';
-export { OUTPUT_KEYS } from './output-keys';
+export { OUTPUT_KEYS } from '../lambda/contract/outputs';
 export {
   ALEXA_TOKEN_DEADLINE_MS,
   AUTHENTICATION_SCHEME,

@@ -18,8 +18,9 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subs from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { recordFilterPattern, recordInsightsFilter } from '../lambda/contract/record-type';
 
-const RECORD = 'type = "alexa-link-adapter.exchange"';
+const RECORD = recordInsightsFilter();
 
 /** Saved Logs Insights queries: name suffix → query string. */
 export const SAVED_QUERIES = {
@@ -45,7 +46,7 @@ export const SAVED_QUERIES = {
 } as const;
 
 /** Metric filter pattern: every exchange record whose outcome is not success. */
-export const FAILED_EXCHANGE_PATTERN = `{ $.type = "alexa-link-adapter.exchange" && $.outcome != "success" }`;
+export const FAILED_EXCHANGE_PATTERN = recordFilterPattern('$.outcome != "success"');
 export const FAILED_EXCHANGES_METRIC = 'FailedExchanges';
 
 /** Properties of {@link AdapterObservability}. */

@@ -25,6 +25,8 @@ import { createAdapterFunction } from './adapter-function';
 import { DEFAULT_KEY_REASONS, checkovSkip } from './checkov';
 import type { HandlerName } from './handler-assets';
 import { grantTableAccess, type TableUser } from './table-access';
+import { FUNCTION_TIMEOUT_MS } from '../lambda/contract/deadlines';
+import { FUNCTION_ENV } from '../lambda/contract/env';
 import { SECRET_PLACEHOLDER, type SmartHomeConfig } from '../lambda/core/smart-home/config';
 
 /** Service principal Alexa smart-home skills invoke Lambda functions with. */
@@ -39,8 +41,8 @@ export interface SmartHomeProps {
   /** Log retention of both functions' log groups. */
   readonly logRetention: logs.RetentionDays;
   /**
-   * Timeout of the smart-home function. Alexa waits 8 s for an answer.
-   * @default Duration.seconds(8)
+   * Timeout of the smart-home function.
+   * @default Alexa's 8 s for a directive's answer (lambda/contract/deadlines.ts)
    */
   readonly timeout?: Duration;
   /**
@@ -88,9 +90,9 @@ export class SmartHome extends Construct {
     });
 
     const env = {
-      SMART_HOME_CONFIG: JSON.stringify(config),
-      TABLE_NAME: props.table.tableName,
-      ALEXA_CLIENT_SECRET_ARN: this.alexaClientSecret.secretArn,
+      [FUNCTION_ENV.smartHomeConfig]: JSON.stringify(config),
+      [FUNCTION_ENV.tableName]: props.table.tableName,
+      [FUNCTION_ENV.alexaClientSecretArn]: this.alexaClientSecret.secretArn,
     };
     const make = (name: string, handler: HandlerName, description: string, timeout: Duration, tableUser: TableUser) => {
       const { fn, logGroup } = createAdapterFunction(this, {
@@ -110,7 +112,7 @@ export class SmartHome extends Construct {
       return { fn, logGroup };
     };
 
-    const sh = make('SmartHomeFunction', 'smart-home', 'Alexa smart home: AcceptGrant and directive forwarding', props.timeout ?? Duration.seconds(8), 'smartHome');
+    const sh = make('SmartHomeFunction', 'smart-home', 'Alexa smart home: AcceptGrant and directive forwarding', props.timeout ?? Duration.millis(FUNCTION_TIMEOUT_MS['smart-home']), 'smartHome');
     this.smartHomeFunction = sh.fn;
     this.smartHomeLogGroup = sh.logGroup;
     this.smartHomeFunction.addPermission('AlexaSmartHomeInvoke', {
@@ -122,10 +124,9 @@ export class SmartHome extends Construct {
       this.smartHomeFunction.addToRolePolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [config.forwardTargetArn] }));
     }
 
-    const ev = make('EventsFunction', 'events', 'Alexa smart home: send events to the Alexa Event Gateway (invoke with IAM)', Duration.seconds(15), 'events');
+    const ev = make('EventsFunction', 'events', 'Alexa smart home: send events to the Alexa Event Gateway (invoke with IAM)', Duration.millis(FUNCTION_TIMEOUT_MS.events), 'events');
     this.eventsFunction = ev.fn;
     this.eventsLogGroup = ev.logGroup;
-
   }
 
   /** Lets a principal (e.g. your device service's role) send events through the events function. */

@@ -7,7 +7,6 @@
  *   get    → GetItem (strongly consistent)
  *   put    → PutItem (conditional puts read the losing item back with GetItem where the server
  *            ignores ReturnValuesOnConditionCheckFailure)
- *   take   → DeleteItem (conditional, ReturnValues ALL_OLD), GetItem on a failed condition
  *   delete → DeleteItem
  * No Query, Scan, UpdateItem, ConditionCheckItem, batch or transaction calls exist; a new command in
  * the store fails test/infra/least-privilege.test.ts until it is added here.
@@ -15,33 +14,34 @@
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
+import type { StateStore } from '../lambda/store/state-store';
 
 export type TableAction = 'dynamodb:GetItem' | 'dynamodb:PutItem' | 'dynamodb:DeleteItem';
 
 /** The StateStore method → the DynamoDB actions it may send (lambda/store/dynamodb-store.ts). */
-export const STORE_METHOD_ACTIONS: Readonly<Record<'get' | 'put' | 'take' | 'delete', readonly TableAction[]>> = {
+export const STORE_METHOD_ACTIONS: Readonly<Record<keyof StateStore, readonly TableAction[]>> = {
   get: ['dynamodb:GetItem'],
   put: ['dynamodb:PutItem', 'dynamodb:GetItem'],
-  take: ['dynamodb:DeleteItem', 'dynamodb:GetItem'],
   delete: ['dynamodb:DeleteItem'],
 };
 
 /**
  * What each function's code calls on the store:
  * - token: refresh single-flight and grace (get, conditional put, delete: refresh-guard.ts →
- *   store/single-flight.ts), code links (take: authorize/code-link.ts), grantee mapping (put).
- * - authorize (/authorize, /callback): grants and code links (put, take, get of the "used" marker:
- *   authorize/grant-store.ts).
+ *   store/single-flight.ts), code links (get, then a conditional put of the "used" marker:
+ *   authorize/code-link.ts → authorize/grant-store.ts), grantee mapping (put).
+ * - authorize (/authorize, /callback): grants and code links (put; get, then a conditional put of
+ *   the "used" marker: authorize/grant-store.ts). It never deletes.
  * - smart home (AcceptGrant, directives): grantee lookup (get: smart-home/identity.ts) and the LWA
  *   tokens it saves (put: smart-home/lwa-tokens.ts saveTokens). It never deletes.
  * - events: LWA tokens read, refreshed under single-flight and revoked (get, put, delete:
  *   smart-home/lwa-tokens.ts getAccessToken/revokeTokens → store/single-flight.ts).
  */
 export const TABLE_ACCESS = {
-  token: ['get', 'put', 'take', 'delete'],
-  authorize: ['get', 'put', 'take'],
+  token: ['get', 'put', 'delete'],
+  authorize: ['get', 'put'],
   smartHome: ['get', 'put'],
-  events: ['get', 'put', 'take', 'delete'],
+  events: ['get', 'put', 'delete'],
 } as const satisfies Record<string, readonly (keyof typeof STORE_METHOD_ACTIONS)[]>;
 
 export type TableUser = keyof typeof TABLE_ACCESS;

@@ -1,9 +1,12 @@
 /**
- * The adapter's routes served on loopback through the API Gateway stand-in: the same handlers
- * that run in Lambda, built from the same configuration.
+ * The adapter's routes served on loopback through the API Gateway stand-in: the contract's route
+ * list (lambda/contract/routes.ts) for the configured mode, each on the handler that serves it in
+ * Lambda, built by the same factory from the same configuration, with the same remaining time.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { FUNCTION_TIMEOUT_MS } from '../lambda/contract/deadlines';
+import { DEFAULT_ROUTE_HANDLER, routesInMode, type HandlerName } from '../lambda/contract/routes';
 import type { RuntimeConfig } from '../lambda/core/config';
 import { createAuthorizeHandler } from '../lambda/handlers/authorize';
 import { createTokenHandler } from '../lambda/handlers/token';
@@ -59,18 +62,24 @@ export async function listen(server: Server, port: number, host: string): Promis
   };
 }
 
-/** Lambda timeout of the token function in the stack (lib/account-linking-adapter.ts). */
-export const TOKEN_FUNCTION_TIMEOUT_MS = 5000;
+/** The handlers behind the HTTP API, each built by its factory from the local options. */
+const HTTP_HANDLERS: Partial<Record<HandlerName, (o: LocalAdapterOptions) => V2Handler>> = {
+  token: (o) => createTokenHandler({ config: o.config, log: o.log, fetch: o.fetch, store: o.store, now: o.now, applePrivateKey: o.applePrivateKey }) as V2Handler,
+  authorize: (o) => createAuthorizeHandler({ config: o.config, log: o.log, fetch: o.fetch, store: o.store, now: o.now, localReturnOrigin: o.localReturnOrigin }) as V2Handler,
+};
 
 export async function startLocalAdapter(options: LocalAdapterOptions): Promise<RunningServer> {
-  const token = createTokenHandler({ config: options.config, log: options.log, fetch: options.fetch, store: options.store, now: options.now, applePrivateKey: options.applePrivateKey }) as V2Handler;
-  const routes: Route[] = [{ method: 'POST', path: '/token', handler: token, timeoutMs: TOKEN_FUNCTION_TIMEOUT_MS }];
-  // As in the stack: GET /authorize and GET /callback exist in interception mode only.
-  if (options.config.mode === 'interception') {
-    const authorize = createAuthorizeHandler({ config: options.config, log: options.log, fetch: options.fetch, store: options.store, now: options.now, localReturnOrigin: options.localReturnOrigin }) as V2Handler;
-    routes.push({ method: 'GET', path: '/authorize', handler: authorize, timeoutMs: TOKEN_FUNCTION_TIMEOUT_MS }, { method: 'GET', path: '/callback', handler: authorize, timeoutMs: TOKEN_FUNCTION_TIMEOUT_MS });
-  }
-  const listener = apiGatewayListener(routes, token);
+  // One instance per handler, as one Lambda function serves all of its routes.
+  const built = new Map<HandlerName, V2Handler>();
+  const handlerOf = (name: HandlerName): V2Handler => {
+    const factory = HTTP_HANDLERS[name];
+    if (!factory) throw new Error(`local mode has no HTTP handler "${name}"`);
+    if (!built.has(name)) built.set(name, factory(options));
+    return built.get(name)!;
+  };
+  // As in the stack: the routes of the configured mode, and $default on the token handler.
+  const routes: Route[] = routesInMode(options.config.mode).map(([, r]) => ({ method: r.method, path: r.path, handler: handlerOf(r.handler), timeoutMs: FUNCTION_TIMEOUT_MS[r.handler] }));
+  const listener = apiGatewayListener(routes, { handler: handlerOf(DEFAULT_ROUTE_HANDLER), timeoutMs: FUNCTION_TIMEOUT_MS[DEFAULT_ROUTE_HANDLER] });
   const server = createServer((req, res) => void listener(req, res));
   server.keepAliveTimeout = 5000;
   return listen(server, options.port ?? 0, options.host ?? '127.0.0.1');

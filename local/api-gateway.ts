@@ -21,8 +21,8 @@ export interface Route {
   method: string;
   path: string;
   handler: V2Handler;
-  /** Lambda timeout the route's function has in the stack, in ms. */
-  timeoutMs?: number;
+  /** Lambda timeout the route's function has in the stack, in ms (its remaining time at the start). */
+  timeoutMs: number;
 }
 
 function isTextContentType(contentType: string | undefined): boolean {
@@ -104,8 +104,8 @@ function writeResult(res: ServerResponse, result: APIGatewayProxyResultV2): void
   res.end(r.body === undefined ? '' : r.isBase64Encoded ? Buffer.from(r.body, 'base64') : r.body);
 }
 
-/** Returns a Node request listener that dispatches to routes like an HTTP API with a `$default` route. */
-export function apiGatewayListener(routes: readonly Route[], fallback?: V2Handler) {
+/** Returns a Node request listener that dispatches to routes like an HTTP API, with a `$default` route when `fallback` is given. */
+export function apiGatewayListener(routes: readonly Route[], fallback?: Pick<Route, 'handler' | 'timeoutMs'>) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     try {
       const body = await readBody(req);
@@ -116,16 +116,16 @@ export function apiGatewayListener(routes: readonly Route[], fallback?: V2Handle
       }
       const path = new URL(req.url ?? '/', 'http://localhost').pathname;
       const route = routes.find((r) => r.method === req.method && r.path === path);
-      const handler = route?.handler ?? fallback;
-      if (!handler) {
+      const target = route ?? fallback;
+      if (!target) {
         // What API Gateway answers for an unmatched route when there is no $default route.
         res.writeHead(404, { 'content-type': 'application/json' });
         res.end('{"message":"Not Found"}');
         return;
       }
       const event = buildEvent(req, body, route ? `${route.method} ${route.path}` : '$default');
-      const deadline = Date.now() + (route?.timeoutMs ?? 5000);
-      const result = await handler(event, { awsRequestId: event.requestContext.requestId, getRemainingTimeInMillis: () => deadline - Date.now() });
+      const deadline = Date.now() + target.timeoutMs;
+      const result = await target.handler(event, { awsRequestId: event.requestContext.requestId, getRemainingTimeInMillis: () => deadline - Date.now() });
       writeResult(res, result);
     } catch {
       // What API Gateway answers when the integration fails.

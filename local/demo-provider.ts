@@ -192,159 +192,162 @@ function isAllowedRedirect(value: string): boolean {
   }
 }
 
-export async function startDemoProvider(options: DemoProviderOptions = {}): Promise<DemoProvider> {
-  const now = options.now ?? Date.now;
-  const answerFormat = options.answerFormat ?? 'accept';
-  const expiring = options.expiringTokens ?? true;
-  const codes = new Map<string, CodeGrant>();
-  let armed: { behaviour: DemoBehaviour; until: number } | undefined;
-  const refreshTokens = new Map<string, RefreshGrant>();
-  const stats: DemoProvider['stats'] = { tokenRequests: 0, errors: {} };
+/** What one demo provider holds: its settings, its grants in flight, its counters. */
+interface DemoState {
+  now: () => number;
+  answerFormat: NonNullable<DemoProviderOptions['answerFormat']>;
+  expiring: boolean;
+  codes: Map<string, CodeGrant>;
+  refreshTokens: Map<string, RefreshGrant>;
+  /** The misbehaviour armed for the next approved login (armBehaviour). */
+  armed?: { behaviour: DemoBehaviour; until: number };
+  stats: DemoProvider['stats'];
+}
 
-  const sweep = () => {
-    const t = now();
-    for (const [k, v] of codes) if (v.expiresAt <= t) codes.delete(k);
-    for (const [k, v] of refreshTokens) if (v.expiresAt <= t) refreshTokens.delete(k);
-  };
+function sweep(state: DemoState): void {
+  const t = state.now();
+  for (const [k, v] of state.codes) if (v.expiresAt <= t) state.codes.delete(k);
+  for (const [k, v] of state.refreshTokens) if (v.expiresAt <= t) state.refreshTokens.delete(k);
+}
 
-  const mintCode = (o: MintCodeOptions = {}): string => {
-    if (codes.size > 10_000) sweep();
-    // GitHub codes are 20 hex characters.
-    const code = randomBytes(10).toString('hex');
-    codes.set(code, {
-      clientId: o.clientId ?? DEMO_CLIENT_ID,
-      ...(o.redirectUri !== undefined ? { redirectUri: o.redirectUri } : {}),
-      ...(o.codeChallenge !== undefined ? { codeChallenge: o.codeChallenge } : {}),
-      scope: o.scope ?? DEMO_SCOPE,
-      expiresAt: now() + CODE_TTL_MS,
-      ...(o.behaviour ? { behaviour: o.behaviour } : {}),
-    });
-    return code;
-  };
+function mintCode(state: DemoState, o: MintCodeOptions = {}): string {
+  if (state.codes.size > 10_000) sweep(state);
+  // GitHub codes are 20 hex characters.
+  const code = randomBytes(10).toString('hex');
+  state.codes.set(code, {
+    clientId: o.clientId ?? DEMO_CLIENT_ID,
+    ...(o.redirectUri !== undefined ? { redirectUri: o.redirectUri } : {}),
+    ...(o.codeChallenge !== undefined ? { codeChallenge: o.codeChallenge } : {}),
+    scope: o.scope ?? DEMO_SCOPE,
+    expiresAt: state.now() + CODE_TTL_MS,
+    ...(o.behaviour ? { behaviour: o.behaviour } : {}),
+  });
+  return code;
+}
 
-  /** GitHub's answer: 200 in the format the Accept header asks for (unless answerFormat is `form`, or the grant's behaviour says otherwise). */
-  const answer = (req: IncomingMessage, res: ServerResponse, fields: Record<string, string | number>, behaviour: DemoBehaviour = {}, status = 200) => {
-    const accept = (req.headers.accept ?? '').toLowerCase();
-    const format = behaviour.answerFormat ?? answerFormat;
-    const headers = { 'cache-control': 'no-store', pragma: 'no-cache' };
-    if (format === 'json' || (format === 'accept' && accept.includes('application/json'))) {
-      res.writeHead(status, { ...headers, 'content-type': 'application/json; charset=utf-8' });
-      res.end(JSON.stringify(fields));
-    } else if (format === 'accept' && accept.includes('application/xml')) {
-      res.writeHead(status, { ...headers, 'content-type': 'application/xml; charset=utf-8' });
-      res.end(`<OAuth>${Object.entries(fields).map(([k, v]) => `<${k}>${xmlEscape(String(v))}</${k}>`).join('')}</OAuth>`);
-    } else {
-      res.writeHead(status, { ...headers, 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' });
-      res.end(new URLSearchParams(Object.entries(fields).map(([k, v]) => [k, String(v)])).toString());
+// --- The token endpoint -------------------------------------------------------------------------
+
+/** GitHub's answer: 200 in the format the Accept header asks for (unless answerFormat is `form`, or the grant's behaviour says otherwise). */
+function answer(state: DemoState, req: IncomingMessage, res: ServerResponse, fields: Record<string, string | number>, behaviour: DemoBehaviour = {}, status = 200): void {
+  const accept = (req.headers.accept ?? '').toLowerCase();
+  const format = behaviour.answerFormat ?? state.answerFormat;
+  const headers = { 'cache-control': 'no-store', pragma: 'no-cache' };
+  if (format === 'json' || (format === 'accept' && accept.includes('application/json'))) {
+    res.writeHead(status, { ...headers, 'content-type': 'application/json; charset=utf-8' });
+    res.end(JSON.stringify(fields));
+  } else if (format === 'accept' && accept.includes('application/xml')) {
+    res.writeHead(status, { ...headers, 'content-type': 'application/xml; charset=utf-8' });
+    res.end(`<OAuth>${Object.entries(fields).map(([k, v]) => `<${k}>${xmlEscape(String(v))}</${k}>`).join('')}</OAuth>`);
+  } else {
+    res.writeHead(status, { ...headers, 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' });
+    res.end(new URLSearchParams(Object.entries(fields).map(([k, v]) => [k, String(v)])).toString());
+  }
+}
+
+function fail(state: DemoState, req: IncomingMessage, res: ServerResponse, code: DemoErrorCode, behaviour?: DemoBehaviour): void {
+  state.stats.errors[code] = (state.stats.errors[code] ?? 0) + 1;
+  const [description, uri] = ERRORS[code];
+  // GitHub answers errors with HTTP 200.
+  answer(state, req, res, { error: code, error_description: description, error_uri: uri }, behaviour);
+}
+
+/** Tokens for a grant: an OAuth App token (no expiry), or a GitHub App one with a single-use refresh token unless the behaviour says otherwise. */
+async function issue(state: DemoState, req: IncomingMessage, res: ServerResponse, clientId: string, scope: string, behaviour: DemoBehaviour = {}): Promise<void> {
+  if (behaviour.delayMs) await new Promise((r) => setTimeout(r, behaviour.delayMs));
+  const status = behaviour.successStatus ?? 200;
+  if (!state.expiring) {
+    answer(state, req, res, { access_token: token('gho'), scope, token_type: 'bearer' }, behaviour, status);
+    return;
+  }
+  const accessToken = { access_token: token('ghu'), expires_in: ACCESS_TOKEN_TTL_S };
+  if (behaviour.refreshTokens === 'none') {
+    answer(state, req, res, { ...accessToken, scope, token_type: 'bearer' }, behaviour, status);
+    return;
+  }
+  const refresh = token('ghr');
+  state.refreshTokens.set(refresh, { clientId, scope, expiresAt: state.now() + REFRESH_TOKEN_TTL_S * 1000, ...(behaviour ? { behaviour } : {}) });
+  answer(state, req, res, { ...accessToken, refresh_token: refresh, refresh_token_expires_in: REFRESH_TOKEN_TTL_S, scope, token_type: 'bearer' }, behaviour, status);
+}
+
+/** The token request's parameters: the query string, then the form (or JSON) body, which wins as on GitHub. */
+function tokenParams(req: IncomingMessage, raw: string): URLSearchParams {
+  const params = new URLSearchParams(new URL(req.url ?? '/', 'http://x').search);
+  const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (contentType === 'application/json' && raw.trim() !== '') {
+    try {
+      for (const [k, v] of Object.entries(JSON.parse(raw) as Record<string, unknown>)) params.set(k, String(v));
+    } catch {
+      /* unreadable JSON: treated as no parameters, like an empty form */
     }
-  };
+  } else {
+    for (const [k, v] of new URLSearchParams(raw)) params.set(k, v);
+  }
+  return params;
+}
 
-  const fail = (req: IncomingMessage, res: ServerResponse, code: DemoErrorCode, behaviour?: DemoBehaviour) => {
-    stats.errors[code] = (stats.errors[code] ?? 0) + 1;
-    const [description, uri] = ERRORS[code];
-    // GitHub answers errors with HTTP 200.
-    answer(req, res, { error: code, error_description: description, error_uri: uri }, behaviour);
-  };
+function refreshGrant(state: DemoState, req: IncomingMessage, res: ServerResponse, clientId: string, params: URLSearchParams): Promise<void> | void {
+  if (!state.expiring) return fail(state, req, res, 'bad_refresh_token');
+  const presented = params.get('refresh_token') ?? '';
+  const grant = state.refreshTokens.get(presented);
+  // Single use: the presented refresh token dies whether or not the answer reaches the client
+  // (unless the grant's behaviour keeps it valid).
+  if (grant?.behaviour?.refreshTokens !== 'reusable') state.refreshTokens.delete(presented);
+  if (!grant || grant.clientId !== clientId || grant.expiresAt <= state.now()) return fail(state, req, res, 'bad_refresh_token', grant?.behaviour);
+  return issue(state, req, res, clientId, grant.scope, grant.behaviour);
+}
 
-  const issue = async (req: IncomingMessage, res: ServerResponse, clientId: string, scope: string, behaviour: DemoBehaviour = {}) => {
-    if (behaviour.delayMs) await new Promise((r) => setTimeout(r, behaviour.delayMs));
-    const status = behaviour.successStatus ?? 200;
-    if (!expiring) {
-      answer(req, res, { access_token: token('gho'), scope, token_type: 'bearer' }, behaviour, status);
-      return;
+function codeGrant(state: DemoState, req: IncomingMessage, res: ServerResponse, clientId: string, params: URLSearchParams): Promise<void> | void {
+  const code = params.get('code') ?? '';
+  const grant = state.codes.get(code);
+  if (!grant || grant.clientId !== clientId || grant.expiresAt <= state.now()) {
+    state.codes.delete(code);
+    return fail(state, req, res, 'bad_verification_code');
+  }
+  const redirectUri = params.get('redirect_uri');
+  if (redirectUri !== null && grant.redirectUri !== undefined && redirectUri !== grant.redirectUri) return fail(state, req, res, 'redirect_uri_mismatch');
+  if (grant.codeChallenge !== undefined) {
+    const verifier = params.get('code_verifier') ?? '';
+    if (createHash('sha256').update(verifier, 'ascii').digest('base64url') !== grant.codeChallenge) {
+      state.codes.delete(code);
+      return fail(state, req, res, 'bad_verification_code');
     }
-    const accessToken = { access_token: token('ghu'), expires_in: ACCESS_TOKEN_TTL_S };
-    if (behaviour.refreshTokens === 'none') {
-      answer(req, res, { ...accessToken, scope, token_type: 'bearer' }, behaviour, status);
-      return;
-    }
-    const refresh = token('ghr');
-    refreshTokens.set(refresh, { clientId, scope, expiresAt: now() + REFRESH_TOKEN_TTL_S * 1000, ...(behaviour ? { behaviour } : {}) });
-    answer(
-      req,
-      res,
-      {
-        ...accessToken,
-        refresh_token: refresh,
-        refresh_token_expires_in: REFRESH_TOKEN_TTL_S,
-        scope,
-        token_type: 'bearer',
-      },
-      behaviour,
-      status,
-    );
-  };
+  }
+  state.codes.delete(code);
+  return issue(state, req, res, clientId, grant.scope, grant.behaviour);
+}
 
-  const tokenEndpoint = async (req: IncomingMessage, res: ServerResponse) => {
-    stats.tokenRequests++;
-    const raw = await readBody(req);
-    if (raw === undefined) {
-      res.writeHead(413, { 'content-type': 'text/plain' });
-      res.end('request body too large');
-      return;
-    }
-    // GitHub also reads the parameters from the query string; the body wins here.
-    const params = new URLSearchParams(new URL(req.url ?? '/', 'http://x').search);
-    const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-    if (contentType === 'application/json' && raw.trim() !== '') {
-      try {
-        for (const [k, v] of Object.entries(JSON.parse(raw) as Record<string, unknown>)) params.set(k, String(v));
-      } catch {
-        /* unreadable JSON: treated as no parameters, like an empty form */
-      }
-    } else {
-      for (const [k, v] of new URLSearchParams(raw)) params.set(k, v);
-    }
-    const basic = basicCredentials(req.headers.authorization);
-    const clientId = basic?.id ?? params.get('client_id') ?? '';
-    const clientSecret = basic?.secret ?? params.get('client_secret') ?? '';
-    if (clientId !== DEMO_CLIENT_ID || clientSecret !== DEMO_CLIENT_SECRET) return fail(req, res, 'incorrect_client_credentials');
+async function tokenEndpoint(state: DemoState, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  state.stats.tokenRequests++;
+  const raw = await readBody(req);
+  if (raw === undefined) {
+    res.writeHead(413, { 'content-type': 'text/plain' });
+    res.end('request body too large');
+    return;
+  }
+  const params = tokenParams(req, raw);
+  const basic = basicCredentials(req.headers.authorization);
+  const clientId = basic?.id ?? params.get('client_id') ?? '';
+  const clientSecret = basic?.secret ?? params.get('client_secret') ?? '';
+  if (clientId !== DEMO_CLIENT_ID || clientSecret !== DEMO_CLIENT_SECRET) return fail(state, req, res, 'incorrect_client_credentials');
+  const grantType = params.get('grant_type') ?? 'authorization_code';
+  if (grantType === 'refresh_token') return refreshGrant(state, req, res, clientId, params);
+  if (grantType !== 'authorization_code') return fail(state, req, res, 'unsupported_grant_type');
+  return codeGrant(state, req, res, clientId, params);
+}
 
-    const grantType = params.get('grant_type') ?? 'authorization_code';
-    if (grantType === 'refresh_token') {
-      if (!expiring) return fail(req, res, 'bad_refresh_token');
-      const presented = params.get('refresh_token') ?? '';
-      const grant = refreshTokens.get(presented);
-      // Single use: the presented refresh token dies whether or not the answer reaches the client
-      // (unless the grant's behaviour keeps it valid).
-      if (grant?.behaviour?.refreshTokens !== 'reusable') refreshTokens.delete(presented);
-      if (!grant || grant.clientId !== clientId || grant.expiresAt <= now()) return fail(req, res, 'bad_refresh_token', grant?.behaviour);
-      return issue(req, res, clientId, grant.scope, grant.behaviour);
-    }
-    if (grantType !== 'authorization_code') return fail(req, res, 'unsupported_grant_type');
+// --- The authorization endpoint and its login page ----------------------------------------------
 
-    const code = params.get('code') ?? '';
-    const grant = codes.get(code);
-    if (!grant || grant.clientId !== clientId || grant.expiresAt <= now()) {
-      codes.delete(code);
-      return fail(req, res, 'bad_verification_code');
-    }
-    const redirectUri = params.get('redirect_uri');
-    if (redirectUri !== null && grant.redirectUri !== undefined && redirectUri !== grant.redirectUri) {
-      return fail(req, res, 'redirect_uri_mismatch');
-    }
-    if (grant.codeChallenge !== undefined) {
-      const verifier = params.get('code_verifier') ?? '';
-      if (createHash('sha256').update(verifier, 'ascii').digest('base64url') !== grant.codeChallenge) {
-        codes.delete(code);
-        return fail(req, res, 'bad_verification_code');
-      }
-    }
-    codes.delete(code);
-    return issue(req, res, clientId, grant.scope, grant.behaviour);
-  };
+/** The authorization request's parameters, from the query (GET) or the login form (POST). */
+const AUTH_FIELDS = ['client_id', 'redirect_uri', 'state', 'scope', 'code_challenge', 'code_challenge_method'] as const;
 
-  /** The authorization request's parameters, from the query (GET) or the login form (POST). */
-  const AUTH_FIELDS = ['client_id', 'redirect_uri', 'state', 'scope', 'code_challenge', 'code_challenge_method'] as const;
-
-  const loginPage = (res: ServerResponse, q: URLSearchParams, error?: string) => {
-    const hidden = AUTH_FIELDS.filter((f) => q.get(f) !== null)
-      .map((f) => `<input type="hidden" name="${f}" value="${xmlEscape(q.get(f)!)}">`)
-      .join('');
-    res.writeHead(error ? 401 : 200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-    // Alexa's login-page rules: mobile-friendly (the Alexa app opens a web view), no pop-ups, no
-    // JavaScript alerts, errors shown on the page. Touch targets at least 44 px; Allow and Deny distinct.
-    res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+function loginPage(res: ServerResponse, q: URLSearchParams, error?: string): void {
+  const hidden = AUTH_FIELDS.filter((f) => q.get(f) !== null)
+    .map((f) => `<input type="hidden" name="${f}" value="${xmlEscape(q.get(f)!)}">`)
+    .join('');
+  res.writeHead(error ? 401 : 200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+  // Alexa's login-page rules: mobile-friendly (the Alexa app opens a web view), no pop-ups, no
+  // JavaScript alerts, errors shown on the page. Touch targets at least 44 px; Allow and Deny distinct.
+  res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>Sign in to the demo provider</title><style>${LOGIN_STYLE}</style></head>
 <body><main><h1>Sign in to the demo provider</h1><p>Alexa asks for access to your demo account (scope <b>${xmlEscape(q.get('scope') ?? DEMO_SCOPE)}</b>).</p>
 ${error ? `<p class="err" role="alert">${xmlEscape(error)}</p>` : ''}<form method="post" action="${AUTHORIZE_PATH}">${hidden}
@@ -352,91 +355,108 @@ ${error ? `<p class="err" role="alert">${xmlEscape(error)}</p>` : ''}<form metho
 <label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password">
 <div class="actions"><button class="allow" name="action" value="approve">Sign in and allow</button><button class="deny" name="action" value="deny">Deny</button></div></form>
 <p class="hint">Demo user: ${DEMO_USER} / ${DEMO_PASSWORD}</p></main></body></html>`);
-  };
+}
 
-  const backTo = (res: ServerResponse, redirectUri: string, params: Record<string, string | null>) => {
-    const target = new URL(redirectUri);
-    for (const [k, v] of Object.entries(params)) if (v !== null) target.searchParams.set(k, v);
-    res.writeHead(302, { location: target.toString(), 'cache-control': 'no-store' });
-    res.end();
-  };
+function backTo(res: ServerResponse, redirectUri: string, params: Record<string, string | null>): void {
+  const target = new URL(redirectUri);
+  for (const [k, v] of Object.entries(params)) if (v !== null) target.searchParams.set(k, v);
+  res.writeHead(302, { location: target.toString(), 'cache-control': 'no-store' });
+  res.end();
+}
 
-  const authorize = async (req: IncomingMessage, res: ServerResponse) => {
-    let q = new URL(req.url ?? '/', 'http://x').searchParams;
-    // The login form POSTs its fields; parameters left in the URL (curl) count too, the body wins.
-    if (req.method === 'POST') for (const [k, v] of new URLSearchParams((await readBody(req)) ?? '')) q.set(k, v);
-    if (q.get('client_id') !== DEMO_CLIENT_ID) {
-      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
-      res.end(`unknown client_id; the demo provider knows only ${DEMO_CLIENT_ID}\n`);
-      return;
-    }
-    const redirectUri = q.get('redirect_uri');
-    if (!redirectUri || !isAllowedRedirect(redirectUri)) {
-      // The demo has no registered callback URL to fall back on.
-      res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' });
-      res.end('redirect_uri is required and must be https (or http on localhost)\n');
-      return;
-    }
-    if (req.method !== 'POST') return loginPage(res, q);
-    const behaviour = q.get('action') !== 'deny' && armed && armed.until > now() ? armed.behaviour : undefined;
-    const sent = q.get('state');
-    const state = behaviour?.truncateState && sent !== null ? sent.slice(0, 32) : sent;
-    if (q.get('action') === 'deny') return backTo(res, redirectUri, { error: 'access_denied', error_description: 'The user denied access.', state });
-    if (q.get('login') !== DEMO_USER || q.get('password') !== DEMO_PASSWORD) return loginPage(res, q, 'Wrong user or password.');
-    const challenge = q.get('code_challenge');
-    if (challenge !== null && (q.get('code_challenge_method') ?? 'plain') !== 'S256') {
-      return backTo(res, redirectUri, { error: 'invalid_request', error_description: 'only S256 PKCE is supported', state });
-    }
-    const scope = q.get('scope');
-    const code = mintCode({
-      redirectUri,
-      ...(scope ? { scope: scope.split(/[ ,]+/).filter(Boolean).join(',') } : {}),
-      ...(challenge !== null ? { codeChallenge: challenge } : {}),
-      ...(behaviour ? { behaviour } : {}),
-    });
-    // Armed for one login only.
-    armed = undefined;
-    return backTo(res, redirectUri, { code, state });
-  };
+async function authorizeEndpoint(state: DemoState, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const q = new URL(req.url ?? '/', 'http://x').searchParams;
+  // The login form POSTs its fields; parameters left in the URL (curl) count too, the body wins.
+  if (req.method === 'POST') for (const [k, v] of new URLSearchParams((await readBody(req)) ?? '')) q.set(k, v);
+  if (q.get('client_id') !== DEMO_CLIENT_ID) {
+    res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+    res.end(`unknown client_id; the demo provider knows only ${DEMO_CLIENT_ID}\n`);
+    return;
+  }
+  const redirectUri = q.get('redirect_uri');
+  if (!redirectUri || !isAllowedRedirect(redirectUri)) {
+    // The demo has no registered callback URL to fall back on.
+    res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' });
+    res.end('redirect_uri is required and must be https (or http on localhost)\n');
+    return;
+  }
+  if (req.method !== 'POST') return loginPage(res, q);
+  const armed = state.armed;
+  const behaviour = q.get('action') !== 'deny' && armed && armed.until > state.now() ? armed.behaviour : undefined;
+  const sent = q.get('state');
+  const returnedState = behaviour?.truncateState && sent !== null ? sent.slice(0, 32) : sent;
+  if (q.get('action') === 'deny') return backTo(res, redirectUri, { error: 'access_denied', error_description: 'The user denied access.', state: returnedState });
+  if (q.get('login') !== DEMO_USER || q.get('password') !== DEMO_PASSWORD) return loginPage(res, q, 'Wrong user or password.');
+  const challenge = q.get('code_challenge');
+  if (challenge !== null && (q.get('code_challenge_method') ?? 'plain') !== 'S256') {
+    return backTo(res, redirectUri, { error: 'invalid_request', error_description: 'only S256 PKCE is supported', state: returnedState });
+  }
+  const scope = q.get('scope');
+  const code = mintCode(state, {
+    redirectUri,
+    ...(scope ? { scope: scope.split(/[ ,]+/).filter(Boolean).join(',') } : {}),
+    ...(challenge !== null ? { codeChallenge: challenge } : {}),
+    ...(behaviour ? { behaviour } : {}),
+  });
+  // Armed for one login only.
+  state.armed = undefined;
+  return backTo(res, redirectUri, { code, state: returnedState });
+}
 
-  const server = createServer((req, res) => {
+// --- The server ------------------------------------------------------------------------------------
+
+/** A failed endpoint answers 500 (if it had not answered yet) instead of leaving the request hanging. */
+function failing(res: ServerResponse) {
+  return () => {
+    if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+    res.end('demo provider failed');
+  };
+}
+
+function demoListener(state: DemoState) {
+  return (req: IncomingMessage, res: ServerResponse): void => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     if (path === TOKEN_PATH && req.method === 'POST') {
-      tokenEndpoint(req, res).catch(() => {
-        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
-        res.end('demo provider failed');
-      });
+      tokenEndpoint(state, req, res).catch(failing(res));
       return;
     }
     if (path === AUTHORIZE_PATH && (req.method === 'GET' || req.method === 'HEAD' || req.method === 'POST')) {
-      authorize(req, res).catch(() => {
-        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
-        res.end('demo provider failed');
-      });
+      authorizeEndpoint(state, req, res).catch(failing(res));
       return;
     }
     if (path === '/demo/code' && (req.method === 'GET' || req.method === 'POST')) {
-      const q = new URL(req.url ?? '/', 'http://x').searchParams;
-      const redirectUri = q.get('redirect_uri');
-      const code = mintCode(redirectUri ? { redirectUri } : {});
+      const redirectUri = new URL(req.url ?? '/', 'http://x').searchParams.get('redirect_uri');
+      const code = mintCode(state, redirectUri ? { redirectUri } : {});
       res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
       res.end(code);
       return;
     }
     res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
     res.end('Not Found\n');
-  });
+  };
+}
+
+export async function startDemoProvider(options: DemoProviderOptions = {}): Promise<DemoProvider> {
+  const state: DemoState = {
+    now: options.now ?? Date.now,
+    answerFormat: options.answerFormat ?? 'accept',
+    expiring: options.expiringTokens ?? true,
+    codes: new Map(),
+    refreshTokens: new Map(),
+    stats: { tokenRequests: 0, errors: {} },
+  };
+  const server = createServer(demoListener(state));
   server.keepAliveTimeout = 5000;
   const running = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
   return {
     url: running.url,
     tokenUrl: `${running.url}${TOKEN_PATH}`,
     authorizeUrl: `${running.url}${AUTHORIZE_PATH}`,
-    mintCode,
+    mintCode: (o) => mintCode(state, o),
     armBehaviour: (b, forMs = CODE_TTL_MS) => {
-      armed = b ? { behaviour: b, until: now() + forMs } : undefined;
+      state.armed = b ? { behaviour: b, until: state.now() + forMs } : undefined;
     },
-    stats,
+    stats: state.stats,
     close: running.close,
   };
 }

@@ -4,6 +4,7 @@
  * events endpoint, and prints each answer. PORT as for npm start (default 3000).
  */
 import { randomUUID } from 'node:crypto';
+import { HTTP_ROUTES, INVOKED_FUNCTIONS } from '../lambda/contract/routes';
 
 const port = Number(process.env.PORT ?? 3000);
 const base = `http://127.0.0.1:${port}`;
@@ -13,7 +14,7 @@ const show = (title: string, value: unknown) => process.stdout.write(`\n${title}
 
 async function main() {
   const code = await (await fetch(`${demo}/demo/code`)).text();
-  const token = await fetch(`${base}/token`, {
+  const token = await fetch(`${base}${HTTP_ROUTES.token.path}`, {
     method: 'POST',
     headers: { authorization: `Basic ${Buffer.from('demo-client:demo-secret').toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: 'https://layla.amazon.com/api/skill/link/M2AAAAAAAAAAAA' }),
@@ -27,7 +28,7 @@ async function main() {
       payload: { grant: { type: 'OAuth2.AuthorizationCode', code: grant }, grantee: { type: 'BearerToken', token: tokens.access_token } },
     },
   };
-  show('AcceptGrant answer:', await (await fetch(`${smartHome}/smart-home`, { method: 'POST', body: JSON.stringify(directive) })).json());
+  show('AcceptGrant answer:', await (await fetch(`${smartHome}${INVOKED_FUNCTIONS['smart-home'].local.path}`, { method: INVOKED_FUNCTIONS['smart-home'].local.method, body: JSON.stringify(directive) })).json());
   const message = {
     event: {
       header: { namespace: 'Alexa', name: 'ChangeReport', messageId: randomUUID(), payloadVersion: '3' },
@@ -36,7 +37,7 @@ async function main() {
     },
     context: { properties: [] },
   };
-  show('Event Gateway send:', await (await fetch(`${smartHome}/events`, { method: 'POST', body: JSON.stringify({ granteeToken: tokens.access_token, message }) })).json());
+  show('Event Gateway send:', await (await fetch(`${smartHome}${INVOKED_FUNCTIONS.events.local.path}`, { method: INVOKED_FUNCTIONS.events.local.method, body: JSON.stringify({ granteeToken: tokens.access_token, message }) })).json());
 }
 
 main().catch((err: unknown) => {

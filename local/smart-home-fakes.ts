@@ -1,6 +1,6 @@
 /**
  * Loopback fakes of the two Amazon services the smart-home Lambda talks to, behaving as their
- * documentation (and observed behaviour, alexa-facts.md §3) says. Used by local mode and by tests.
+ * documentation (Alexa docs: alexa-authorization, send-events; Login with Amazon) and observed behaviour say. Used by local mode and by tests.
  *
  * Login with Amazon (POST /auth/o2/token, form body; smapi/access-token-api.html):
  * - `authorization_code` with a code from `issueCode()` (single use, 5 minutes) → 200

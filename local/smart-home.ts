@@ -1,7 +1,8 @@
 /**
  * Smart home in local mode: the LWA and Event Gateway fakes, and a loopback stand-in for the two
  * Lambda functions (Alexa's direct invoke of the smart-home function, and the IAM-invoked events
- * function), running the same core with the same store as the token route:
+ * function), each built by the handler's own factory with the same store as the token route, on the
+ * loopback route the contract gives it (lambda/contract/routes.ts INVOKED_FUNCTIONS):
  *
  *   POST /smart-home   body: a directive, as Alexa sends it    → the smart-home function's answer
  *   POST /events       body: {granteeToken, message}          → the events function's answer
@@ -11,9 +12,12 @@
  * SMART_HOME_FORWARD_URL to forward other directives to a local skill over HTTP.
  */
 import { createServer } from 'node:http';
+import { FUNCTION_TIMEOUT_MS } from '../lambda/contract/deadlines';
+import { LOCAL_ENV } from '../lambda/contract/env';
+import { INVOKED_FUNCTIONS, routeKey } from '../lambda/contract/routes';
 import { parseSmartHomeConfig, type SmartHomeConfig } from '../lambda/core/smart-home/config';
-import { handleDirective, type SmartHomeDeps } from '../lambda/core/smart-home/directive';
-import { sendEvent, type SendEventRequest } from '../lambda/core/smart-home/event-gateway';
+import { createEventsHandler } from '../lambda/handlers/events';
+import { createSmartHomeHandler, type SmartHomeHandlerDeps } from '../lambda/handlers/smart-home';
 import type { RecordSink } from '../lambda/shared/log';
 import type { StateStore } from '../lambda/store/state-store';
 import { listen, type RunningServer } from './adapter';
@@ -33,11 +37,11 @@ export async function startLocalSmartHome(options: { store: () => Promise<StateS
   const lwa = await startFakeLwa({ host });
   const gateway = await startFakeGateway(lwa, { host });
   const config = parseSmartHomeConfig({ skillId: LOCAL_SKILL_ID, alexaClientId: FAKE_ALEXA_CLIENT_ID, lwaTokenUrl: lwa.tokenUrl, gatewayUrl: gateway.eventsUrl });
-  const forwardUrl = process.env.SMART_HOME_FORWARD_URL;
-  const deps: SmartHomeDeps = {
+  const forwardUrl = process.env[LOCAL_ENV.smartHomeForwardUrl];
+  const deps: SmartHomeHandlerDeps = {
     config,
     store: options.store,
-    clientSecret: () => Promise.resolve(process.env.ALEXA_CLIENT_SECRET ?? FAKE_ALEXA_CLIENT_SECRET),
+    clientSecret: () => Promise.resolve(process.env[LOCAL_ENV.alexaClientSecret] ?? FAKE_ALEXA_CLIENT_SECRET),
     forward: forwardUrl
       ? async (directive) => {
           const res = await fetch(forwardUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(directive) });
@@ -48,6 +52,14 @@ export async function startLocalSmartHome(options: { store: () => Promise<StateS
     forwardTarget: forwardUrl,
     awsRegion: process.env.AWS_REGION ?? 'us-east-1',
     log: options.log,
+  };
+  const smartHome = createSmartHomeHandler(deps);
+  const events = createEventsHandler(deps);
+  const routes = INVOKED_FUNCTIONS;
+  /** Lambda's context: the request id, and the function's timeout as its remaining time. */
+  const context = (awsRequestId: string, timeoutMs: number) => {
+    const deadline = Date.now() + timeoutMs;
+    return { awsRequestId, getRemainingTimeInMillis: () => deadline - Date.now() };
   };
   let n = 0;
   const server = createServer((req, res) => {
@@ -69,7 +81,7 @@ export async function startLocalSmartHome(options: { store: () => Promise<StateS
         res.writeHead(200, { 'content-type': 'text/plain' });
         return res.end(lwa.issueCode());
       }
-      if (req.method === 'POST' && path === '/smart-home') {
+      if (req.method === routes['smart-home'].local.method && path === routes['smart-home'].local.path) {
         // Lambda receives the parsed event; unparsable input reaches the core as text (→ ErrorResponse).
         let event: unknown = text;
         try {
@@ -77,18 +89,18 @@ export async function startLocalSmartHome(options: { store: () => Promise<StateS
         } catch {
           event = text;
         }
-        return reply(200, await handleDirective(event, deps, { requestId, remainingMs: 8000 }));
+        return reply(200, await smartHome(event, context(requestId, FUNCTION_TIMEOUT_MS['smart-home'])));
       }
-      if (req.method === 'POST' && path === '/events') {
+      if (req.method === routes.events.local.method && path === routes.events.local.path) {
         let event: unknown;
         try {
           event = JSON.parse(text);
         } catch {
           event = null;
         }
-        return reply(200, await sendEvent(event as SendEventRequest, { ...deps }, requestId));
+        return reply(200, await events(event, context(requestId, FUNCTION_TIMEOUT_MS.events)));
       }
-      reply(404, { error: 'POST /smart-home, POST /events or GET /lwa/code' });
+      reply(404, { error: `${routeKey(routes['smart-home'].local)}, ${routeKey(routes.events.local)} or GET /lwa/code` });
     })().catch(() => {
       res.writeHead(500);
       res.end();
@@ -108,8 +120,10 @@ export async function startLocalSmartHome(options: { store: () => Promise<StateS
 
 /** Lines for the local-mode banner. */
 export function smartHomeBanner(sh: LocalSmartHome, tokenUri: string, codeUrl: string | undefined): string[] {
+  const directiveUrl = `${sh.url}${INVOKED_FUNCTIONS['smart-home'].local.path}`;
+  const eventsUrl = `${sh.url}${INVOKED_FUNCTIONS.events.local.path}`;
   return [
-    `  smart home         ${sh.url}/smart-home (AcceptGrant and directives), ${sh.url}/events (send an event)`,
+    `  smart home         ${directiveUrl} (AcceptGrant and directives), ${eventsUrl} (send an event)`,
     `  fake LWA / gateway ${sh.lwa.tokenUrl}  ${sh.gateway.eventsUrl}`,
     '',
     'Smart home: link, AcceptGrant, then a ChangeReport (npm run local:directive does the same):',
@@ -117,7 +131,7 @@ export function smartHomeBanner(sh: LocalSmartHome, tokenUri: string, codeUrl: s
     codeUrl
       ? `  TOKEN=$(curl -s -u demo-client:demo-secret -d grant_type=authorization_code -d code=$(curl -s ${codeUrl}) -d redirect_uri=https://layla.amazon.com/api/skill/link/M2AAAAAAAAAAAA ${tokenUri} | jq -r .access_token)`
       : '  TOKEN=<an access_token from the token route>',
-    `  curl -s ${sh.url}/smart-home -d '{"directive":{"header":{"namespace":"Alexa.Authorization","name":"AcceptGrant","messageId":"m-1","payloadVersion":"3"},"payload":{"grant":{"type":"OAuth2.AuthorizationCode","code":"'$(curl -s ${sh.url}/lwa/code)'"},"grantee":{"type":"BearerToken","token":"'$TOKEN'"}}}}'`,
-    `  curl -s ${sh.url}/events -d '{"granteeToken":"'$TOKEN'","message":{"event":{"header":{"namespace":"Alexa","name":"ChangeReport","messageId":"m-2","payloadVersion":"3"},"endpoint":{"endpointId":"lamp-1"},"payload":{"change":{"cause":{"type":"PHYSICAL_INTERACTION"},"properties":[]}}}}}'`,
+    `  curl -s ${directiveUrl} -d '{"directive":{"header":{"namespace":"Alexa.Authorization","name":"AcceptGrant","messageId":"m-1","payloadVersion":"3"},"payload":{"grant":{"type":"OAuth2.AuthorizationCode","code":"'$(curl -s ${sh.url}/lwa/code)'"},"grantee":{"type":"BearerToken","token":"'$TOKEN'"}}}}'`,
+    `  curl -s ${eventsUrl} -d '{"granteeToken":"'$TOKEN'","message":{"event":{"header":{"namespace":"Alexa","name":"ChangeReport","messageId":"m-2","payloadVersion":"3"},"endpoint":{"endpointId":"lamp-1"},"payload":{"change":{"cause":{"type":"PHYSICAL_INTERACTION"},"properties":[]}}}}}'`,
   ];
 }

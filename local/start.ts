@@ -15,6 +15,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { LOCAL_MODE_CONFIG, LOCAL_MODE_OUTPUTS } from '../cli/constants';
+import { FUNCTION_ENV } from '../lambda/contract/env';
 import { acknowledgeSdkNodeNotice } from '../cli/node-support';
 import { ConfigError, parseRuntimeConfig, runtimePart, type RuntimeConfig } from '../lambda/core/config';
 import { DynamoDbStateStore } from '../lambda/store/dynamodb-store';
@@ -117,9 +118,9 @@ async function startAll(port: number, loaded: LoadedConfigFile | undefined, hono
   try {
     const store = await onPreferredPort(port === 0 ? 0 : port + 2, (p) => startEmbeddedDynamoDb({ port: p, host: HOST }), 'store');
     started.push(store);
-    // Handlers of later slices find the table the way they do in Lambda (TABLE_NAME) and the SDK
+    // Anything that reads the table from the environment finds it as in Lambda (TABLE_NAME), and the SDK
     // sends DynamoDB calls to the embedded store (AWS_ENDPOINT_URL_DYNAMODB, SDK v3 service endpoints).
-    process.env.TABLE_NAME = store.tableName;
+    process.env[FUNCTION_ENV.tableName] = store.tableName;
     process.env.AWS_ENDPOINT_URL_DYNAMODB = store.endpoint;
 
     const demoPort = port === 0 ? 0 : port + 1;

@@ -1,7 +1,7 @@
 /**
  * The providers, in a process of their own, answering at once (the provider's wait is a parameter
  * of the cost model, not something to sleep through here). Token shapes and sizes follow the
- * providers' documentation (shared reference providers.md):
+ * providers' documentation (each profile's sources, lambda/core/profiles/):
  *
  * - POST /github/token: a GitHub OAuth App. `gho_` + 36 characters; form-encoded answer unless
  *   `Accept: application/json` (GitHub's default), no expiry, no refresh token.

@@ -188,16 +188,19 @@ function describe(issue: v.BaseIssue<unknown>, root: unknown): string {
   }
 }
 
+const isUnknownField = (issue: v.BaseIssue<unknown>) => (issue.type === 'strict_object' || issue.type === 'object' || issue.type === 'loose_object') && issue.expected === 'never';
+
 /**
  * Every issue as `<field path>: <what is wrong>`, issues of one field joined in one line, in the
- * order they were found. `prefix` names where the validated object sits (e.g. `smartHome`).
+ * order they were found. `prefix` names where the validated object sits (e.g. `smartHome`);
+ * `retired` says, by field path, what to do about a field that no longer exists.
  */
-export function describeIssues(issues: readonly v.BaseIssue<unknown>[], root: unknown, prefix = ''): string[] {
+export function describeIssues(issues: readonly v.BaseIssue<unknown>[], root: unknown, prefix = '', retired: Readonly<Record<string, string>> = {}): string[] {
   const byField = new Map<string, string[]>();
   for (const issue of issues) {
     const path = v.getDotPath(issue);
     const field = [prefix, path].filter((p) => p !== '' && p !== null).join('.') || '(the configuration)';
-    const text = describe(issue, root);
+    const text = isUnknownField(issue) && Object.hasOwn(retired, field) ? retired[field]! : describe(issue, root);
     const list = byField.get(field) ?? [];
     if (!list.includes(text)) list.push(text);
     byField.set(field, list);

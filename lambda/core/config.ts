@@ -6,12 +6,13 @@
  * cold-starts, so a hand-edited environment variable cannot slip past it.
  */
 import * as v from 'valibot';
+import { ALEXA_TOKEN_DEADLINE_MS } from '../contract/deadlines';
 import { AUTHORIZATION_LEG_ENTRIES, INTERCEPTION_NEEDS_AUTHORIZE_URL, interceptionHasAuthorizeUrl } from './authorize/config';
 import { describeIssues } from './config-problems';
 import { SmartHomeConfigSchema } from './smart-home/config';
 import { BUILT_IN_PROFILES } from './profiles/index';
 import { selectProfile } from './profiles/resolve';
-import { CustomProfileSchema, customProfileIdProblems } from './profiles/schema';
+import { CustomProfileSchema, RETIRED_PROFILE_FIELDS, customProfileIdProblems } from './profiles/schema';
 
 /** Loopback hosts may use plain http (local mode, tests); everything else must be https (RFC 6749 §3.2). */
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
@@ -58,7 +59,7 @@ export const RuntimeConfigSchema = v.strictObject({
    * Hard budget for the upstream token call, in ms. Alexa allows 4.5 s for the whole answer
    * (Alexa docs: configure-authorization-code-grant), so this must leave room for our own work.
    */
-  upstreamTimeoutMs: v.optional(int(100, 4400), 4000),
+  upstreamTimeoutMs: v.optional(int(100, ALEXA_TOKEN_DEADLINE_MS - 100), 4000),
   /**
    * Where the client credentials come from. `passthrough`: the client id and secret Alexa sends are
    * forwarded to the provider, so the stack stores no provider secret.
@@ -76,7 +77,7 @@ export const RuntimeConfigSchema = v.strictObject({
     v.pipe(v.string(), v.regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/, 'must be a Secrets Manager secret ARN')),
   ),
   /**
-   * Rotation grace (README "Refresh safety"): for this many seconds a repeated refresh with the same
+   * Rotation grace (docs/refresh-safety.md): for this many seconds a repeated refresh with the same
    * refresh token gets the cached answer instead of the provider's invalid_grant. 0 turns the grace
    * window off; concurrent refreshes are still single-flighted.
    */
@@ -106,7 +107,7 @@ export const DeploymentConfigSchema = v.strictObject({
   certificateArn: v.optional(v.pipe(v.string(), v.regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/, 'must be an ACM certificate ARN'))),
   /**
    * Customer-managed KMS key (an existing key's ARN) for the state table, every log group and the Alexa
-   * Client Secret. Its key policy must let CloudWatch Logs use it (README "Encryption at rest").
+   * Client Secret. Its key policy must let CloudWatch Logs use it (docs/security.md, "Encryption at rest").
    * Unset: AWS managed/owned keys, each choice stated in the template as a checkov skip.
    */
   encryptionKeyArn: v.optional(v.pipe(v.string(), v.regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/, 'must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)'))),
@@ -185,7 +186,7 @@ function check<T>(schema: v.GenericSchema<unknown, T>, object: v.GenericSchema, 
     const { problems } = selectProfile(result.output as Parameters<typeof selectProfile>[0]);
     return problems.length > 0 ? { problems } : { config: result.output, problems: [] };
   }
-  const described = describeIssues(result.issues, object);
+  const described = describeIssues(result.issues, object, '', RETIRED_PROFILE_FIELDS);
   const objectResult = object === schema ? result : v.safeParse(object, input);
   const beside = objectResult.success ? selectProfile(objectResult.output as Parameters<typeof selectProfile>[0]).problems : problemsBesideSchema(input, object !== schema);
   // valibot still runs the cross-field checks after a value-level problem (a number out of range): keep one of each.
@@ -197,37 +198,48 @@ export function checkAdapterConfig(input: unknown): { config?: AdapterConfig; pr
   return check(AdapterConfigSchema, AdapterConfigSchema.pipe[0], input);
 }
 
-export function parseAdapterConfig(input: unknown, source = 'config'): AdapterConfig {
-  const { config, problems } = checkAdapterConfig(input);
+/** Validates the runtime part a Lambda gets (`ADAPTER_CONFIG`) and names every problem. */
+export function checkRuntimeConfig(input: unknown): { config?: RuntimeConfig; problems: string[] } {
+  return check(RuntimeConfigSchema, RuntimeConfigSchema, input);
+}
+
+/** The config, or a ConfigError naming every problem and where the configuration came from. */
+function orThrow<T>({ config, problems }: { config?: T; problems: string[] }, source: string): T {
   if (!config) throw new ConfigError(problems, source);
   return config;
 }
 
-export function parseRuntimeConfig(input: unknown, source = 'config'): RuntimeConfig {
-  const { config, problems } = check(RuntimeConfigSchema, RuntimeConfigSchema, input);
-  if (!config) throw new ConfigError(problems, source);
-  return config;
-}
+export const parseAdapterConfig = (input: unknown, source = 'config'): AdapterConfig => orThrow(checkAdapterConfig(input), source);
+export const parseRuntimeConfig = (input: unknown, source = 'config'): RuntimeConfig => orThrow(checkRuntimeConfig(input), source);
 
-/** The subset of the configuration a Lambda needs, as it is passed in `ADAPTER_CONFIG`. */
+type RuntimeField = keyof typeof RuntimeConfigSchema.entries;
+const runtimeFields = (always: boolean) =>
+  (Object.entries(RuntimeConfigSchema.entries) as [RuntimeField, v.GenericSchema][])
+    .filter(([, schema]) => (schema.type !== 'optional' || v.getDefault(schema as never) !== undefined) === always)
+    .map(([field]) => field);
+
+/**
+ * Every field of the runtime schema, so a field added there reaches the Lambdas with no other change:
+ * those every configuration has first, then the optional ones (a stable order, so the environment,
+ * and with it the function, only changes when a value does).
+ */
+export const RUNTIME_FIELDS: readonly RuntimeField[] = [...runtimeFields(true), ...runtimeFields(false)];
+
+/**
+ * The subset of the configuration a Lambda needs, as it is passed in `ADAPTER_CONFIG`: every field of
+ * RuntimeConfigSchema that is set. Two are not copied: `recordGrantees` follows from `smartHome`
+ * (without smart home the token route writes nothing for it: two DynamoDB writes per exchange saved),
+ * and a custom profile's `sources` document it: the Lambda does not need them (and its environment is
+ * capped at 4 KB). Unset fields are left out, not set to undefined: the result is also used as an
+ * object (local mode, doctor), not only as JSON.
+ */
 export function runtimePart(config: AdapterConfig): RuntimeConfig {
-  const { provider, tokenUrl, authorizeUrl, upstreamTimeoutMs, clientCredentials, mode, vendorId, extraRedirectHosts, grantTtlSeconds, refreshGraceSeconds, profile, appleTeamId, appleKeyId, applePrivateKeySecretArn } = config;
-  // A custom profile's `sources` document it; the Lambda does not need them (and its environment is capped at 4 KB).
-  // Left out, not set to undefined: the result is also used as an object (local mode, doctor), not only as JSON.
-  const runtimeProfile = profile ? withoutSources(profile) : undefined;
-  const optional = { authorizeUrl, vendorId, profile: runtimeProfile, appleTeamId, appleKeyId, applePrivateKeySecretArn };
-  return {
-    provider,
-    tokenUrl,
-    upstreamTimeoutMs,
-    clientCredentials,
-    mode,
-    extraRedirectHosts,
-    grantTtlSeconds,
-    refreshGraceSeconds,
-    recordGrantees: config.smartHome !== undefined,
-    ...Object.fromEntries(Object.entries(optional).filter(([, value]) => value !== undefined)),
-  };
+  const part: Partial<Record<RuntimeField, unknown>> = {};
+  for (const field of RUNTIME_FIELDS) {
+    const value = field === 'recordGrantees' ? config.smartHome !== undefined : field === 'profile' && config.profile ? withoutSources(config.profile) : config[field];
+    if (value !== undefined) part[field] = value;
+  }
+  return part as RuntimeConfig;
 }
 
 function withoutSources<P extends { sources?: unknown }>(profile: P): Omit<P, 'sources'> {

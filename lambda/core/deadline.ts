@@ -1,13 +1,14 @@
 /**
- * The one deadline of a token request (README "The 4.5 s answer"). Alexa must have the token answer
+ * The one deadline of a token request (docs/deadline.md). Alexa must have the token answer
  * within 4.5 s (Alexa docs: configure-authorization-code-grant, "respond within 4.5 seconds"), so
  * every step of the request — each state-table call, the provider call, the writes after the
  * provider has answered — is bounded by one instant derived from it, measured from the start of the
  * invocation, and never later than the Lambda's own remaining time allows. No AWS imports.
  */
 
-/** Alexa's deadline for the whole token answer, in ms (Alexa docs: configure-authorization-code-grant). */
-export const ALEXA_TOKEN_DEADLINE_MS = 4500;
+import { ALEXA_TOKEN_DEADLINE_MS } from '../contract/deadlines';
+
+export { ALEXA_TOKEN_DEADLINE_MS };
 
 /**
  * Kept back from Alexa's deadline (and from the Lambda's remaining time): shaping the answer, writing

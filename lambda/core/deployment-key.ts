@@ -1,5 +1,5 @@
 /**
- * The per-deployment secret key (README "The per-deployment key"). Every fingerprint in the log,
+ * The per-deployment secret key (docs/security.md, "The per-deployment key"). Every fingerprint in the log,
  * every table key derived from a secret and every sealed payload depend on it, so neither a copy
  * of the log nor a dump of the table can be brute-forced back to a low-entropy secret (a 6-digit
  * code is 10^6 guesses: about a second against an unkeyed hash).
@@ -13,13 +13,14 @@
  * When a Lambda cannot load it (Secrets Manager unreachable within its bound): fingerprints use a
  * random key of this instance only (records say `fpKey: "ephemeral"`, so they are not compared
  * with others), and everything that addresses the table fails as an unavailable store, which each
- * route already degrades from (README: what happens when the key is unreachable).
+ * route already degrades from (docs/security.md: what happens when the key is unreachable).
  */
 import { createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { LOCAL_ENV } from '../contract/env';
 import { StoreUnavailableError } from '../store/state-store';
 
 /** Local mode and tests: the key material (any string of at least MIN_KEY_LENGTH characters). */
-export const DEPLOYMENT_KEY_ENV = 'ADAPTER_DEPLOYMENT_KEY';
+export const DEPLOYMENT_KEY_ENV = LOCAL_ENV.deploymentKey;
 /** Shortest key material accepted (characters): 32 random alphanumerics carry about 190 bits. */
 export const MIN_KEY_LENGTH = 32;
 

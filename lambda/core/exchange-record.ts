@@ -7,6 +7,7 @@
  * a closed set (log-values.ts), a number, a keyed fingerprint, or text that went through the one
  * scrubber (redact.ts); and every record passes record-guard.ts on its way to the log.
  */
+import { RECORD_TYPE } from '../contract/record-type';
 import { deploymentKeyStatus } from './deployment-key';
 import { methodName } from './log-values';
 import { prose } from './redact';
@@ -85,7 +86,7 @@ export interface RefreshSummary {
  */
 export interface RecordBase {
   /** Record type and schema version. */
-  type: 'alexa-link-adapter.exchange';
+  type: typeof RECORD_TYPE;
   v: 1;
   time: string;
   requestId: string;
@@ -148,7 +149,7 @@ export interface ExchangeRecord extends RecordBase {
 /** The fields every HTTP route's record starts with (token, authorize, callback); the caller adds its own. */
 export function httpRecordStart<R extends string>(req: { requestId: string; method: string; path: string }, route: R, provider: string, start: number) {
   return {
-    type: 'alexa-link-adapter.exchange' as const,
+    type: RECORD_TYPE,
     v: 1 as const,
     time: new Date(start).toISOString(),
     requestId: requestIdText(req.requestId),

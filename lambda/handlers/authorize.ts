@@ -2,17 +2,21 @@
  * GET /authorize and GET /callback — the browser leg of account linking in interception mode.
  * Thin: parse the event, call the core, shape the answer, write the record.
  */
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { FUNCTION_ENV } from '../contract/env';
+import { HTTP_ROUTES, pathMatches, routeKey } from '../contract/routes';
 import { handleAuthorize } from '../core/authorize/authorize';
 import { handleCallback } from '../core/authorize/callback';
 import { baseRecord, finish, newLinkId, type AuthorizeLegDeps, type LegResult } from '../core/authorize/leg';
 import { assertLoopbackOrigin } from '../core/authorize/local-return';
 import { userPage } from '../core/authorize/pages';
-import { ConfigError, parseRuntimeConfig, type RuntimeConfig } from '../core/config';
+import { ConfigError, type RuntimeConfig } from '../core/config';
 import { selectProfile } from '../core/profiles/resolve';
 import { toHttpRequest } from '../shared/apigw';
+import { runtimeConfigFromEnv } from '../shared/config-from-env';
 import { keyGatedStore } from '../shared/deployment-key-from-env';
 import { emitGuarded, guardedHandler } from '../shared/guarded';
+import { lambdaEntry, type LambdaContextLike } from '../shared/lambda-entry';
 import { stdoutSink, type RecordSink } from '../shared/log';
 import { storeFromEnv } from '../shared/store-from-env';
 import type { StateStore } from '../store/state-store';
@@ -30,21 +34,19 @@ export interface AuthorizeHandlerDeps {
   localReturnOrigin?: string;
 }
 
-const CALLBACK_PATH = /(^|\/)callback\/?$/;
-
 export function createAuthorizeHandler(deps: AuthorizeHandlerDeps) {
   const { profile, problems } = selectProfile(deps.config);
-  if (!profile) throw new ConfigError(problems, 'ADAPTER_CONFIG');
+  if (!profile) throw new ConfigError(problems, FUNCTION_ENV.adapterConfig);
   const core: AuthorizeLegDeps = { config: deps.config, profile, fetch: deps.fetch, now: deps.now, store: keyGatedStore(deps.store), ...(deps.localReturnOrigin !== undefined ? { localReturnOrigin: assertLoopbackOrigin(deps.localReturnOrigin) } : {}) };
   const log = deps.log ?? stdoutSink;
   // Key first, one secret scope per request; the record and the answer leave through the guard.
   return guardedHandler(handle);
 
-  async function handle(event: APIGatewayProxyEventV2, context?: Pick<Context, 'awsRequestId'>): Promise<APIGatewayProxyStructuredResultV2> {
+  async function handle(event: APIGatewayProxyEventV2, context?: LambdaContextLike): Promise<APIGatewayProxyStructuredResultV2> {
     const requestId = context?.awsRequestId ?? 'local';
     let req;
     let result: LegResult;
-    const callback = CALLBACK_PATH.test(event.rawPath ?? '');
+    const callback = pathMatches(HTTP_ROUTES.callback, event.rawPath ?? '');
     try {
       req = toHttpRequest(event, requestId);
       result = callback ? await handleCallback(req, core) : await handleAuthorize(req, core);
@@ -52,7 +54,7 @@ export function createAuthorizeHandler(deps: AuthorizeHandlerDeps) {
       // Last line of defence: a page and a record, never a crash (and never a redirect).
       const now = deps.now ?? Date.now;
       const start = now();
-      const record = baseRecord(req ?? { method: 'UNKNOWN', path: '/', headers: {}, body: new Uint8Array(0), requestId }, core, callback ? 'GET /callback' : 'GET /authorize', start);
+      const record = baseRecord(req ?? { method: 'UNKNOWN', path: '/', headers: {}, body: new Uint8Array(0), requestId }, core, routeKey(callback ? HTTP_ROUTES.callback : HTTP_ROUTES.authorize), start);
       record.outcome = 'adapter_error';
       record.linkId ??= newLinkId();
       const message = `the adapter failed unexpectedly (${err instanceof Error ? err.name : typeof err}); this is a bug, please report it`;
@@ -63,10 +65,5 @@ export function createAuthorizeHandler(deps: AuthorizeHandlerDeps) {
   }
 }
 
-let cached: ReturnType<typeof createAuthorizeHandler> | undefined;
-
-/** The Lambda entry point; configuration comes from `ADAPTER_CONFIG` (validated on cold start). */
-export const handler = (event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyStructuredResultV2> => {
-  cached ??= createAuthorizeHandler({ config: parseRuntimeConfig(JSON.parse(process.env.ADAPTER_CONFIG ?? '{}'), 'ADAPTER_CONFIG'), store: storeFromEnv() });
-  return cached(event, context);
-};
+/** The Lambda entry point; configuration comes from `ADAPTER_CONFIG` (validated on cold start), the table from `TABLE_NAME`. */
+export const handler = lambdaEntry(() => createAuthorizeHandler({ config: runtimeConfigFromEnv(), store: storeFromEnv() }));

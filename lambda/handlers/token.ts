@@ -2,15 +2,19 @@
  * POST /token — Alexa's Access Token URI. Thin: parse the event, call the core, shape the answer,
  * write the exchange record.
  */
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { ConfigError, parseRuntimeConfig, type RuntimeConfig } from '../core/config';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { FUNCTION_ENV } from '../contract/env';
+import { HTTP_ROUTES, pathMatches, routeKey } from '../contract/routes';
+import { ConfigError, type RuntimeConfig } from '../core/config';
 import { appleClientSecretMinter } from '../core/apple-client-secret';
 import { selectProfile } from '../core/profiles/resolve';
 import { appleKeyLoader } from '../shared/apple-key-from-env';
 import { adapterFailure, exchangeToken, rejectRoute, type ExchangeResult, type TokenExchangeDeps } from '../core/token-exchange';
 import { toHttpRequest } from '../shared/apigw';
+import { runtimeConfigFromEnv } from '../shared/config-from-env';
 import { keyGatedStore } from '../shared/deployment-key-from-env';
 import { emitGuarded, guardedHandler } from '../shared/guarded';
+import { lambdaEntry, type LambdaContextLike } from '../shared/lambda-entry';
 import { stdoutSink, type RecordSink } from '../shared/log';
 import { storeFromEnv } from '../shared/store-from-env';
 import type { StateStore } from '../store/state-store';
@@ -27,13 +31,9 @@ export interface TokenHandlerDeps {
   applePrivateKey?: () => Promise<string>;
 }
 
-export type LambdaContextLike = Pick<Context, 'awsRequestId'> & Partial<Pick<Context, 'getRemainingTimeInMillis'>>;
-
-const TOKEN_PATH = /(^|\/)token\/?$/;
-
 export function createTokenHandler(deps: TokenHandlerDeps) {
   const { profile, problems } = selectProfile(deps.config);
-  if (!profile) throw new ConfigError(problems, 'ADAPTER_CONFIG');
+  if (!profile) throw new ConfigError(problems, FUNCTION_ENV.adapterConfig);
   const core: TokenExchangeDeps = { config: deps.config, profile, fetch: deps.fetch, now: deps.now, store: keyGatedStore(deps.store), mintClientSecret: appleMinter(deps) };
   const log = deps.log ?? stdoutSink;
   // Key first, one secret scope per request; the record and the answer leave through the guard.
@@ -45,10 +45,11 @@ export function createTokenHandler(deps: TokenHandlerDeps) {
     let result: ExchangeResult;
     try {
       req = toHttpRequest(event, requestId);
-      if (!TOKEN_PATH.test(req.path)) {
+      // Every other path reaches this function through the $default route: a §5.2-shaped 404/405 and a record.
+      if (!pathMatches(HTTP_ROUTES.token, req.path)) {
         result = rejectRoute(req, core);
       } else {
-        result = await exchangeToken(req, core, { remainingMs: context?.getRemainingTimeInMillis?.(), route: 'POST /token' });
+        result = await exchangeToken(req, core, { remainingMs: context?.getRemainingTimeInMillis?.(), route: routeKey(HTTP_ROUTES.token) });
       }
     } catch (err) {
       result = adapterFailure(req ?? { method: 'UNKNOWN', path: '/', headers: {}, body: new Uint8Array(0), requestId }, core, err);
@@ -63,10 +64,5 @@ function appleMinter(deps: TokenHandlerDeps) {
   return teamId && keyId && load ? appleClientSecretMinter({ teamId, keyId }, load, deps.now) : undefined;
 }
 
-let cached: ReturnType<typeof createTokenHandler> | undefined;
-
-/** The Lambda entry point; configuration comes from `ADAPTER_CONFIG` (validated on cold start). */
-export const handler = (event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyStructuredResultV2> => {
-  cached ??= createTokenHandler({ config: parseRuntimeConfig(JSON.parse(process.env.ADAPTER_CONFIG ?? '{}'), 'ADAPTER_CONFIG'), store: storeFromEnv() });
-  return cached(event, context);
-};
+/** The Lambda entry point; configuration comes from `ADAPTER_CONFIG` (validated on cold start), the table from `TABLE_NAME`. */
+export const handler = lambdaEntry(() => createTokenHandler({ config: runtimeConfigFromEnv(), store: storeFromEnv() }));

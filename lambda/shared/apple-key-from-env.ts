@@ -5,11 +5,12 @@
  * the Lambda runtime provides) is imported lazily, on the first Apple token request only.
  */
 import { readFile } from 'node:fs/promises';
+import { LOCAL_ENV } from '../contract/env';
 
 export function appleKeyLoader(secretArn: string | undefined, env: NodeJS.ProcessEnv = process.env): (() => Promise<string>) | undefined {
-  const pem = env.APPLE_PRIVATE_KEY;
+  const pem = env[LOCAL_ENV.applePrivateKey];
   if (pem) return async () => pem;
-  const file = env.APPLE_PRIVATE_KEY_FILE;
+  const file = env[LOCAL_ENV.applePrivateKeyFile];
   if (file) return () => readFile(file, 'utf8');
   if (!secretArn) return undefined;
   return async () => {

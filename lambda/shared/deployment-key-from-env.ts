@@ -1,5 +1,5 @@
 /**
- * Where a Lambda's deployment key comes from (README "The per-deployment key"): the Secrets Manager
+ * Where a Lambda's deployment key comes from (docs/security.md, "The per-deployment key"): the Secrets Manager
  * secret the stack generated, named by DEPLOYMENT_KEY_SECRET_ARN. It is read lazily, on the first
  * request of each instance, once: the request waits at most DEPLOYMENT_KEY_WAIT_MS for it. A read
  * that fails or is late is retried on the next request; meanwhile records carry ephemeral
@@ -9,12 +9,13 @@
  *
  * Without the variable (local mode, tests) the core takes ADAPTER_DEPLOYMENT_KEY or one key per run.
  */
+import { FUNCTION_ENV } from '../contract/env';
 import { deploymentKeyStatus, installDeploymentKey, markDeploymentKeyUnavailable } from '../core/deployment-key';
 import type { Verdict } from '../core/exchange-record';
 import { identifierName } from '../core/log-values';
 import { StoreUnavailableError, type StateStore } from '../store/state-store';
 
-export const DEPLOYMENT_KEY_SECRET_ENV = 'DEPLOYMENT_KEY_SECRET_ARN';
+export const DEPLOYMENT_KEY_SECRET_ENV = FUNCTION_ENV.deploymentKeySecretArn;
 /** How long one request waits for the key (the first request of an instance, or after a failure). */
 export const DEPLOYMENT_KEY_WAIT_MS = 1000;
 /** How long the Secrets Manager call itself may take before it is abandoned and retried later. */
@@ -82,6 +83,8 @@ export function deploymentKeyLoader(env: NodeJS.ProcessEnv = process.env, read: 
 }
 
 /** The store, or an unavailable one while the deployment key is (table keys cannot be derived without it). */
+export function keyGatedStore(store: () => Promise<StateStore>): () => Promise<StateStore>;
+export function keyGatedStore(store: (() => Promise<StateStore>) | undefined): (() => Promise<StateStore>) | undefined;
 export function keyGatedStore(store: (() => Promise<StateStore>) | undefined): (() => Promise<StateStore>) | undefined {
   if (!store) return undefined;
   return () => {

@@ -1,5 +1,5 @@
 /**
- * A StateStore whose calls are bounded in time and metered (README "The 4.5 s answer"):
+ * A StateStore whose calls are bounded in time and metered (docs/deadline.md):
  *
  * - each call gives up after `callMaxMs`, so a table that hangs (throttling with SDK retries and
  *   back-off, a network black hole) fails in time for the caller to still act;
@@ -11,7 +11,7 @@
  *   `meter`, for the record's `timing`.
  */
 import { MIN_CALL_MS } from '../core/deadline';
-import { StoreTimeoutError, type PutCondition, type StateItem, type StateStore, type TakeResult } from './state-store';
+import { StoreTimeoutError, type PutCondition, type StateItem, type StateStore } from './state-store';
 
 export interface StoreMeter {
   calls: number;
@@ -58,7 +58,6 @@ export function boundedStore(store: StateStore, bounds: StoreBounds): StateStore
   return {
     get: (pk: string, sk: string, options?: { includeExpired?: boolean }): Promise<StateItem | undefined> => withinBounds(() => store.get(pk, sk, options), bounds),
     put: (item: StateItem, condition?: PutCondition): Promise<void> => withinBounds(() => store.put(item, condition), bounds),
-    take: (pk: string, sk: string): Promise<TakeResult> => withinBounds(() => store.take(pk, sk), bounds),
     delete: (pk: string, sk: string): Promise<void> => withinBounds(() => store.delete(pk, sk), bounds),
   };
 }

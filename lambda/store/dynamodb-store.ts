@@ -13,7 +13,11 @@ import {
   PutItemCommand,
   type AttributeValue,
 } from '@aws-sdk/client-dynamodb';
-import { ConditionFailedError, StoreUnavailableError, type AttrValue, type PutCondition, type StateItem, type StateStore, type TakeResult } from './state-store';
+import { TABLE_KEYS } from '../contract/table';
+import { ConditionFailedError, StoreUnavailableError, type AttrValue, type PutCondition, type StateItem, type StateStore } from './state-store';
+
+const { partitionKey: PK, sortKey: SK, ttlAttribute: TTL } = TABLE_KEYS;
+const keyOf = (pk: string, sk: string): Record<string, AttributeValue> => ({ [PK]: { S: pk }, [SK]: { S: sk } });
 
 export interface DynamoDbStoreOptions {
   tableName: string;
@@ -79,7 +83,7 @@ export class DynamoDbStateStore implements StateStore {
 
   async get(pk: string, sk: string, options?: { includeExpired?: boolean }): Promise<StateItem | undefined> {
     try {
-      const res = await this.client.send(new GetItemCommand({ TableName: this.table, Key: { pk: { S: pk }, sk: { S: sk } }, ConsistentRead: true }));
+      const res = await this.client.send(new GetItemCommand({ TableName: this.table, Key: keyOf(pk, sk), ConsistentRead: true }));
       const item = unmarshallItem(res.Item);
       return item && (options?.includeExpired || this.live(item)) ? item : undefined;
     } catch (err) {
@@ -92,8 +96,8 @@ export class DynamoDbStateStore implements StateStore {
     const values: Record<string, AttributeValue> = {};
     const clauses: string[] = [];
     if (condition?.ifAbsent) {
-      names['#pk'] = 'pk';
-      names['#exp'] = 'expiresAt';
+      names['#pk'] = PK;
+      names['#exp'] = TTL;
       values[':now'] = { N: String(this.now()) };
       let absent = 'attribute_not_exists(#pk) OR #exp <= :now';
       if (condition.orStale) {
@@ -145,34 +149,10 @@ export class DynamoDbStateStore implements StateStore {
     const returned = unmarshallItem(err.Item);
     if (returned) return returned;
     try {
-      const res = await this.client.send(new GetItemCommand({ TableName: this.table, Key: { pk: { S: pk }, sk: { S: sk } }, ConsistentRead: true }));
+      const res = await this.client.send(new GetItemCommand({ TableName: this.table, Key: keyOf(pk, sk), ConsistentRead: true }));
       return unmarshallItem(res.Item);
     } catch (readErr) {
       throw unavailable(readErr);
-    }
-  }
-
-  async take(pk: string, sk: string): Promise<TakeResult> {
-    try {
-      const res = await this.client.send(
-        new DeleteItemCommand({
-          TableName: this.table,
-          Key: { pk: { S: pk }, sk: { S: sk } },
-          ConditionExpression: 'attribute_exists(#pk) AND #exp > :now',
-          ExpressionAttributeNames: { '#pk': 'pk', '#exp': 'expiresAt' },
-          ExpressionAttributeValues: { ':now': { N: String(this.now()) } },
-          ReturnValues: 'ALL_OLD',
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        }),
-      );
-      const item = unmarshallItem(res.Attributes);
-      return item ? { status: 'taken', item } : { status: 'absent' };
-    } catch (err) {
-      if (err instanceof ConditionalCheckFailedException || (err as Error)?.name === 'ConditionalCheckFailedException') {
-        const existing = await this.itemOfFailedCondition(err as ConditionalCheckFailedException, pk, sk);
-        return existing ? { status: 'expired', item: existing } : { status: 'absent' };
-      }
-      throw unavailable(err);
     }
   }
 
@@ -183,7 +163,7 @@ export class DynamoDbStateStore implements StateStore {
 
   async delete(pk: string, sk: string): Promise<void> {
     try {
-      await this.client.send(new DeleteItemCommand({ TableName: this.table, Key: { pk: { S: pk }, sk: { S: sk } } }));
+      await this.client.send(new DeleteItemCommand({ TableName: this.table, Key: keyOf(pk, sk) }));
     } catch (err) {
       throw unavailable(err);
     }

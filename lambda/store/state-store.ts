@@ -2,22 +2,24 @@
  * Storage for grant state (authorizations in flight) and token state (refresh grace, Login with
  * Amazon tokens): one interface, one DynamoDB implementation (dynamodb-store.ts).
  *
+ * An item's keys and expiry are the table's key and TTL attributes (lambda/contract/table.ts names
+ * them; the store writes an item's fields as attributes of the same names).
+ *
  * Every item expires: `expiresAt` (epoch seconds) is the table's TTL attribute. DynamoDB deletes
  * expired items lazily (up to days later), so every read and every condition here treats an item
  * as absent from the instant `expiresAt` is reached (now ≥ expiresAt, compared to the millisecond):
  * an item written with `expiresAt = floor(now) + n` lives at most n seconds, never n + 1.
  */
 
+import type { PartitionKeyName, SortKeyName, TtlAttributeName } from '../contract/table';
+
 export type AttrValue = string | number | boolean | Uint8Array;
 
-export interface StateItem {
-  /** Partition key, e.g. `grant#<hash>`; never a secret in clear. */
-  pk: string;
-  sk: string;
-  /** Epoch seconds; the TTL attribute. */
-  expiresAt: number;
-  [attribute: string]: AttrValue | undefined;
-}
+/**
+ * One item: the partition key (e.g. `grant#<hash>`; never a secret in clear), the sort key, the
+ * expiry in epoch seconds (the TTL attribute), and any other attributes.
+ */
+export type StateItem = Record<PartitionKeyName | SortKeyName, string> & Record<TtlAttributeName, number> & { [attribute: string]: AttrValue | undefined };
 
 export interface PutCondition {
   /** Write only if no live item exists under the key (absent, or past its `expiresAt`). */
@@ -58,18 +60,10 @@ export class StoreTimeoutError extends StoreUnavailableError {
   }
 }
 
-export type TakeResult = { status: 'taken'; item: StateItem } | { status: 'expired'; item: StateItem } | { status: 'absent' };
-
 export interface StateStore {
   /** Strongly consistent read; an expired item reads as undefined unless `includeExpired`. */
   get(pk: string, sk: string, options?: { includeExpired?: boolean }): Promise<StateItem | undefined>;
   /** Writes the item; with a condition, throws ConditionFailedError when it does not hold. */
   put(item: StateItem, condition?: PutCondition): Promise<void>;
-  /**
-   * Deletes a live item and returns it: exactly one caller gets it (one-time grants, codes).
-   * `expired`: the item is still stored but past its `expiresAt` (it is left for TTL to remove);
-   * `absent`: never written, or already taken.
-   */
-  take(pk: string, sk: string): Promise<TakeResult>;
   delete(pk: string, sk: string): Promise<void>;
 }

@@ -2,7 +2,7 @@
  * One simulated link: Alexa's side of account linking as the Alexa app and Alexa's servers play it.
  *
  * 1. Alexa opens the Authorization URI with client_id, response_type=code, state, scope and its
- *    redirect URL (alexa-facts.md §2), plus an S256 code_challenge when the skill uses PKCE.
+ *    redirect URL (Alexa docs: configure-authorization-code-grant), plus an S256 code_challenge when the skill uses PKCE.
  * 2. The user signs in at the provider (in the browser; the simulator only sees the records).
  * 3. The browser comes back to the redirect URL, here the simulator's stand-in for Alexa's page,
  *    and Alexa checks it: its own URL, a code, the state unchanged.
@@ -76,7 +76,7 @@ export class SimulatedLink {
     return fingerprint(this.#secret) ?? '(empty)';
   }
 
-  /** The parameters Alexa puts on the Authorization URI, in Alexa's order (observed request, alexa-facts.md §2). */
+  /** The parameters Alexa puts on the Authorization URI, in Alexa's order (Alexa docs: configure-authorization-code-grant; observed requests). */
   authorizeParams(): [string, string][] {
     const p: [string, string][] = [
       ['client_id', this.settings.clientId],

@@ -1,9 +1,10 @@
 /**
  * Runs multi-route diagnosis scenarios through the REAL handlers: the authorization leg in
  * interception mode (GET /authorize → the provider's login → GET /callback → POST /token, through
- * local/adapter.ts, the same handlers Lambda runs) and smart home (the smart-home core's
- * handleDirective for AcceptGrant and directives, sendEvent for the Event Gateway) against the
- * Login with Amazon and Event Gateway fakes of local/smart-home-fakes.ts.
+ * local/adapter.ts, the same handlers Lambda runs) and smart home (the smart-home function for
+ * AcceptGrant and directives, the events function for the Event Gateway, each built by its factory:
+ * test/support/smart-home-handlers.ts) against the Login with Amazon and Event Gateway fakes of
+ * local/smart-home-fakes.ts.
  *
  * Store: DynamoDB Local (test/support/dynamodb-local.ts), a fresh state table per scenario, passed
  * in by the caller (the test's useDynamoDbLocal(), or startDynamoDbLocal() in the fixture generator).
@@ -18,8 +19,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { parseRuntimeConfig } from '../../lambda/core/config';
 import { parseSmartHomeConfig } from '../../lambda/core/smart-home/config';
-import { handleDirective, type SmartHomeDeps } from '../../lambda/core/smart-home/directive';
-import { sendEvent } from '../../lambda/core/smart-home/event-gateway';
+import type { SmartHomeDeps } from '../../lambda/core/smart-home/directive';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { refreshItemKey } from '../../lambda/core/refresh-guard';
 import { DynamoDbStateStore } from '../../lambda/store/dynamodb-store';
@@ -33,6 +33,8 @@ import { dynamoDbClient } from '../support/dynamodb-local';
 import { alexaTokenRequest } from '../support/fake-alexa';
 import { startFakeServer, type ReceivedRequest } from '../support/fake-server';
 import { answer, type ProviderAnswer } from './provider-answer';
+import { invokeEvents, invokeSmartHome } from '../support/smart-home-handlers';
+import { ALEXA_DIRECTIVE_DEADLINE_MS } from '../../lambda/contract/deadlines';
 
 export const FLOW_CLIENT = { clientId: 'demo-client', clientSecret: 'demo-secret' };
 export const FLOW_VENDOR = 'M2TESTVENDOR';
@@ -277,7 +279,7 @@ export async function runFlow(s: FlowScenario, ddb: FlowDatabase): Promise<LogRe
           : { grant: { type: 'OAuth2.AuthorizationCode', code: a.grantCode === 'unissued' ? 'ANcode-expired-or-used' : lwa.issueCode() }, grantee: { type: 'BearerToken', token: grantee } };
         const secret = a.secret === 'wrong' ? 'the-account-linking-secret' : a.secret === 'missing' ? undefined : FAKE_ALEXA_CLIENT_SECRET;
         const directive = { directive: { header: { namespace: 'Alexa.Authorization', name: 'AcceptGrant', messageId: randomUUID(), payloadVersion: '3' }, payload } };
-        await handleDirective(directive, shDeps({ clientSecret: () => Promise.resolve(secret) }), { requestId: `sh-${++shN}`, remainingMs: 8000 });
+        await invokeSmartHome(directive, shDeps({ clientSecret: () => Promise.resolve(secret) }), { requestId: `sh-${++shN}`, remainingMs: ALEXA_DIRECTIVE_DEADLINE_MS });
       } else if ('directive' in step) {
         const forwardUrl = `${provider.url}/skill`;
         const over: Partial<SmartHomeDeps> =
@@ -293,7 +295,7 @@ export async function runFlow(s: FlowScenario, ddb: FlowDatabase): Promise<LogRe
                   return res.json();
                 },
               };
-        await handleDirective(powerDirective(need(accessToken, 'access token')), shDeps(over), { requestId: `sh-${++shN}`, remainingMs: 8000 });
+        await invokeSmartHome(powerDirective(need(accessToken, 'access token')), shDeps(over), { requestId: `sh-${++shN}`, remainingMs: ALEXA_DIRECTIVE_DEADLINE_MS });
       } else if ('event' in step) {
         gateway.mode = step.event.gateway ?? 'normal';
         if (step.event.lwa === 'revoked') {
@@ -301,7 +303,7 @@ export async function runFlow(s: FlowScenario, ddb: FlowDatabase): Promise<LogRe
           lwa.expireAccessTokens();
           lwa.revoke();
         }
-        await sendEvent({ granteeToken: need(accessToken, 'access token'), message: changeReport() }, shDeps(), `ev-${++shN}`);
+        await invokeEvents({ granteeToken: need(accessToken, 'access token'), message: changeReport() }, shDeps(), `ev-${++shN}`);
       }
     }
     return records;

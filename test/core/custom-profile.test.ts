@@ -96,6 +96,25 @@ describe('custom profiles', () => {
     expect(problems({ ...base, provider: 'acme', profile: { extends: 'generic', tokenRequest: { encoding: 'json' } } })).toEqual(['profile.tokenRequest.encoding: unknown field; did you mean "bodyEncoding"?']);
   });
 
+  it('a whole profile needs no field nothing reads (no tokenUrl, no refresh.omitsRefreshToken)', () => {
+    const whole = {
+      authorize: { extraParams: {}, addScopes: [], scopeDelimiter: ' ', pkce: 'supported' },
+      tokenRequest: { method: 'POST', bodyEncoding: 'form', clientAuth: { method: 'as_received' }, extraParams: {}, headers: {}, sendRedirectUri: true },
+      response: { format: 'json' },
+      errors: { codePaths: ['error'], descriptionPaths: ['error_description'], codeMap: {}, statusMap: {} },
+      fields: { responseScopeDelimiter: ' ' },
+      refresh: { rotation: 'none' },
+    };
+    expect(problems({ ...base, provider: 'acme', profile: whole })).toEqual([]);
+  });
+
+  it('says what to do about a retired profile field instead of "unknown field"', () => {
+    expect(problems({ ...base, provider: 'acme', profile: { extends: 'generic', tokenUrl: 'https://id.example.com/oauth/token', refresh: { omitsRefreshToken: true } } })).toEqual([
+      'profile.refresh.omitsRefreshToken: no longer a profile field: a refresh answer without a refresh token always gets the one Alexa presented; remove it',
+      "profile.tokenUrl: no longer a profile field: the token endpoint is the configuration's own tokenUrl; remove it",
+    ]);
+  });
+
   it('requires every section of a profile without extends, naming each', () => {
     expect(problems({ ...base, provider: 'acme', profile: { response: { format: 'json' } } })).toEqual(
       ['authorize', 'tokenRequest', 'errors', 'fields', 'refresh'].map((f) => `profile.${f}: required (a profile without "extends" must give every section)`),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { gatewayUrlFor, isSecretSet, marketOfAwsRegion, parseSmartHomeConfig, SECRET_PLACEHOLDER } from '../../lambda/core/smart-home/config';
-import { cachedSecret } from '../../lambda/handlers/smart-home';
+import { cachedSecret } from '../../lambda/shared/smart-home-from-env';
 
 const base = { skillId: 'amzn1.ask.skill.abc-123', alexaClientId: 'amzn1.application-oa2-client.x' };
 

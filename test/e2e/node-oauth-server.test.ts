@@ -19,7 +19,7 @@ const CLIENT_ID = 'alexa-skill';
 const SECRET = 'Sx~9+ab/cd=ef';
 const insecure = { [oauth.allowInsecureRequests]: true } as const;
 
-/** What Alexa may send (its Basic encoding is not documented, alexa-facts.md §7.3): both dialects. */
+/** What Alexa may send (Amazon does not document its Basic encoding): both dialects. */
 const ALEXA_AUTH = {
   /** RFC 6749 §2.3.1: id and secret form-encoded, then base64 (oauth4webapi's own implementation). */
   'RFC 6749 §2.3.1 encoded Basic': (secret: string) => oauth.ClientSecretBasic(secret),

@@ -52,11 +52,12 @@ describe('each function gets exactly the table actions it calls', () => {
     expect(dynamo[0]!.Resource).toEqual({ 'Fn::GetAtt': [table, 'Arn'] });
   });
 
-  it('the sets: Get/Put/Delete for token, authorize and events; the smart-home function never deletes', () => {
+  it('the sets: Get/Put/Delete for token and events; the authorize and smart-home functions never delete', () => {
     expect(tableActions('token')).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem']);
-    expect(tableActions('authorize')).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem']);
+    expect(tableActions('authorize')).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem']);
     expect(tableActions('events')).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem']);
     expect(tableActions('smartHome')).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem']);
+    expect(TABLE_ACCESS.authorize).not.toContain('delete');
     expect(TABLE_ACCESS.smartHome).not.toContain('delete');
   });
 

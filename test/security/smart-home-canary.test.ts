@@ -5,8 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseSmartHomeConfig } from '../../lambda/core/smart-home/config';
-import { handleDirective, type SmartHomeDeps } from '../../lambda/core/smart-home/directive';
-import { sendEvent } from '../../lambda/core/smart-home/event-gateway';
+import type { SmartHomeDeps } from '../../lambda/core/smart-home/directive';
 import { recordGrantee } from '../../lambda/core/smart-home/identity';
 import { stdoutSink } from '../../lambda/shared/log';
 import { startFakeGateway, startFakeLwa, type FakeGateway, type FakeLwa } from '../../local/smart-home-fakes';
@@ -15,6 +14,7 @@ import { captureOutput } from '../support/capture-output';
 import { useDynamoDbLocal } from '../support/dynamodb-local';
 import { ENCODINGS, canaryIn } from '../support/encoded-forms';
 import { acceptGrant, changeReport, makeStore, SKILL_ID } from '../smart-home/harness';
+import { invokeEvents, invokeSmartHome } from '../support/smart-home-handlers';
 
 const C = {
   clientSecret: 'CANARYalexaclientsecret-9f/+=',
@@ -54,24 +54,24 @@ describe('smart-home canaries never reach the log', () => {
   it('AcceptGrant (ok, bad code, wrong secret, malformed), events (ok, 401 refresh, echoed token, disabled)', async () => {
     await recordGrantee(() => Promise.resolve(store), { grantType: 'authorization_code', answerBody: JSON.stringify({ access_token: C.grantee, refresh_token: 'CANARYrt-1' }) });
     const answers = [
-      await handleDirective(acceptGrant(C.badCode, C.grantee), d(), { requestId: 'a1' }),
-      await handleDirective(acceptGrant(lwa.issueCode(C.code), C.grantee), d('CANARYwrong-secret'), { requestId: 'a2' }),
-      await handleDirective(acceptGrant(lwa.issueCode(C.code), C.grantee), d(), { requestId: 'a3' }),
-      await handleDirective({ directive: { header: { namespace: 'Alexa.Authorization', name: 'AcceptGrant', messageId: 'm', payloadVersion: '2' }, payload: { grant: { code: C.code }, grantee: { token: C.grantee } } } }, d(), { requestId: 'a4' }),
-      await handleDirective(`{"directive":"${C.code}`, d(), { requestId: 'a5' }),
+      await invokeSmartHome(acceptGrant(C.badCode, C.grantee), d(), { requestId: 'a1' }),
+      await invokeSmartHome(acceptGrant(lwa.issueCode(C.code), C.grantee), d('CANARYwrong-secret'), { requestId: 'a2' }),
+      await invokeSmartHome(acceptGrant(lwa.issueCode(C.code), C.grantee), d(), { requestId: 'a3' }),
+      await invokeSmartHome({ directive: { header: { namespace: 'Alexa.Authorization', name: 'AcceptGrant', messageId: 'm', payloadVersion: '2' }, payload: { grant: { code: C.code }, grantee: { token: C.grantee } } } }, d(), { requestId: 'a4' }),
+      await invokeSmartHome(`{"directive":"${C.code}`, d(), { requestId: 'a5' }),
     ];
     expect((answers[2] as { event: { header: { name: string } } }).event.header.name).toBe('AcceptGrant.Response');
     for (const a of answers) expect(JSON.stringify(a)).not.toMatch(/CANARY/);
 
-    expect((await sendEvent({ granteeToken: C.grantee, message: changeReport() }, d(), 'e1')).status).toBe(202);
+    expect((await invokeEvents({ granteeToken: C.grantee, message: changeReport() }, d(), 'e1')).status).toBe(202);
     lwa.expireAccessTokens();
-    expect((await sendEvent({ granteeToken: C.grantee, message: changeReport() }, d(), 'e2')).status).toBe(202);
+    expect((await invokeEvents({ granteeToken: C.grantee, message: changeReport() }, d(), 'e2')).status).toBe(202);
     gateway.mode = 'echo_token';
-    const echoed = await sendEvent({ granteeToken: C.grantee, message: changeReport() }, d(), 'e3');
+    const echoed = await invokeEvents({ granteeToken: C.grantee, message: changeReport() }, d(), 'e3');
     expect(echoed.status).toBe(400);
     expect(JSON.stringify(echoed)).not.toMatch(/CANARY/);
     gateway.mode = 'skill_disabled';
-    expect((await sendEvent({ granteeToken: C.grantee, message: changeReport() }, d(), 'e4')).status).toBe(403);
+    expect((await invokeEvents({ granteeToken: C.grantee, message: changeReport() }, d(), 'e4')).status).toBe(403);
 
     const lines = records();
     // 5 AcceptGrant/directive records, 4 event records, 1 lwa_refresh record.
@@ -83,7 +83,7 @@ describe('smart-home canaries never reach the log', () => {
   const echoGrantee = 'CANARYgrantee-echo-token-5d2/+=';
   it('a second user for the echo tests (linked, AcceptGrant done)', async () => {
     await recordGrantee(() => Promise.resolve(store), { grantType: 'authorization_code', answerBody: JSON.stringify({ access_token: echoGrantee, refresh_token: 'CANARYrt-echo-2' }) });
-    const answer = await handleDirective(acceptGrant(lwa.issueCode('CANARYgrantcode-echo'), echoGrantee), d(), { requestId: 'echo-setup' });
+    const answer = await invokeSmartHome(acceptGrant(lwa.issueCode('CANARYgrantcode-echo'), echoGrantee), d(), { requestId: 'echo-setup' });
     expect((answer as { event: { header: { name: string } } }).event.header.name).toBe('AcceptGrant.Response');
   });
 
@@ -92,7 +92,7 @@ describe('smart-home canaries never reach the log', () => {
     gateway.echoEncode = ENCODINGS[encoding];
     const before = records().length;
     try {
-      const answer = await sendEvent({ granteeToken: echoGrantee, message: changeReport() }, d(), `echo-${encoding}`);
+      const answer = await invokeEvents({ granteeToken: echoGrantee, message: changeReport() }, d(), `echo-${encoding}`);
       expect(answer.status).toBe(400);
       // Not vacuous: the gateway's description really held the encoded token (the message carries it, scrubbed).
       expect(answer.message).toMatch(/malformed: Bad token .*(fp:|\[withheld)/);

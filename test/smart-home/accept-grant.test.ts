@@ -8,7 +8,6 @@ import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseRuntimeConfig } from '../../lambda/core/config';
 import { fingerprint } from '../../lambda/core/fingerprint';
-import { handleDirective } from '../../lambda/core/smart-home/directive';
 import { recordGrantee, resolveUser } from '../../lambda/core/smart-home/identity';
 import { loadTokens } from '../../lambda/core/smart-home/lwa-tokens';
 import { MAX_DIRECTIVE_BYTES } from '../../lambda/core/smart-home/messages';
@@ -20,6 +19,7 @@ import { alexaResponseProblems } from '../support/alexa-response-rules';
 import { alexaTokenRequest, ALEXA_REDIRECT_URI } from '../support/fake-alexa';
 import { useDynamoDbLocal } from '../support/dynamodb-local';
 import { acceptGrant, deps, makeStore } from './harness';
+import { invokeSmartHome } from '../support/smart-home-handlers';
 
 const ddb = useDynamoDbLocal();
 let store: DynamoDbStateStore & { tableName: string };
@@ -65,7 +65,7 @@ describe('AcceptGrant', () => {
     const { accessToken } = await linkThroughTokenRoute();
     const { deps: d, records } = deps(store, lwa, gateway);
     const before = lwa.counts.authorization_code;
-    const answer = (await handleDirective(acceptGrant(lwa.issueCode(), accessToken), d, { requestId: 'r1' })) as { event: { header: Record<string, string>; payload: object } };
+    const answer = (await invokeSmartHome(acceptGrant(lwa.issueCode(), accessToken), d, { requestId: 'r1' })) as { event: { header: Record<string, string>; payload: object } };
     expect(alexaResponseProblems(answer)).toEqual([]);
     expect(answer.event.header.name).toBe('AcceptGrant.Response');
     expect(answer.event.header).not.toHaveProperty('correlationToken');
@@ -92,7 +92,7 @@ describe('AcceptGrant', () => {
   it('echoes a correlationToken when Alexa sends one', async () => {
     const { accessToken } = await linkThroughTokenRoute();
     const { deps: d } = deps(store, lwa, gateway);
-    const answer = (await handleDirective(acceptGrant(lwa.issueCode(), accessToken, { correlationToken: 'dGhpcyBpcyBhIHRva2Vu' }), d, { requestId: 'r' })) as { event: { header: Record<string, string> } };
+    const answer = (await invokeSmartHome(acceptGrant(lwa.issueCode(), accessToken, { correlationToken: 'dGhpcyBpcyBhIHRva2Vu' }), d, { requestId: 'r' })) as { event: { header: Record<string, string> } };
     expect(alexaResponseProblems(answer)).toEqual([]);
     expect(answer.event.header.correlationToken).toBe('dGhpcyBpcyBhIHRva2Vu');
   });
@@ -117,7 +117,7 @@ describe('AcceptGrant', () => {
       const { deps: d, records } = deps(store, lwa, gateway);
       setup(lwa);
       try {
-        const answer = (await handleDirective(acceptGrant('ANcode-not-issued', accessToken), d, { requestId: 'r' })) as { event: { header: Record<string, string>; payload: Record<string, string> } };
+        const answer = (await invokeSmartHome(acceptGrant('ANcode-not-issued', accessToken), d, { requestId: 'r' })) as { event: { header: Record<string, string>; payload: Record<string, string> } };
         expect(alexaResponseProblems(answer)).toEqual([]);
         expect(answer.event.header).toMatchObject({ namespace: 'Alexa.Authorization', name: 'ErrorResponse' });
         expect(answer.event.payload.type).toBe('ACCEPT_GRANT_FAILED');
@@ -136,7 +136,7 @@ describe('AcceptGrant', () => {
     const { deps: d, records } = deps(store, lwa, gateway, {}, 300);
     lwa.mode = 'hang';
     try {
-      const answer = (await handleDirective(acceptGrant(lwa.issueCode(), accessToken), d, { requestId: 'r' })) as { event: { payload: Record<string, string> } };
+      const answer = (await invokeSmartHome(acceptGrant(lwa.issueCode(), accessToken), d, { requestId: 'r' })) as { event: { payload: Record<string, string> } };
       expect(alexaResponseProblems(answer)).toEqual([]);
       expect(answer.event.payload.type).toBe('ACCEPT_GRANT_FAILED');
       expect(records[0]!.verdicts[0]!.code).toBe('accept_grant_lwa_timeout');
@@ -149,7 +149,7 @@ describe('AcceptGrant', () => {
   it('wrong Alexa Client Secret → accept_grant_lwa_invalid_client naming the Permissions page', async () => {
     const { accessToken } = await linkThroughTokenRoute();
     const { deps: d, records } = deps(store, lwa, gateway, { clientSecret: () => Promise.resolve('the-account-linking-secret') });
-    const answer = (await handleDirective(acceptGrant(lwa.issueCode(), accessToken), d, { requestId: 'r' })) as { event: { payload: Record<string, string> } };
+    const answer = (await invokeSmartHome(acceptGrant(lwa.issueCode(), accessToken), d, { requestId: 'r' })) as { event: { payload: Record<string, string> } };
     expect(answer.event.payload.type).toBe('ACCEPT_GRANT_FAILED');
     expect(records[0]!.verdicts[0]!.code).toBe('accept_grant_lwa_invalid_client');
     expect(records[0]!.verdicts[0]!.message).toContain('Permissions page');
@@ -161,7 +161,7 @@ describe('AcceptGrant', () => {
       const { accessToken } = await linkThroughTokenRoute();
       const { deps: d, records } = deps(store, lwa, gateway, { clientSecret: () => Promise.resolve(secret) });
       const before = { ...lwa.counts };
-      const answer = (await handleDirective(acceptGrant(lwa.issueCode(), accessToken), d, { requestId: 'r' })) as { event: { payload: Record<string, string> } };
+      const answer = (await invokeSmartHome(acceptGrant(lwa.issueCode(), accessToken), d, { requestId: 'r' })) as { event: { payload: Record<string, string> } };
       expect(alexaResponseProblems(answer)).toEqual([]);
       expect(answer.event.payload.message).toMatch(/Client Secret is not configured/);
       expect(records[0]!.verdicts[0]!.code).toBe('accept_grant_secret_missing');
@@ -173,7 +173,7 @@ describe('AcceptGrant', () => {
   it('a grantee token this adapter never issued → accept_grant_user_unknown, code not spent', async () => {
     const { deps: d, records } = deps(store, lwa, gateway);
     const before = lwa.counts.authorization_code;
-    const answer = (await handleDirective(acceptGrant(lwa.issueCode(), `unknown-${randomUUID()}`), d, { requestId: 'r' })) as { event: { payload: Record<string, string> } };
+    const answer = (await invokeSmartHome(acceptGrant(lwa.issueCode(), `unknown-${randomUUID()}`), d, { requestId: 'r' })) as { event: { payload: Record<string, string> } };
     expect(alexaResponseProblems(answer)).toEqual([]);
     expect(records[0]!.verdicts[0]!.code).toBe('accept_grant_user_unknown');
     expect(lwa.counts.authorization_code).toBe(before);
@@ -205,7 +205,7 @@ describe('malformed directives', () => {
     it(`${what} → schema-valid ${ns} ErrorResponse, ${code}, nothing written`, async () => {
       const { deps: d, records } = deps(store, lwa, gateway);
       const before = await scanCount();
-      const answer = (await handleDirective(make(), d, { requestId: 'r' })) as { event: { header: Record<string, string> } };
+      const answer = (await invokeSmartHome(make(), d, { requestId: 'r' })) as { event: { header: Record<string, string> } };
       expect(alexaResponseProblems(answer)).toEqual([]);
       expect(answer.event.header.namespace).toBe(ns);
       expect(records).toHaveLength(1);

@@ -6,8 +6,7 @@
 import { createServer } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { fingerprint } from '../../lambda/core/fingerprint';
-import { handleDirective } from '../../lambda/core/smart-home/directive';
-import { sendEvent, type GatewayDeps } from '../../lambda/core/smart-home/event-gateway';
+import type { GatewayDeps } from '../../lambda/core/smart-home/event-gateway';
 import { recordGrantee, resolveUser } from '../../lambda/core/smart-home/identity';
 import { getAccessToken, loadTokens, saveTokens } from '../../lambda/core/smart-home/lwa-tokens';
 import type { SmartHomeRecord } from '../../lambda/core/smart-home/records';
@@ -17,6 +16,7 @@ import { startFakeGateway, startFakeLwa, type FakeGateway, type FakeLwa } from '
 import { alexaResponseProblems } from '../support/alexa-response-rules';
 import { useDynamoDbLocal } from '../support/dynamodb-local';
 import { acceptGrant, changeReport, deps, makeStore } from './harness';
+import { invokeEvents, invokeSmartHome } from '../support/smart-home-handlers';
 
 const ddb = useDynamoDbLocal();
 let store: DynamoDbStateStore;
@@ -42,7 +42,7 @@ async function linkedUser(): Promise<string> {
   const grantee = `grantee-${++n}-${Date.now()}`;
   await recordGrantee(() => Promise.resolve(store), { grantType: 'authorization_code', answerBody: JSON.stringify({ access_token: grantee, refresh_token: `rt-${grantee}` }) });
   const { deps: d } = deps(store, lwa, gateway);
-  const answer = (await handleDirective(acceptGrant(lwa.issueCode(), grantee), d, { requestId: 'ag' })) as { event: { header: { name: string } } };
+  const answer = (await invokeSmartHome(acceptGrant(lwa.issueCode(), grantee), d, { requestId: 'ag' })) as { event: { header: { name: string } } };
   expect(answer.event.header.name).toBe('AcceptGrant.Response');
   return grantee;
 }
@@ -58,7 +58,7 @@ describe('sendEvent', () => {
   it('posts with Bearer and scope.token filled, 202 → gateway_accepted', async () => {
     const grantee = await linkedUser();
     const { g, records } = gw();
-    const result = await sendEvent({ granteeToken: grantee, message: changeReport() }, g, 'e1');
+    const result = await invokeEvents({ granteeToken: grantee, message: changeReport() }, g, 'e1');
     expect(result).toMatchObject({ status: 202, accepted: true });
     const sent = gateway.received.at(-1)!;
     const body = sent.body as { event: { endpoint: { scope: { type: string; token: string } } } };
@@ -73,7 +73,7 @@ describe('sendEvent', () => {
     const grantee = await linkedUser();
     const { g } = gw();
     const message = { event: { header: { namespace: 'Alexa.Discovery', name: 'AddOrUpdateReport', messageId: 'm-1', payloadVersion: '3' }, payload: { endpoints: [] } } };
-    expect((await sendEvent({ granteeToken: grantee, message }, g, 'e')).status).toBe(202);
+    expect((await invokeEvents({ granteeToken: grantee, message }, g, 'e')).status).toBe(202);
     const body = gateway.received.at(-1)!.body as { event: { payload: { scope: { token: string } } } };
     expect(body.event.payload.scope.token).toMatch(/^Atza\|/);
   });
@@ -83,7 +83,7 @@ describe('sendEvent', () => {
     lwa.expireAccessTokens();
     const { g, records } = gw();
     const before = lwa.counts.refresh_token;
-    const result = await sendEvent({ granteeToken: grantee, message: changeReport() }, g, 'e');
+    const result = await invokeEvents({ granteeToken: grantee, message: changeReport() }, g, 'e');
     expect(result.status).toBe(202);
     expect(lwa.counts.refresh_token).toBe(before + 1);
     expect(codes(records, 'POST /events')).toEqual(['gateway_retried_after_401', 'gateway_accepted']);
@@ -98,7 +98,7 @@ describe('sendEvent', () => {
     if (loaded.state !== 'active') throw new Error('no tokens');
     await saveTokens(store, userKey, { ...loaded.tokens, expiresAt: Date.now() + 4 * 60_000 }, Date.now());
     const { g, records } = gw();
-    const result = await sendEvent({ granteeToken: grantee, message: changeReport() }, g, 'e');
+    const result = await invokeEvents({ granteeToken: grantee, message: changeReport() }, g, 'e');
     expect(result.status).toBe(202);
     expect(codes(records, 'lwa_refresh')).toEqual(['lwa_refreshed']);
     expect(records.find((r) => r.route === 'POST /events')!.gateway?.attempts).toBe(1);
@@ -112,7 +112,7 @@ describe('sendEvent', () => {
     await saveTokens(store, userKey, { ...loaded.tokens, expiresAt: Date.now() + 60_000 }, Date.now());
     const before = lwa.counts.refresh_token;
     const { g, records } = gw();
-    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => sendEvent({ granteeToken: grantee, message: changeReport(`lamp-${i}`) }, g, `c${i}`)));
+    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => invokeEvents({ granteeToken: grantee, message: changeReport(`lamp-${i}`) }, g, `c${i}`)));
     expect(results.map((r) => r.status)).toEqual(Array(8).fill(202));
     expect(lwa.counts.refresh_token - before).toBe(1);
     expect(records.filter((r) => r.route === 'lwa_refresh')).toHaveLength(1);
@@ -123,13 +123,13 @@ describe('sendEvent', () => {
     const grantee = await linkedUser();
     gateway.mode = 'skill_disabled';
     const { g, records } = gw();
-    const result = await sendEvent({ granteeToken: grantee, message: changeReport() }, g, 'e');
+    const result = await invokeEvents({ granteeToken: grantee, message: changeReport() }, g, 'e');
     expect(result).toMatchObject({ status: 403, accepted: false, code: 'SKILL_DISABLED_EXCEPTION' });
     expect(codes(records, 'POST /events')).toEqual(['gateway_skill_disabled']);
     const state = await loadTokens(store, (await resolveUser(store, grantee))!);
     expect(state.state).toBe('revoked');
     gateway.mode = 'normal';
-    const again = await sendEvent({ granteeToken: grantee, message: changeReport() }, g, 'e2');
+    const again = await invokeEvents({ granteeToken: grantee, message: changeReport() }, g, 'e2');
     expect(again).toMatchObject({ status: 404, code: 'gateway_no_tokens' });
   });
 
@@ -143,7 +143,7 @@ describe('sendEvent', () => {
       const grantee = await linkedUser();
       gateway.mode = mode;
       const { g, records } = gw();
-      const result = await sendEvent({ granteeToken: grantee, message: changeReport() }, g, 'e');
+      const result = await invokeEvents({ granteeToken: grantee, message: changeReport() }, g, 'e');
       expect(result.status).toBe(status);
       const rec = records.find((r) => r.route === 'POST /events')!;
       expect(rec.verdicts.map((v) => v.code)).toEqual([code]);
@@ -162,7 +162,7 @@ describe('sendEvent', () => {
     await saveTokens(store, userKey, { ...loaded.tokens, expiresAt: Date.now() }, Date.now());
     const calls = gateway.received.length;
     const { g, records } = gw();
-    const result = await sendEvent({ granteeToken: grantee, message: changeReport() }, g, 'e');
+    const result = await invokeEvents({ granteeToken: grantee, message: changeReport() }, g, 'e');
     expect(result).toMatchObject({ accepted: false, code: 'gateway_no_tokens' });
     expect(codes(records, 'lwa_refresh')).toEqual(['lwa_revoked']);
     expect(gateway.received.length).toBe(calls);
@@ -171,10 +171,10 @@ describe('sendEvent', () => {
 
   it('unknown grantee, malformed requests → refused before the gateway, one record each', async () => {
     const { g, records } = gw();
-    expect(await sendEvent({ granteeToken: 'nobody', message: changeReport() }, g, 'e')).toMatchObject({ status: 404, code: 'gateway_no_tokens' });
-    expect(await sendEvent({ granteeToken: '', message: changeReport() }, g, 'e')).toMatchObject({ status: 400, code: 'gateway_invalid_request' });
-    expect(await sendEvent(null as never, g, 'e')).toMatchObject({ status: 400 });
-    expect(await sendEvent({ granteeToken: 'x', message: 'text' }, g, 'e')).toMatchObject({ status: 400 });
+    expect(await invokeEvents({ granteeToken: 'nobody', message: changeReport() }, g, 'e')).toMatchObject({ status: 404, code: 'gateway_no_tokens' });
+    expect(await invokeEvents({ granteeToken: '', message: changeReport() }, g, 'e')).toMatchObject({ status: 400, code: 'gateway_invalid_request' });
+    expect(await invokeEvents(null as never, g, 'e')).toMatchObject({ status: 400 });
+    expect(await invokeEvents({ granteeToken: 'x', message: 'text' }, g, 'e')).toMatchObject({ status: 400 });
     expect(records).toHaveLength(4);
   });
 
@@ -222,7 +222,7 @@ describe('directive forwarding', () => {
   it('forwards unchanged and returns the skill answer unchanged, directive_forwarded', async () => {
     const { deps: d, records } = deps(store, lwa, gateway, { forward: httpForward('/ok'), forwardTarget: 'http://skill' });
     const input = discover();
-    const answer = await handleDirective(input, d, { requestId: 'f' });
+    const answer = await invokeSmartHome(input, d, { requestId: 'f' });
     expect(seen.at(-1)).toEqual(input);
     expect(answer).toEqual({ event: { header: { namespace: 'Alexa.Discovery', name: 'Discover.Response', messageId: 'skill-answer-1', payloadVersion: '3' }, payload: { endpoints: [] } } });
     expect(records[0]).toMatchObject({ route: 'directive', outcome: 'success', forward: { target: 'http://skill', outcome: 'answered' }, granteeTokenFp: fingerprint('scope-token-1') });
@@ -232,7 +232,7 @@ describe('directive forwarding', () => {
   it('no target → schema-valid Alexa ErrorResponse INTERNAL_ERROR, directive_no_target', async () => {
     const { deps: d, records } = deps(store, lwa, gateway);
     const input = { directive: { header: { namespace: 'Alexa.PowerController', name: 'TurnOn', messageId: 'm-2', correlationToken: 'ct-1', payloadVersion: '3' }, endpoint: { endpointId: 'lamp-1', scope: { type: 'BearerToken', token: 't' } }, payload: {} } };
-    const answer = (await handleDirective(input, d, { requestId: 'f' })) as { event: { header: Record<string, string>; endpoint: { endpointId: string }; payload: { type: string } } };
+    const answer = (await invokeSmartHome(input, d, { requestId: 'f' })) as { event: { header: Record<string, string>; endpoint: { endpointId: string }; payload: { type: string } } };
     expect(alexaResponseProblems(answer)).toEqual([]);
     expect(answer.event.header).toMatchObject({ namespace: 'Alexa', name: 'ErrorResponse', correlationToken: 'ct-1' });
     expect(answer.event.endpoint.endpointId).toBe('lamp-1');
@@ -243,7 +243,7 @@ describe('directive forwarding', () => {
   it('target slower than the remaining Lambda time → INTERNAL_ERROR in time, directive_forward_failed', async () => {
     const never = () => new Promise<unknown>(() => undefined);
     const { deps: d, records } = deps(store, lwa, gateway, { forward: never, forwardTarget: 'slow' });
-    const answer = (await handleDirective(discover(), d, { requestId: 'f', remainingMs: 700 })) as { event: { payload: { type: string } } };
+    const answer = (await invokeSmartHome(discover(), d, { requestId: 'f', remainingMs: 700 })) as { event: { payload: { type: string } } };
     expect(alexaResponseProblems(answer)).toEqual([]);
     expect(answer.event.payload.type).toBe('INTERNAL_ERROR');
     expect(records[0]!.verdicts[0]!.message).toMatch(/did not answer within/);
@@ -251,7 +251,7 @@ describe('directive forwarding', () => {
 
   it('target failing → schema-valid INTERNAL_ERROR, directive_forward_failed', async () => {
     const { deps: d, records } = deps(store, lwa, gateway, { forward: httpForward('/fail'), forwardTarget: 'http://skill' });
-    const answer = await handleDirective(discover(), d, { requestId: 'f' });
+    const answer = await invokeSmartHome(discover(), d, { requestId: 'f' });
     expect(alexaResponseProblems(answer)).toEqual([]);
     expect(records[0]!.verdicts.map((v) => v.code)).toEqual(['directive_forward_failed']);
   });

@@ -1,6 +1,7 @@
 /**
  * The StateStore contract on Amazon's DynamoDB Local: conditional writes, expiry semantics, the
- * exactly-once take, and the single-flight protocol built on them.
+ * exactly-once use of an item (one conditional overwrite among concurrent callers), and the
+ * single-flight protocol built on them.
  */
 import { randomUUID } from 'node:crypto';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
@@ -44,7 +45,6 @@ describe('DynamoDbStateStore', () => {
     nowS = clock + 1;
     expect(await s.get(pk, 'x')).toBeUndefined();
     expect(await s.get(pk, 'x', { includeExpired: true })).toMatchObject({ expiresAt: clock + 1 });
-    expect((await s.take(pk, 'x')).status).toBe('expired');
     await s.put(item(pk, { v: 'second' }), { ifAbsent: true });
     expect((await s.get(pk, 'x'))?.v).toBe('second');
   });
@@ -92,22 +92,27 @@ describe('DynamoDbStateStore', () => {
     expect((await s.get(pk, 'x'))?.v).toBe(3);
   });
 
-  it('take hands a live item to exactly one of many concurrent callers', async () => {
+  it('ifMatches lets exactly one of many concurrent callers use a live item (the one-time grants and code links)', async () => {
     const s = store();
     const pk = key();
-    await s.put(item(pk, { grant: 'g1' }));
-    const results = await Promise.all(Array.from({ length: 20 }, () => s.take(pk, 'x')));
-    expect(results.filter((r) => r.status === 'taken')).toHaveLength(1);
-    expect(results.filter((r) => r.status === 'absent')).toHaveLength(19);
-    expect(await s.get(pk, 'x')).toBeUndefined();
+    await s.put(item(pk, { grant: 'g1', createdAt: 1234 }));
+    const use = (i: number) =>
+      s.put(item(pk, { status: 'used', by: i }), { ifMatches: { createdAt: 1234 } }).then(
+        () => 'won',
+        (err: unknown) => (err instanceof ConditionFailedError ? 'lost' : 'error'),
+      );
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => use(i)));
+    expect(results.filter((r) => r === 'won')).toHaveLength(1);
+    expect(results.filter((r) => r === 'lost')).toHaveLength(19);
+    expect((await s.get(pk, 'x'))?.status).toBe('used');
   });
 
-  it('take tells an expired item from an absent one', async () => {
+  it('includeExpired tells an expired item from an absent one', async () => {
     const s = store();
     const pk = key();
     await s.put(item(pk, { expiresAt: clock - 1 }));
-    expect((await s.take(pk, 'x')).status).toBe('expired');
-    expect((await s.take(key(), 'x')).status).toBe('absent');
+    expect(await s.get(pk, 'x', { includeExpired: true })).toMatchObject({ expiresAt: clock - 1 });
+    expect(await s.get(key(), 'x', { includeExpired: true })).toBeUndefined();
   });
 
   it('maps an unreachable server to StoreUnavailableError', async () => {

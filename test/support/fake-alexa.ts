@@ -1,7 +1,7 @@
 /**
  * Alexa's side of the token leg, for tests: sends the token request the way Alexa does
- * (alexa-facts.md §1: form POST, Apache-HttpClient, credentials in an HTTP Basic header or in the
- * body), and runs the adapter on loopback with its exchange records captured.
+ * (Alexa docs: configure-authorization-code-grant and observed requests: form POST, Apache-HttpClient,
+ * credentials in an HTTP Basic header or in the body), and runs the adapter on loopback with its exchange records captured.
  */
 import type { ExchangeRecord } from '../../lambda/core/exchange-record';
 import { parseRuntimeConfig } from '../../lambda/core/config';

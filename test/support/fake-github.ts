@@ -1,5 +1,6 @@
 /**
- * A GitHub OAuth App token endpoint as GitHub documents it (providers.md, "GitHub: OAuth App"):
+ * A GitHub OAuth App token endpoint as GitHub documents it (the github profile's sources,
+ * lambda/core/profiles/github.ts):
  * - POST /login/oauth/access_token with client_id, client_secret, code, redirect_uri;
  * - the answer is application/x-www-form-urlencoded unless the request says `Accept: application/json`;
  * - errors (`bad_verification_code`, `incorrect_client_credentials`, `redirect_uri_mismatch`) come with HTTP 200;

@@ -1,5 +1,6 @@
 /**
- * Google's token endpoint (https://oauth2.googleapis.com/token) as providers.md describes it:
+ * Google's token endpoint (https://oauth2.googleapis.com/token) as Google documents it (the google
+ * profile's sources, lambda/core/profiles/google.ts):
  * form request, client credentials in the body or Basic; JSON answers; errors are HTTP 400 JSON
  * (`invalid_grant`, `redirect_uri_mismatch`) or 401 `invalid_client`; a refresh token only on the
  * first offline consent (`issueRefreshTokens` switch), and refresh answers WITHOUT refresh_token.

@@ -1,6 +1,6 @@
 /**
- * A token endpoint with single-use, rotating refresh tokens, as providers.md describes GitHub App
- * user tokens and Fitbit: every refresh answers a new access token AND a new refresh token, and the
+ * A token endpoint with single-use, rotating refresh tokens, as GitHub App user tokens and Fitbit
+ * work (the github-app and fitbit profiles' sources): every refresh answers a new access token AND a new refresh token, and the
  * presented refresh token dies at once (GitHub: "using it kills old RT + AT"); presenting a dead one
  * answers HTTP 400 `invalid_grant` (RFC 6749 §5.2). Client authentication: HTTP Basic (Fitbit
  * "server" apps require it) or body credentials; a wrong secret answers 401 `invalid_client`.

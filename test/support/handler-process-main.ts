@@ -7,26 +7,24 @@
  * Env: HANDLER = token | authorize. Run by startHandlerProcess(), not by hand.
  */
 import { createServer } from 'node:http';
-import { listen, TOKEN_FUNCTION_TIMEOUT_MS } from '../../local/adapter';
+import { FUNCTION_TIMEOUT_MS } from '../../lambda/contract/deadlines';
+import { routesOfHandler } from '../../lambda/contract/routes';
+import { listen } from '../../local/adapter';
 import { apiGatewayListener, type Route, type V2Handler } from '../../local/api-gateway';
+
+/** The Lambda entry points this process can run (lambda/handlers/<name>.ts). */
+const ENTRY_POINTS = {
+  token: () => import('../../lambda/handlers/token'),
+  authorize: () => import('../../lambda/handlers/authorize'),
+} as const;
 
 async function main(): Promise<void> {
   const kind = process.env.HANDLER ?? 'token';
-  let routes: Route[];
-  if (kind === 'token') {
-    const { handler } = await import('../../lambda/handlers/token');
-    routes = [{ method: 'POST', path: '/token', handler: handler as unknown as V2Handler, timeoutMs: TOKEN_FUNCTION_TIMEOUT_MS }];
-  } else if (kind === 'authorize') {
-    const { handler } = await import('../../lambda/handlers/authorize');
-    const h = handler as unknown as V2Handler;
-    routes = [
-      { method: 'GET', path: '/authorize', handler: h, timeoutMs: TOKEN_FUNCTION_TIMEOUT_MS },
-      { method: 'GET', path: '/callback', handler: h, timeoutMs: TOKEN_FUNCTION_TIMEOUT_MS },
-    ];
-  } else {
-    throw new Error(`HANDLER must be token or authorize, not ${kind}`);
-  }
-  const listener = apiGatewayListener(routes, routes[0]!.handler);
+  if (kind !== 'token' && kind !== 'authorize') throw new Error(`HANDLER must be token or authorize, not ${kind}`);
+  const handler = (await ENTRY_POINTS[kind]()).handler as unknown as V2Handler;
+  // The routes the function serves in the stack (lambda/contract/routes.ts); $default on it too.
+  const routes: Route[] = routesOfHandler(kind).map(([, r]) => ({ method: r.method, path: r.path, handler, timeoutMs: FUNCTION_TIMEOUT_MS[kind] }));
+  const listener = apiGatewayListener(routes, { handler, timeoutMs: FUNCTION_TIMEOUT_MS[kind] });
   const server = createServer((req, res) => void listener(req, res));
   const running = await listen(server, 0, '127.0.0.1');
   process.send?.({ ready: running.url });

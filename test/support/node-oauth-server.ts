@@ -1,7 +1,8 @@
 /**
  * A real OAuth 2.0 token endpoint written by others: @node-oauth/oauth2-server 5 with an in-memory
  * model, on loopback. Like Authlib and many servers, it does NOT form-decode HTTP Basic credentials
- * (platform-facts.md): `Basic base64(id:secret)` must carry the id and secret exactly as registered.
+ * (checked against @node-oauth/oauth2-server 5.3): `Basic base64(id:secret)` must carry the id and secret
+ * exactly as registered.
  *
  * `decodeBasic: true` puts a front in place that form-decodes the Basic user and password first, as
  * RFC 6749 §2.3.1 asks of a server (node-oidc-provider, Keycloak, Spring Authorization Server do so):

@@ -3,6 +3,7 @@
  * `../config.ts`. Kept here so the authorization leg's settings and their checks live together.
  */
 import * as v from 'valibot';
+import { ADAPTER_MODES } from '../../contract/routes';
 import { selectProfile, type ProfileSelection } from '../profiles/resolve';
 
 /** Alexa vendor ids are alphanumeric (the last path segment of Alexa's redirect URLs). */
@@ -16,7 +17,7 @@ export const AUTHORIZATION_LEG_ENTRIES = {
    * `passthrough`: Alexa's Web Authorization URI is the provider's own; only the token leg goes
    * through the adapter. `interception`: it is our /authorize, and /callback brings the user back.
    */
-  mode: v.optional(v.picklist(['passthrough', 'interception']), 'passthrough'),
+  mode: v.optional(v.picklist(ADAPTER_MODES), 'passthrough'),
   /** Pins Alexa's redirect_uri to this vendor id (`/api/skill/link/<vendorId>`). */
   vendorId: v.optional(v.pipe(v.string(), v.regex(VENDOR_ID, 'must be the alphanumeric vendor id of the skill (Alexa Redirect URLs end in it)'))),
   /** Hosts accepted besides Alexa's three redirect hosts, e.g. `skills-store.amazon.com`. */

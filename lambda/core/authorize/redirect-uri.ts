@@ -1,7 +1,7 @@
 /**
  * Pins where the authorization leg may send a browser: only to one of Alexa's redirect URLs,
- * `https://<Alexa host>/api/skill/link/<vendorId>` (alexa-facts.md §2; Alexa docs "Alexa Redirect
- * URLs"). No route of the adapter may act as an open redirector (RFC 6749 §10.15), so the check is
+ * `https://<Alexa host>/api/skill/link/<vendorId>` (Alexa docs: configure-authorization-code-grant,
+ * "Alexa Redirect URLs"). No route of the adapter may act as an open redirector (RFC 6749 §10.15), so the check is
  * strict and parser-based:
  *
  * - the raw string must equal the WHATWG URL parser's re-serialisation of itself: this rejects

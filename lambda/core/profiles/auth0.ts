@@ -10,7 +10,6 @@ export const auth0 = extendProfile(generic, {
   // A wrong client secret answers 401 {"error":"access_denied","error_description":"Unauthorized"}.
   errors: { statusMap: { '403': 400 }, codeMap: { access_denied: 'invalid_client' } },
   refresh: {
-    omitsRefreshToken: false,
     rotation: 'none',
     noRefreshTokenHint: 'Auth0 issues a refresh token only with the offline_access scope and "Allow Offline Access" on the API: add both',
     invalidGrantHint: 'the refresh token was revoked, expired (absolute or inactivity lifetime), or, with rotation on, reused',

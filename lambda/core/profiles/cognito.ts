@@ -8,7 +8,6 @@ export const cognito = extendProfile(generic, {
   authorize: { pkce: 'supported' },
   response: { format: 'json' },
   refresh: {
-    omitsRefreshToken: true,
     rotation: 'none',
     invalidGrantHint: 'Cognito refresh tokens expire after the app client\'s refresh-token validity (30 days by default)',
   },

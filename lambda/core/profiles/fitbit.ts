@@ -1,11 +1,13 @@
 import { extendProfile } from './extend';
 import { generic } from './generic';
 
-/** Fitbit: Basic required for server apps; errors as `{errors:[{errorType,message}],success:false}`; single-use refresh tokens. */
+/**
+ * Fitbit: Basic required for server apps; errors as `{errors:[{errorType,message}],success:false}`; single-use refresh tokens.
+ * Token endpoint (the configuration's `tokenUrl`): https://api.fitbit.com/oauth2/token
+ */
 export const fitbit = extendProfile(generic, {
   id: 'fitbit',
   displayName: 'Fitbit',
-  tokenUrl: 'https://api.fitbit.com/oauth2/token',
   authorizeUrl: 'https://www.fitbit.com/oauth2/authorize',
   authorize: { pkce: 'supported' },
   tokenRequest: { clientAuth: { method: 'client_secret_basic' } },
@@ -16,7 +18,6 @@ export const fitbit = extendProfile(generic, {
     codeMap: { expired_token: 'invalid_grant', invalid_token: 'invalid_grant' },
   },
   refresh: {
-    omitsRefreshToken: false,
     rotation: 'single_use',
     invalidGrantHint: 'Fitbit refresh tokens are single-use: a refresh whose answer was lost leaves only the new token valid (Fitbit-approved apps can use /oauth2/recover)',
   },

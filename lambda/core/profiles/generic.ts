@@ -19,7 +19,7 @@ export const generic: ProviderProfile = {
   response: { format: 'sniff' },
   errors: { codePaths: ['error'], descriptionPaths: ['error_description'], codeMap: {}, statusMap: {} },
   fields: { responseScopeDelimiter: ' ' },
-  refresh: { omitsRefreshToken: false, rotation: 'none' },
+  refresh: { rotation: 'none' },
   sources: [
     { quirk: 'token endpoint request (form, POST)', url: 'https://www.rfc-editor.org/rfc/rfc6749#section-4.1.3', confidence: 'official' },
     { quirk: 'success answer', url: 'https://www.rfc-editor.org/rfc/rfc6749#section-5.1', confidence: 'official' },

@@ -9,7 +9,6 @@ export const githubApp = extendProfile(github, {
   id: 'github-app',
   displayName: 'GitHub App (expiring user tokens)',
   refresh: {
-    omitsRefreshToken: false,
     rotation: 'single_use',
     noRefreshTokenHint:
       'the GitHub App has "Expire user authorization tokens" turned off, so GitHub issues no refresh token: turn it on in the app settings (Optional features), or use the github profile with a long default expiry',

@@ -1,11 +1,13 @@
 import { extendProfile } from './extend';
 import { generic } from './generic';
 
-/** GitHub OAuth App: form-encoded answers, errors with HTTP 200, comma-separated scope, no expiry, no refresh token. */
+/**
+ * GitHub OAuth App: form-encoded answers, errors with HTTP 200, comma-separated scope, no expiry, no refresh token.
+ * Token endpoint (the configuration's `tokenUrl`): https://github.com/login/oauth/access_token
+ */
 export const github = extendProfile(generic, {
   id: 'github',
   displayName: 'GitHub (OAuth App)',
-  tokenUrl: 'https://github.com/login/oauth/access_token',
   authorizeUrl: 'https://github.com/login/oauth/authorize',
   tokenRequest: {
     clientAuth: { method: 'client_secret_post' },
@@ -23,7 +25,6 @@ export const github = extendProfile(generic, {
   },
   fields: { responseScopeDelimiter: ',' },
   refresh: {
-    omitsRefreshToken: false,
     rotation: 'none',
     noRefreshTokenHint:
       'GitHub OAuth App tokens do not expire and come without a refresh token: set the console\'s "Default Access Token Expiration Time" to a long value (e.g. 31536000), or use a GitHub App with expiring user tokens',

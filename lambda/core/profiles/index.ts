@@ -25,7 +25,3 @@ export type { ProviderProfile } from './types';
 export const BUILT_IN_PROFILES: Readonly<Record<string, ProviderProfile>> = Object.fromEntries(
   [generic, github, githubApp, google, microsoft, slack, apple, fitbit, withings, reddit, strava, x, spotify, homeAssistant, notion, dropbox, auth0, okta, cognito, lwa].map((p) => [p.id, p]),
 );
-
-export function getProfile(id: string): ProviderProfile | undefined {
-  return Object.hasOwn(BUILT_IN_PROFILES, id) ? BUILT_IN_PROFILES[id] : undefined;
-}

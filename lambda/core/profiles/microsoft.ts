@@ -12,7 +12,6 @@ export const microsoft = extendProfile(generic, {
   response: { format: 'json' },
   errors: { codePaths: ['error'], descriptionPaths: ['error_description'] },
   refresh: {
-    omitsRefreshToken: false,
     rotation: 'rotating',
     noRefreshTokenHint: 'Microsoft returns a refresh token only when the offline_access scope was requested: add offline_access to the skill\'s scopes',
     invalidGrantHint: 'Microsoft refresh tokens expire after 90 days without use (24 h for SPA redirect URIs), or when the user revokes consent or changes password',

@@ -1,17 +1,18 @@
 import { extendProfile } from './extend';
 import { generic } from './generic';
 
-/** Notion: JSON request body with HTTP Basic; no expires_in; refresh (current docs) rotates both tokens, the old refresh token is refused after. */
+/**
+ * Notion: JSON request body with HTTP Basic; no expires_in; refresh (current docs) rotates both tokens, the old refresh token is refused after.
+ * Token endpoint (the configuration's `tokenUrl`): https://api.notion.com/v1/oauth/token
+ */
 export const notion = extendProfile(generic, {
   id: 'notion',
   displayName: 'Notion',
-  tokenUrl: 'https://api.notion.com/v1/oauth/token',
   authorizeUrl: 'https://api.notion.com/v1/oauth/authorize',
   authorize: { extraParams: { owner: 'user' } },
   tokenRequest: { bodyEncoding: 'json', clientAuth: { method: 'client_secret_basic' } },
   response: { format: 'json' },
   refresh: {
-    omitsRefreshToken: false,
     rotation: 'single_use',
     noRefreshTokenHint: 'older Notion integrations get no refresh token (their tokens do not expire): set a long "Default Access Token Expiration Time" in the Alexa console',
   },

@@ -8,7 +8,6 @@ export const okta = extendProfile(generic, {
   authorize: { addScopes: ['offline_access'], pkce: 'supported' },
   response: { format: 'json' },
   refresh: {
-    omitsRefreshToken: false,
     rotation: 'single_use',
     noRefreshTokenHint: 'Okta issues a refresh token only with the offline_access scope and the Refresh Token grant enabled on the app',
     invalidGrantHint: 'with rotation on, reusing an old refresh token after the grace period revokes the whole token family; idle and absolute lifetimes also apply',

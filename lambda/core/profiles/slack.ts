@@ -4,11 +4,11 @@ import { generic } from './generic';
 /**
  * Slack `oauth.v2.access`: every answer is HTTP 200 JSON with `ok`; failures are `{ok:false,error}`;
  * the user token Alexa needs is nested under `authed_user`, the bot token sits at the top level.
+ * Token endpoint (the configuration's `tokenUrl`): https://slack.com/api/oauth.v2.access
  */
 export const slack = extendProfile(generic, {
   id: 'slack',
   displayName: 'Slack (oauth.v2.access)',
-  tokenUrl: 'https://slack.com/api/oauth.v2.access',
   authorizeUrl: 'https://slack.com/oauth/v2/authorize',
   authorize: { scopeDelimiter: ',', pkce: 'supported' },
   tokenRequest: { clientAuth: { method: 'client_secret_basic' } },
@@ -27,7 +27,6 @@ export const slack = extendProfile(generic, {
   },
   fields: { responseScopeDelimiter: ',' },
   refresh: {
-    omitsRefreshToken: false,
     rotation: 'single_use',
     noRefreshTokenHint:
       'Slack issues refresh tokens only with token rotation turned on (app settings → OAuth & Permissions → Advanced token security); without it Slack tokens never expire, so set a long "Default Access Token Expiration Time" in the Alexa console',

@@ -1,11 +1,13 @@
 import { extendProfile } from './extend';
 import { generic } from './generic';
 
-/** Strava: credentials in the body, comma scopes, `expires_at` next to `expires_in`, non-RFC errors, single-use refresh tokens once rotated. */
+/**
+ * Strava: credentials in the body, comma scopes, `expires_at` next to `expires_in`, non-RFC errors, single-use refresh tokens once rotated.
+ * Token endpoint (the configuration's `tokenUrl`): https://www.strava.com/oauth/token
+ */
 export const strava = extendProfile(generic, {
   id: 'strava',
   displayName: 'Strava',
-  tokenUrl: 'https://www.strava.com/oauth/token',
   authorizeUrl: 'https://www.strava.com/oauth/authorize',
   authorize: { scopeDelimiter: ',', extraParams: { approval_prompt: 'auto' } },
   tokenRequest: { clientAuth: { method: 'client_secret_post' } },
@@ -17,7 +19,7 @@ export const strava = extendProfile(generic, {
     codeMap: { Application: 'invalid_client', AuthorizationCode: 'invalid_grant', RefreshToken: 'invalid_grant', Athlete: 'invalid_grant' },
   },
   fields: { responseScopeDelimiter: ',', expiresAtField: 'expires_at' },
-  refresh: { omitsRefreshToken: false, rotation: 'single_use' },
+  refresh: { rotation: 'single_use' },
   sources: [
     { quirk: 'tokenRequest.clientAuth client_secret_post', url: 'https://github.com/pilcrowonpaper/arctic/blob/5baf108~1/src/providers/strava.ts', confidence: 'library' },
     { quirk: 'response expires_at and expires_in, athlete object; refresh returns a refresh token to store', url: 'https://developers.strava.com/docs/authentication/', confidence: 'official' },

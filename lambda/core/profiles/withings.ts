@@ -1,11 +1,13 @@
 import { extendProfile } from './extend';
 import { generic } from './generic';
 
-/** Withings: `action=requesttoken`, every answer HTTP 200 `{status, body}`; non-zero status is an error. */
+/**
+ * Withings: `action=requesttoken`, every answer HTTP 200 `{status, body}`; non-zero status is an error.
+ * Token endpoint (the configuration's `tokenUrl`): https://wbsapi.withings.net/v2/oauth2
+ */
 export const withings = extendProfile(generic, {
   id: 'withings',
   displayName: 'Withings',
-  tokenUrl: 'https://wbsapi.withings.net/v2/oauth2',
   authorizeUrl: 'https://account.withings.com/oauth2_user/authorize2',
   authorize: { scopeDelimiter: ',' },
   tokenRequest: { clientAuth: { method: 'client_secret_post' }, extraParams: { action: 'requesttoken' } },
@@ -13,7 +15,6 @@ export const withings = extendProfile(generic, {
   errors: { codePaths: ['error'], descriptionPaths: ['error'] },
   fields: { responseScopeDelimiter: ',' },
   refresh: {
-    omitsRefreshToken: false,
     rotation: 'rotating',
     invalidGrantHint: 'Withings refresh tokens live one year; the previous one dies 8 h after a new one is issued or once the new access token is used',
   },

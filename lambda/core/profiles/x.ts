@@ -1,11 +1,13 @@
 import { extendProfile } from './extend';
 import { generic } from './generic';
 
-/** X (Twitter) OAuth 2.0: PKCE required, Basic required for confidential clients, single-use refresh tokens. */
+/**
+ * X (Twitter) OAuth 2.0: PKCE required, Basic required for confidential clients, single-use refresh tokens.
+ * Token endpoint (the configuration's `tokenUrl`): https://api.x.com/2/oauth2/token
+ */
 export const x = extendProfile(generic, {
   id: 'x',
   displayName: 'X (Twitter) OAuth 2.0',
-  tokenUrl: 'https://api.x.com/2/oauth2/token',
   authorizeUrl: 'https://x.com/i/oauth2/authorize',
   authorize: { addScopes: ['offline.access'], pkce: 'required' },
   tokenRequest: { clientAuth: { method: 'client_secret_basic' } },
@@ -14,7 +16,6 @@ export const x = extendProfile(generic, {
   // the request itself, so it is the grant that failed (RFC 6749 §5.2 invalid_grant).
   errors: { codeMap: { invalid_request: 'invalid_grant' } },
   refresh: {
-    omitsRefreshToken: false,
     rotation: 'single_use',
     noRefreshTokenHint: 'X returns a refresh token only with the offline.access scope: add offline.access to the skill\'s scopes',
   },

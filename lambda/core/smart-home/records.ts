@@ -4,6 +4,7 @@
  * token's fingerprint equals the token record's `tokens.accessTokenFp`, which ties AcceptGrant and
  * gateway records into the link's timeline.
  */
+import { RECORD_TYPE } from '../../contract/record-type';
 import { deploymentKeyStatus } from '../deployment-key';
 import { requestIdText, type RecordBase, type Verdict } from '../exchange-record';
 import { guardRecord } from '../record-guard';
@@ -34,7 +35,7 @@ export interface SmartHomeRecord extends RecordBase {
 
 export function newRecord(route: string, requestId: string, start: number): SmartHomeRecord {
   return {
-    type: 'alexa-link-adapter.exchange',
+    type: RECORD_TYPE,
     v: 1,
     time: new Date(start).toISOString(),
     requestId: requestIdText(requestId),
