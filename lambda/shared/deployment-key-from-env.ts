@@ -10,7 +10,6 @@
  * Without the variable (local mode, tests) the core takes ADAPTER_DEPLOYMENT_KEY or one key per run.
  */
 import { deploymentKeyStatus, installDeploymentKey, markDeploymentKeyUnavailable } from '../core/deployment-key';
-import type { Verdict } from '../core/exchange-record';
 import { identifierName } from '../core/log-values';
 import { StoreUnavailableError, type StateStore } from '../store/state-store';
 
@@ -87,16 +86,5 @@ export function keyGatedStore(store: (() => Promise<StateStore>) | undefined): (
   return () => {
     const status = deploymentKeyStatus();
     return status.ready ? store() : Promise.reject(new StoreUnavailableError(`deployment key unavailable (${status.reason})`));
-  };
-}
-
-/** A verdict for records written while the deployment key is unavailable, else undefined. */
-export function deploymentKeyVerdict(): Verdict | undefined {
-  const status = deploymentKeyStatus();
-  if (status.ready) return undefined;
-  return {
-    code: 'deployment_key_unavailable',
-    severity: 'warn',
-    message: `the deployment key could not be read (${status.reason}): fingerprints in this record are this instance's own (fpKey ephemeral) and the state table was not used; the next request retries. Check the function's secretsmanager:GetSecretValue permission and the secret named by ${DEPLOYMENT_KEY_SECRET_ENV}`,
   };
 }

@@ -21,8 +21,8 @@ import {
   type AlexaResponse,
   type DirectiveHeader,
 } from './messages';
-import { finishRecord, newRecord, verdict, type SmartHomeRecord, type SmartHomeSink } from './records';
-
+import { verdict } from '../../contract/verdicts';
+import { finishRecord, newRecord, type SmartHomeRecord, type SmartHomeSink } from './records';
 
 export interface SmartHomeDeps {
   config: SmartHomeConfig;

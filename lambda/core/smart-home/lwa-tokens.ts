@@ -13,7 +13,8 @@ import { noteSecret } from '../secret-scope';
 import { open, seal, secretKey } from '../sealed';
 import { isSecretSet, type GatewayRegion } from './config';
 import { callLwa, type LwaCredentials, type LwaTokens } from './lwa-client';
-import { finishRecord, newRecord, verdict, type SmartHomeSink } from './records';
+import { verdict } from '../../contract/verdicts';
+import { finishRecord, newRecord, type SmartHomeSink } from './records';
 
 export const REFRESH_BEFORE_MS = 5 * 60 * 1000;
 /** LWA refresh tokens do not expire while the skill stays enabled; the item is renewed on every refresh. */
