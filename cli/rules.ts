@@ -308,9 +308,9 @@ export const TIMELINE_RULES: readonly Rule[] = [
     fix: (c) => {
       const first = twiceExchanged(c);
       if (first) {
-        const slow = first.outcome === 'success' && first.timing.totalMs >= ALEXA_TOKEN_DEADLINE_MS;
+        const slow = first.outcome === 'success' && first.timing.totalMs >= SLOW_UPSTREAM_MS;
         return slow
-          ? `The first exchange took ${first.timing.totalMs} ms, more than Alexa waits (${ALEXA_TOKEN_DEADLINE_MS} ms): Alexa gave up on it and tried again with the same code. Make the provider's token endpoint answer faster (upstreamTimeoutMs in cdk.json bounds it).`
+          ? `The first exchange took ${first.timing.totalMs} ms of Alexa's ${ALEXA_TOKEN_DEADLINE_MS} ms (API Gateway and a cold start come on top): Alexa most likely gave up on it and tried again with the same code. Make the provider's token endpoint answer faster (upstreamTimeoutMs in cdk.json bounds it).`
           : `Alexa exchanges a code once and retries only when it got no answer: find what else sent this code to the Access Token URI at ${c.records[0]!.time} (a test script or a second client replaying Alexa's request, a proxy or load balancer retrying in front of the adapter) and stop it. Nothing in the console or the provider's redirect URLs needs to change.`;
       }
       if (c.code === 'pkce_verifier_mismatch') return `${CONSOLE}: PKCE must stay on (or off) for the whole link; link again.`;

@@ -32,6 +32,12 @@ export const FLOW_SCENARIOS: FlowScenario[] = [
     findings: ['page_reloaded'],
   },
   {
+    name: 'back button after the link completed',
+    seed: 'the page was reloaded after Alexa had the code: the link works, the user saw an error page',
+    steps: [...linked, { callback: {} }],
+    findings: ['page_reloaded'],
+  },
+  {
     name: 'login took longer than the grant lifetime',
     seed: '(the user stays on the login page; the grant state expires)',
     steps: [{ authorize: {} }, { login: 'approve' }, { wait: 601 }, { callback: {} }],
