@@ -58,7 +58,9 @@ export interface Rule {
   severity: FindingSeverity;
   /** The severity of one finding, when the link's timeline decides it (e.g. a reload after the link completed is only a warning). */
   severityOf?: (c: Ctx) => FindingSeverity;
-  title: Text;
+  title: string;
+  /** The title of one finding, when the link's timeline decides it. */
+  titleOf?: (c: Ctx) => string;
   /** Verdict codes the rule keys on (any of them). */
   codes: readonly VerdictCode[];
   /** Extra matcher for situations without a verdict code (e.g. slow but successful exchanges). */
@@ -69,6 +71,8 @@ export interface Rule {
   basis?: Text;
   /** Evidence beyond the per-record lines. */
   evidence?: (c: Ctx) => string[];
+  /** What the rules table in docs/diagnosing.md adds to the severity and codes columns (scripts/verdict-docs.ts). */
+  doc?: { severity?: string; codes?: string };
 }
 
 const CONSOLE = 'Alexa developer console > your skill > Build > Account Linking';
@@ -244,6 +248,7 @@ export const TIMELINE_RULES: readonly Rule[] = [
     title: 'The provider is slower than Alexa\'s 4.5 s budget',
     codes: ['upstream_timeout'],
     matches: (r) => r.outcome === 'success' && (num(r, 'upstream.latencyMs') ?? 0) >= SLOW_UPSTREAM_MS,
+    doc: { codes: `(and, as a warning, successful exchanges whose provider took ${SLOW_UPSTREAM_MS / 1000} s or more)` },
     cause: (c) => {
       const r = c.records[0]!;
       return c.code === 'upstream_timeout'
@@ -287,7 +292,8 @@ export const TIMELINE_RULES: readonly Rule[] = [
   {
     id: 'code_rejected',
     severity: 'error',
-    title: (c) => (twiceExchanged(c) ? 'The same authorization code was exchanged twice' : 'The authorization code was refused'),
+    title: 'The authorization code was refused',
+    titleOf: (c) => (twiceExchanged(c) ? 'The same authorization code was exchanged twice' : 'The authorization code was refused'),
     codes: ['code_rejected', 'code_replayed', 'pkce_verifier_mismatch', 'callback_missing_code'],
     cause: (c) => {
       const r = c.records[0]!;
@@ -346,6 +352,7 @@ export const TIMELINE_RULES: readonly Rule[] = [
     id: 'page_reloaded',
     severity: 'error',
     severityOf: (c) => (linkCompleted(c) ? 'warn' : 'error'),
+    doc: { severity: 'error (warn once the link completed)' },
     title: 'The provider\'s answer was opened twice: the page was reloaded or the back button used',
     codes: ['state_replayed'],
     cause: (c) => {
@@ -621,7 +628,7 @@ export function diagnose(timelines: readonly Timeline[], rules: readonly Rule[] 
         rule: rule.id,
         // Matched without a verdict code (a slow but successful exchange): a warning, not a failure.
         severity: byCode === undefined && severity === 'error' ? 'warn' : severity,
-        title: text(rule.title),
+        title: rule.titleOf?.(ctx) ?? rule.title,
         cause: text(rule.cause),
         evidence,
         fix: text(rule.fix),
