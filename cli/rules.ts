@@ -513,7 +513,7 @@ export const TIMELINE_RULES: readonly Rule[] = [
     title: 'The adapter refused the token request',
     codes: ['bad_content_type', 'body_too_large', 'malformed_body', 'repeated_parameter', 'missing_grant_type', 'unsupported_grant_type', 'missing_parameter'],
     cause: (c) => `The token request was not a valid RFC 6749 request (${c.code}): ${messageOf(c.records[0]!, c.code)}`,
-    fix: 'If this came from Alexa, report it with the record; if from a test client, send a form POST as in the README.',
+    fix: 'If this came from Alexa, report it with the record; a test client must send a form POST as Alexa does (`npx alexa-link-adapter simulate` sends one, and local mode\'s banner prints a `curl` line).',
   },
   {
     id: 'provider_error',

@@ -1,6 +1,6 @@
 /**
  * Refresh safety around the provider call of a `grant_type=refresh_token` exchange
- * (README "Refresh safety"):
+ * (docs/refresh-safety.md):
  *
  * - single-flight: concurrent refreshes with one refresh token, across Lambda instances, make one
  *   provider call; the others wait, inside the deadline, for its answer (lambda/store/single-flight.ts);
@@ -100,7 +100,7 @@ function unavailableAnswer(description: string): RefreshAnswer {
   return { answer: errorAnswer(err), outcome: 'upstream_error', verdicts: [], tokens: {} };
 }
 
-/** A single-use token this request must not spend: 503, provider not called (README "Refresh safety"). */
+/** A single-use token this request must not spend: 503, provider not called (docs/refresh-safety.md). */
 function refused(why: 'store' | 'other_client', reason: string | undefined, base: RefreshSummary, sleptMs: number): GuardOutcome<never> {
   const message =
     why === 'store'

@@ -45,7 +45,7 @@ export interface ExchangeResult {
   record: ExchangeRecord;
 }
 
-/** Where a token request's time went, beyond the provider call (README "The 4.5 s answer"). */
+/** Where a token request's time went, beyond the provider call (docs/deadline.md). */
 interface Ledger {
   deadline: RequestDeadline;
   store?: StoreMeter;

@@ -1,5 +1,5 @@
 /**
- * Where a Lambda's deployment key comes from (README "The per-deployment key"): the Secrets Manager
+ * Where a Lambda's deployment key comes from (docs/security.md "The per-deployment key"): the Secrets Manager
  * secret the stack generated, named by DEPLOYMENT_KEY_SECRET_ARN. It is read lazily, on the first
  * request of each instance, once: the request waits at most DEPLOYMENT_KEY_WAIT_MS for it. A read
  * that fails or is late is retried on the next request; meanwhile records carry ephemeral

@@ -142,7 +142,7 @@ async function refresh(deps: LwaServiceDeps, userKey: string, current: StoredLwa
     noteSecret(secret);
     if (!isSecretSet(secret)) {
       record.outcome = 'config_error';
-      record.verdicts.push(verdict('lwa_refresh_failed', 'error', 'the Alexa Client Secret is not set; fill the secret (README: Smart home) and retry'));
+      record.verdicts.push(verdict('lwa_refresh_failed', 'error', 'the Alexa Client Secret is not set; fill the secret (docs/smart-home.md) and retry'));
       return { ok: false, reason: 'refresh_failed', detail: 'the Alexa Client Secret is not set' };
     }
     const creds: LwaCredentials = { clientId: deps.clientId, clientSecret: secret };
