@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { VERDICTS, VERDICT_CODES, type VerdictCode, type VerdictEntry } from '../../lambda/contract/verdicts';
-import type { LogRecord } from '../../cli/records';
+import { parseRecordLine, type LogRecord } from '../../cli/records';
 import { RULES, TIMELINE_RULES, catalogueRules, diagnose } from '../../cli/rules';
 import { groupTimelines } from '../../cli/timeline';
 
@@ -90,5 +90,15 @@ describe('rule coverage, walked from the catalogue', () => {
   it('the rules above the catalogue ones key only on codes the catalogue knows (also at run time)', () => {
     const known = new Set<string>(VERDICT_CODES);
     expect(TIMELINE_RULES.flatMap((r) => r.codes).filter((c: VerdictCode) => !known.has(c))).toEqual([]);
+  });
+
+  it('a compact verdict (its code and parameters only, as a later record may carry) is read with the catalogue\'s severity and text', () => {
+    const line = JSON.stringify({ type: 'alexa-link-adapter.exchange', v: 1, time: '2026-11-25T10:00:00.000Z', requestId: 'r', route: 'POST /token', outcome: 'upstream_error', timing: {}, verdicts: [{ code: 'upstream_html', status: 200 }, { code: 'some_future_code' }] });
+    const r = parseRecordLine(line)!;
+    expect(r.verdicts).toEqual([
+      { code: 'upstream_html', severity: 'error', message: `${VERDICTS.upstream_html.meaning} (status 200)` },
+      { code: 'some_future_code', severity: 'error', message: 'some_future_code' },
+    ]);
+    expect(diagnose(groupTimelines([r])).findings.map((f) => f.rule)).toEqual(['upstream_broken']);
   });
 });
