@@ -4,12 +4,22 @@
  * is relied on; route-specific fields are read defensively so records of routes added later (and of
  * older or newer schema minor changes) never break the reader.
  */
-import type { RecordBase, Verdict } from '../lambda/core/exchange-record';
+import type { RecordBase } from '../lambda/contract/record';
 import { RECORD_TYPE } from '../lambda/contract/record-type';
+import { VERDICTS, isVerdictCode, renderVerdict, type Severity } from '../lambda/contract/verdicts';
 import { visibleField } from './terminal';
 
+/** A verdict as read from a log: any code (a newer adapter may write codes this CLI does not know). */
+export interface LoggedVerdict {
+  code: string;
+  severity: Severity;
+  message: string;
+}
+
 /** A record as read from the log: the envelope plus whatever the route added. */
-export type LogRecord = RecordBase & Record<string, unknown>;
+export type LogRecord = Omit<RecordBase, 'verdicts'> & { verdicts: LoggedVerdict[] } & Record<string, unknown>;
+
+const SEVERITIES: ReadonlySet<string> = new Set(['info', 'warn', 'error']);
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -38,7 +48,7 @@ export function parseRecordLine(line: string): LogRecord | undefined {
  */
 function fromObject(value: Record<string, unknown>): LogRecord | undefined {
   if (typeof value['time'] !== 'string' || typeof value['route'] !== 'string' || typeof value['outcome'] !== 'string') return undefined;
-  const verdicts = Array.isArray(value['verdicts']) ? value['verdicts'].filter((v): v is Verdict => isObject(v) && typeof v['code'] === 'string') : [];
+  const verdicts = Array.isArray(value['verdicts']) ? value['verdicts'].flatMap((v) => (isObject(v) ? readVerdict(v) : [])) : [];
   const timing = isObject(value['timing']) ? value['timing'] : {};
   return {
     ...value,
@@ -46,6 +56,21 @@ function fromObject(value: Record<string, unknown>): LogRecord | undefined {
     verdicts,
     timing: { totalMs: Number(timing['totalMs'] ?? 0), upstreamMs: Number(timing['upstreamMs'] ?? 0), ownMs: Number(timing['ownMs'] ?? 0) },
   } as LogRecord;
+}
+
+/**
+ * One verdict as written: `{code, severity, message}`. A compact verdict (only the code and its
+ * parameters) gets its severity and text from the catalogue (lambda/contract/verdicts.ts).
+ */
+function readVerdict(v: Record<string, unknown>): LoggedVerdict[] {
+  const code = v['code'];
+  if (typeof code !== 'string') return [];
+  const known = isVerdictCode(code);
+  const stated = v['severity'];
+  const severity = typeof stated === 'string' && SEVERITIES.has(stated) ? (stated as Severity) : known ? VERDICTS[code].severity : 'error';
+  if (typeof v['message'] === 'string') return [{ code, severity, message: v['message'] }];
+  const params = Object.fromEntries(Object.entries(v).filter(([k, x]) => k !== 'code' && k !== 'severity' && (typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean'))) as Record<string, string | number | boolean>;
+  return [{ code, severity, message: renderVerdict(code, params) ?? code }];
 }
 
 /** Every string in the value with control and format characters shown as `\uXXXX` (cli/terminal.ts). */

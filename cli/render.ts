@@ -77,6 +77,7 @@ function renderFinding(f: Finding, n: number, s: Style): string {
     `   evidence: ${f.evidence[0] ?? ''}`,
     ...f.evidence.slice(1).map((e) => `             ${e}`),
     `   fix:      ${f.fix}`,
+    ...(f.basis ? [`   source:   ${f.basis}`] : []),
   ];
   return lines.join('\n');
 }

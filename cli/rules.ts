@@ -1,12 +1,19 @@
 /**
- * `diagnose`: the seed article's failure catalogue ("Alexa Account Linking Debugging Tips") as rules
- * over exchange records. Each rule is data: the verdict codes it keys on (the codes agreed for every
- * route, see the README's verdict table), its cause and its fix (which console field or provider
- * setting to change). Evidence is taken from the records themselves (times in UTC, statuses,
- * fingerprints, timings). Pure: no AWS, no I/O.
+ * `diagnose`: the failure catalogue of Amazon's "Alexa Account Linking Debugging Tips" (and the user
+ * pains behind it) as rules over a link's records. Rules are keyed by the catalogue's verdict codes
+ * (lambda/contract/verdicts.ts). A rule here groups codes, or reads the link's whole timeline before
+ * it names a cause (a code that succeeded earlier in the same link, a callback already completed, the
+ * same client accepted before); every other code that is something to fix gets a rule made from its
+ * catalogue entry (`catalogueRules`), so a new verdict needs no rule here to be diagnosed.
+ *
+ * Each finding names its cause, the evidence from the records (UTC times, statuses, fingerprints,
+ * timings), the fix (which console field or provider setting to change) and what it rests on (the
+ * debugging tip or the spec). Pure: no AWS, no I/O.
  */
+import { VERDICTS, isVerdictCode, type VerdictCode, type VerdictEntry } from '../lambda/contract/verdicts';
 import { ALEXA_TOKEN_DEADLINE_MS } from './constants';
-import { codesOf, num, str, type LogRecord } from './records';
+import { networkCause } from './network-errors';
+import { codesOf, num, str, timeMs, type LogRecord } from './records';
 import { stepLabel, type Timeline } from './timeline';
 
 /**
@@ -24,6 +31,8 @@ export interface Finding {
   /** Lines of evidence from the records (UTC times, statuses, fingerprints, timings). */
   evidence: string[];
   fix: string;
+  /** What the cause and the fix rest on: the debugging tip (quoted), the Alexa documentation or the RFC. */
+  basis: string;
   /** The timeline (link) it was found in. */
   link: string;
   /** UTC times of the records involved. */
@@ -47,23 +56,57 @@ type Text = string | ((c: Ctx) => string);
 export interface Rule {
   id: string;
   severity: FindingSeverity;
+  /** The severity of one finding, when the link's timeline decides it (e.g. a reload after the link completed is only a warning). */
+  severityOf?: (c: Ctx) => FindingSeverity;
   title: string;
+  /** The title of one finding, when the link's timeline decides it. */
+  titleOf?: (c: Ctx) => string;
   /** Verdict codes the rule keys on (any of them). */
-  codes: readonly string[];
+  codes: readonly VerdictCode[];
   /** Extra matcher for situations without a verdict code (e.g. slow but successful exchanges). */
   matches?: (r: LogRecord) => boolean;
   cause: Text;
   fix: Text;
+  /** What it rests on; default: the catalogue's basis of the codes found. */
+  basis?: Text;
   /** Evidence beyond the per-record lines. */
   evidence?: (c: Ctx) => string[];
+  /** What the rules table in docs/diagnosing.md adds to the severity and codes columns (scripts/verdict-docs.ts). */
+  doc?: { severity?: string; codes?: string };
 }
 
 const CONSOLE = 'Alexa developer console > your skill > Build > Account Linking';
 const SLOW_UPSTREAM_MS = 3000;
 
 const isGoogle = (c: Ctx) => c.provider === 'google';
+/** The catalogue's fix of the code found. */
+const catalogueFix = (c: Ctx) => (isVerdictCode(c.code) ? (VERDICTS[c.code] as VerdictEntry).fix : undefined) ?? 'See the verdict messages in the evidence.';
+/** The record's own message for the code found. */
+const messageOf = (r: LogRecord, code: string) => r.verdicts.find((v) => v.code === code)?.message ?? '';
+/** `1.2 s` or `340 ms`. */
+const span = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${ms} ms`);
+const gap = (a: LogRecord, b: LogRecord) => span(Math.abs(timeMs(b) - timeMs(a)));
+/** Records of the timeline before `r`, most recent first. */
+const before = (c: Ctx, r: LogRecord) => c.timeline.records.filter((x) => x !== r && timeMs(x) <= timeMs(r)).reverse();
 
-export const RULES: readonly Rule[] = [
+/** An earlier token request of the link that presented the same authorization code. */
+function earlierExchange(c: Ctx, r: LogRecord): LogRecord | undefined {
+  const fp = str(r, 'tokens.codeFp');
+  return fp ? before(c, r).find((x) => x.route === 'POST /token' && str(x, 'tokens.codeFp') === fp) : undefined;
+}
+
+/** How a token request ended, in a few words. */
+function exchangeResult(r: LogRecord): string {
+  const status = num(r, 'response.status');
+  return r.outcome === 'success' ? `it succeeded: Alexa got HTTP ${status ?? 200} with tokens after ${r.timing.totalMs} ms` : `it failed: HTTP ${status ?? '?'}${str(r, 'response.error') ? ` ${str(r, 'response.error')}` : ''}`;
+}
+
+/** The link went through: a code exchange (or, implicit grant, the callback) succeeded. */
+const linkCompleted = (c: Ctx) =>
+  c.timeline.records.find((x) => x.outcome === 'success' && ((x.route === 'POST /token' && str(x, 'grantType') === 'authorization_code') || (x.route === 'GET /callback' && str(x, 'tokens.accessTokenFp') !== undefined)));
+
+/** The rules that group codes or read the timeline; every other code to fix gets its catalogue rule (`catalogueRules`). */
+export const TIMELINE_RULES: readonly Rule[] = [
   // --- The token leg -----------------------------------------------------------------------------
   {
     id: 'form_encoded_answer',
@@ -78,7 +121,7 @@ export const RULES: readonly Rule[] = [
     severity: 'handled',
     title: 'The provider answers a successful token request with a status other than 200',
     codes: ['success_status_normalized'],
-    cause: 'Alexa requires HTTP 200 for a token answer ("make sure you send a 200 OK status code"); the provider sent another 2xx (e.g. 201 Created).',
+    cause: 'Alexa requires HTTP 200 for a token answer; the provider sent another 2xx (e.g. 201 Created).',
     fix: 'Nothing to do through the adapter (it answers 200). If you own the provider, answer 200.',
   },
   {
@@ -107,12 +150,20 @@ export const RULES: readonly Rule[] = [
       const scheme = str(r, 'clientAuth');
       const up = str(r, 'upstream.clientAuth');
       if (c.code === 'client_rejected' || c.code === 'upstream_unauthorized') {
+        const accepted = acceptedBefore(c, r);
+        if (accepted) {
+          return `The provider refused the client (HTTP ${num(r, 'upstream.status') ?? '?'}${str(r, 'response.error') ? `, ${str(r, 'response.error')}` : ''}) at ${r.time}, but accepted the same client id at ${accepted.time} (${stepLabel(accepted)}, ${gap(accepted, r)} earlier): the client secret changed in between (rotated or revoked at the provider, or changed in the console).`;
+        }
         return `The provider refused the client (HTTP ${num(r, 'upstream.status') ?? '?'}${str(r, 'response.error') ? `, ${str(r, 'response.error')}` : ''}). Alexa authenticated with ${scheme === 'basic' ? 'HTTP Basic' : scheme === 'body' ? 'credentials in the request body' : scheme ?? 'an unknown scheme'}${up ? `, forwarded upstream as "${up}"` : ''}: either the Client ID / Secret in the console are wrong, or the provider accepts only the other client-authentication scheme (RFC 6749 §2.3.1).`;
       }
       return `Alexa's token request did not carry client credentials the way OAuth allows (${c.code}): Alexa supports only HTTP Basic and credentials in the request body (RFC 6749 §2.3.1).`;
     },
     fix: (c) => {
-      const scheme = str(c.records[0]!, 'clientAuth');
+      const r = c.records[0]!;
+      if ((c.code === 'client_rejected' || c.code === 'upstream_unauthorized') && acceptedBefore(c, r)) {
+        return `${CONSOLE}: set "Your Secret" to the client secret the provider's app settings show now (a rotated secret must be entered there too); then unlink and link again.`;
+      }
+      const scheme = str(r, 'clientAuth');
       const other = scheme === 'basic' ? '"Credentials in request body"' : scheme === 'body' ? '"HTTP Basic (Recommended)"' : 'the scheme the provider documents';
       return `${CONSOLE}: check "Your Client ID" and "Your Secret" against the provider's app settings; if they are right, switch "Your Authentication Scheme" to ${other}. Then unlink and link again.`;
     },
@@ -136,16 +187,8 @@ export const RULES: readonly Rule[] = [
     severity: 'warn',
     title: 'Access token lifetime under 6 minutes',
     codes: ['expires_in_short'],
-    cause: (c) => `The provider's access tokens live ${num(c.records[0]!, 'tokens.expiresIn') ?? '?'} s; Alexa needs more than 5 minutes (the seed: "Ensure that the access token time to live is more than 5 minutes"), or refreshing fails and the user is unlinked.`,
+    cause: (c) => `The provider's access tokens live ${num(c.records[0]!, 'tokens.expiresIn') ?? '?'} s; Alexa needs more than 5 minutes, or refreshing fails and the user is unlinked.`,
     fix: 'Raise the access-token lifetime in the provider\'s client or API settings to at least 360 s (an hour is usual).',
-  },
-  {
-    id: 'expires_in_invalid',
-    severity: 'warn',
-    title: 'The provider\'s expires_in is not a positive number',
-    codes: ['expires_in_invalid'],
-    cause: 'expires_in was dropped because it is not a positive number; Alexa falls back to the console\'s default expiration.',
-    fix: `${CONSOLE}: set "Default Access Token Expiration Time" to the provider's real lifetime, or fix expires_in at the provider.`,
   },
   {
     id: 'refresh_invalidated',
@@ -157,10 +200,10 @@ export const RULES: readonly Rule[] = [
       const rt = str(r, 'tokens.refreshTokenInFp');
       const issued = rt ? c.timeline.records.find((x) => str(x, 'tokens.refreshTokenOutFp') === rt) : undefined;
       const used = rt ? c.timeline.records.find((x) => x !== r && str(x, 'tokens.refreshTokenInFp') === rt && x.outcome === 'success') : undefined;
-      let text = 'The provider answered invalid_grant to Alexa\'s refresh: Alexa has lost the link and the user must link again (the seed: "you are not invalidating refresh tokens too early").';
+      let text = 'The provider answered invalid_grant to Alexa\'s refresh: Alexa has lost the link and the user must link again.';
       if (used) text += ` The same refresh token ${rt} was already used successfully at ${used.time}; the provider rotated it then and refuses the old one (single-use refresh tokens or reuse detection). Alexa may refresh again with a token it already sent.`;
-      else if (issued) text += ` The refresh token ${rt} was issued at ${issued.time}, ${Math.round((Date.parse(r.time) - Date.parse(issued.time)) / 1000)} s before it was refused.`;
-      const hint = r.verdicts.find((v) => v.code === 'refresh_rejected')?.message.match(/Likely reason: (.*)$/)?.[1];
+      else if (issued) text += ` The refresh token ${rt} was issued at ${issued.time}, ${Math.round((timeMs(r) - timeMs(issued)) / 1000)} s before it was refused.`;
+      const hint = messageOf(r, 'refresh_rejected').match(/Likely reason: (.*)$/)?.[1];
       if (hint) text += ` Provider hint: ${hint}`;
       return text;
     },
@@ -205,53 +248,138 @@ export const RULES: readonly Rule[] = [
     title: 'The provider is slower than Alexa\'s 4.5 s budget',
     codes: ['upstream_timeout'],
     matches: (r) => r.outcome === 'success' && (num(r, 'upstream.latencyMs') ?? 0) >= SLOW_UPSTREAM_MS,
+    doc: { codes: `(and, as a warning, successful exchanges whose provider took ${SLOW_UPSTREAM_MS / 1000} s or more)` },
     cause: (c) => {
       const r = c.records[0]!;
       return c.code === 'upstream_timeout'
-        ? `The provider did not answer within the adapter's budget (${num(r, 'timing.upstreamMs') ?? '?'} ms spent waiting); Alexa gives up after ${ALEXA_TOKEN_DEADLINE_MS} ms, so the link fails (the seed: "Check that your server is responding within 4.5 seconds").`
+        ? `The provider did not answer within the adapter's budget (${num(r, 'timing.upstreamMs') ?? '?'} ms spent waiting); Alexa gives up after ${ALEXA_TOKEN_DEADLINE_MS} ms, so the link fails.`
         : `The provider took ${num(r, 'upstream.latencyMs')} ms to answer: close to Alexa's ${ALEXA_TOKEN_DEADLINE_MS} ms deadline.`;
     },
     fix: 'Make the provider\'s token endpoint answer faster (cold starts, a slow user store, a far-away region); the adapter\'s budget is upstreamTimeoutMs (cdk.json) and cannot exceed Alexa\'s 4.5 s.',
+    basis: VERDICTS.upstream_timeout.basis,
+  },
+  {
+    id: 'provider_unreachable',
+    severity: 'error',
+    title: 'The provider\'s token endpoint cannot be reached',
+    codes: ['upstream_unreachable'],
+    cause: (c) => {
+      const r = c.records[0]!;
+      const name = str(r, 'upstream.networkError') ?? messageOf(r, 'upstream_unreachable').match(/could not be reached \(([A-Za-z0-9_]+)\)/)?.[1];
+      const cause = networkCause(name);
+      let text = `The connection to ${str(r, 'upstream.url') ?? 'the provider\'s token endpoint'} ${cause.what}${cause.known ? ` (${name})` : ''}; Alexa got 503 temporarily_unavailable and linking failed.`;
+      const answered = before(c, r).find((x) => str(x, 'upstream.outcome') === 'answered' && str(x, 'upstream.url') === str(r, 'upstream.url'));
+      if (answered) text += ` The same endpoint answered at ${answered.time}, ${gap(answered, r)} earlier: the failure comes and goes.`;
+      return text;
+    },
+    fix: (c) => networkCause(str(c.records[0]!, 'upstream.networkError')).fix,
+    basis: (c) => networkCause(str(c.records[0]!, 'upstream.networkError')).basis,
   },
   {
     id: 'upstream_broken',
     severity: 'error',
     title: 'The token endpoint does not answer like an OAuth token endpoint',
-    codes: ['upstream_unreachable', 'upstream_html', 'upstream_redirect', 'upstream_5xx', 'upstream_http_error', 'upstream_invalid_json', 'upstream_unreadable', 'upstream_too_large', 'missing_access_token'],
-    cause: (c) => `The provider's token endpoint failed (${c.code}): ${c.records[0]!.verdicts.find((v) => v.code === c.code)?.message ?? ''}`,
+    codes: ['upstream_html', 'upstream_redirect', 'upstream_5xx', 'upstream_http_error', 'upstream_invalid_json', 'upstream_unreadable', 'upstream_too_large', 'missing_access_token'],
+    cause: (c) => {
+      const r = c.records[0]!;
+      let text = `The provider's token endpoint failed (${c.code}): ${messageOf(r, c.code)}`;
+      const answered = before(c, r).find((x) => x.outcome === 'success' && str(x, 'upstream.url') === str(r, 'upstream.url') && str(x, 'upstream.outcome') === 'answered');
+      if (answered) text += `. The same endpoint answered with tokens at ${answered.time}: it fails only at times (an outage or a maintenance page).`;
+      return text;
+    },
     fix: 'Check tokenUrl in cdk.json (context.adapter) against the provider\'s documented token endpoint, and that the provider is up (npx alexa-link-adapter doctor probes it).',
   },
   {
     id: 'code_rejected',
     severity: 'error',
     title: 'The authorization code was refused',
+    titleOf: (c) => (twiceExchanged(c) ? 'The same authorization code was exchanged twice' : 'The authorization code was refused'),
     codes: ['code_rejected', 'code_replayed', 'pkce_verifier_mismatch', 'callback_missing_code'],
-    cause: (c) =>
-      c.code === 'code_replayed'
-        ? 'The same authorization code was presented twice; codes are single-use (RFC 6749 §4.1.2).'
-        : c.code === 'pkce_verifier_mismatch'
-          ? 'The PKCE code_verifier does not match the code_challenge of the authorization request (RFC 7636 §4.6).'
-          : c.code === 'callback_missing_code'
-            ? 'The provider redirected back without a code.'
-            : 'The provider refused the authorization code: it expired (codes live minutes), was already used, or redirect_uri differs from the one on the authorization request.',
-    fix: `Link again promptly; if it repeats, compare the provider's allowed redirect URLs with the "Alexa Redirect URLs" listed in ${CONSOLE}.`,
+    cause: (c) => {
+      const r = c.records[0]!;
+      const first = twiceExchanged(c);
+      if (first) {
+        const refusal = c.code === 'code_replayed' ? 'the adapter refused it without asking the provider' : `the provider refused it (${str(r, 'response.error') ?? 'invalid_grant'})`;
+        return `The authorization code ${str(r, 'tokens.codeFp')} was exchanged twice: at ${first.time} ${exchangeResult(first)}; at ${r.time}, ${gap(first, r)} later, ${refusal}. A code is single-use (RFC 6749 §4.1.2), so the second exchange fails whatever the redirect URLs say.`;
+      }
+      if (c.code === 'pkce_verifier_mismatch') return 'The PKCE code_verifier does not match the code_challenge of the authorization request (RFC 7636 §4.6).';
+      if (c.code === 'callback_missing_code') return 'The provider redirected back without a code.';
+      if (c.code === 'code_replayed') return 'The authorization code was presented a second time (the first exchange is not in these logs); codes are single-use (RFC 6749 §4.1.2).';
+      const fp = str(r, 'tokens.codeFp');
+      const issued = fp ? before(c, r).find((x) => x.route === 'GET /callback' && str(x, 'codeFp') === fp) : undefined;
+      const age = issued ? Math.round((timeMs(r) - timeMs(issued)) / 1000) : undefined;
+      if (issued && age !== undefined && age >= 60) return `The provider refused the authorization code (invalid_grant): it came through /callback at ${issued.time} and was exchanged ${age} s later; providers keep codes for minutes at most (RFC 6749 §4.1.2: 10 minutes recommended), so it had most likely expired.`;
+      return 'The provider refused the authorization code: it expired (codes live minutes), was already used, or redirect_uri differs from the one on the authorization request.';
+    },
+    fix: (c) => {
+      const first = twiceExchanged(c);
+      if (first) {
+        const slow = first.outcome === 'success' && first.timing.totalMs >= SLOW_UPSTREAM_MS;
+        return slow
+          ? `The first exchange took ${first.timing.totalMs} ms of Alexa's ${ALEXA_TOKEN_DEADLINE_MS} ms (API Gateway and a cold start come on top): Alexa most likely gave up on it and tried again with the same code. Make the provider's token endpoint answer faster (upstreamTimeoutMs in cdk.json bounds it).`
+          : `Alexa exchanges a code once and retries only when it got no answer: find what else sent this code to the Access Token URI at ${c.records[0]!.time} (a test script or a second client replaying Alexa's request, a proxy or load balancer retrying in front of the adapter) and stop it. Nothing in the console or the provider's redirect URLs needs to change.`;
+      }
+      if (c.code === 'pkce_verifier_mismatch') return `${CONSOLE}: PKCE must stay on (or off) for the whole link; link again.`;
+      return `Link again promptly; if it repeats, compare the provider's allowed redirect URLs with the "Alexa Redirect URLs" listed in ${CONSOLE}.`;
+    },
+    evidence: (c) => {
+      const first = twiceExchanged(c);
+      return first ? [`first exchange: ${evidenceLine(first)}`] : [];
+    },
+  },
+  {
+    id: 'token_method',
+    severity: 'error',
+    title: 'The Access Token URI was called with another method than POST',
+    codes: ['bad_method'],
+    cause: (c) => {
+      const r = c.records[0]!;
+      const method = str(r, 'method') ?? 'another method';
+      return `${method} ${str(r, 'path') ?? ''} reached the Access Token URI at ${r.time}; it accepts only POST, which is all Alexa ever sends (RFC 6749 §3.2). ${method === 'GET' ? 'A GET is what a browser sends: the Access Token URI was opened as a web page, most often because it was entered as the authorization URL.' : `A ${method} comes from a client other than Alexa.`}`;
+    },
+    fix: catalogueFix,
   },
   // --- The authorization leg ----------------------------------------------------------------------
   {
     id: 'state_changed',
     severity: 'error',
     title: 'The state parameter changed during linking',
-    codes: ['state_mismatch', 'state_replayed'],
-    cause: 'The state Alexa sent to the authorization URL did not come back unchanged (the seed: "make sure the state parameter stays the same throughout the account linking process").',
-    fix: 'The login page must pass state through untouched (no re-encoding, no truncation, no session-bound replacement); with the adapter\'s /authorize it is checked for you.',
+    codes: ['state_mismatch'],
+    cause: 'The state the adapter gave the provider did not come back unchanged, or belongs to no linking attempt of this adapter: the provider\'s answer cannot be matched to the attempt Alexa started.',
+    fix: 'The provider\'s login page must pass state through untouched (no re-encoding, no truncation, no session-bound replacement); if two stacks share one callback URL, give each its own.',
+  },
+  {
+    id: 'page_reloaded',
+    severity: 'error',
+    severityOf: (c) => (linkCompleted(c) ? 'warn' : 'error'),
+    doc: { severity: 'error (warn once the link completed)' },
+    title: 'The provider\'s answer was opened twice: the page was reloaded or the back button used',
+    codes: ['state_replayed'],
+    cause: (c) => {
+      const r = c.records[0]!;
+      const first = before(c, r).find((x) => x.route === 'GET /callback' && !codesOf(x).includes('state_replayed'));
+      const done = linkCompleted(c);
+      const completed = done ? ` The link itself completed: ${done.route === 'POST /token' ? `Alexa exchanged the code at ${done.time}` : `Alexa got the token at ${done.time}`}.` : '';
+      if (!first) return `The provider's answer reached /callback again at ${r.time} after it had been used (the first visit is not in these logs): the page was reloaded, the back button used, or the address replayed. Each linking attempt completes only once, so this visit showed an error page.${completed}`;
+      return `The provider's answer reached /callback at ${first.time} and was ${first.outcome === 'success' ? 'completed (the user went back to Alexa)' : `used (${first.outcome})`}; the same answer, with the same state, came again at ${r.time}, ${gap(first, r)} later: the page was reloaded or the back button used. The state did not change; each linking attempt completes only once, so the second visit showed an error page.${completed}`;
+    },
+    fix: (c) =>
+      linkCompleted(c)
+        ? 'Nothing to change: the link completed, and only the repeated visit showed an error page. If users hit this often, check that the provider\'s login page does not resubmit its form (a redirect after POST).'
+        : 'Nothing to change in the console or at the provider (the state was not altered): the user starts linking again from the Alexa app and does not reload or go back during the login.',
   },
   {
     id: 'redirect_uri',
     severity: 'error',
     title: 'redirect_uri is not Alexa\'s, or not the one registered',
     codes: ['redirect_uri_not_alexa', 'redirect_uri_mismatch', 'vendor_id_mismatch'],
-    cause: 'The redirect_uri is not one of Alexa\'s (pitangui.amazon.com, layla.amazon.com, alexa.amazon.co.jp per region) or differs from the one on the authorization request; the Alexa app\'s language decides which region\'s URL is used.',
-    fix: `Register all three "Alexa Redirect URLs" shown in ${CONSOLE} with the provider, and use the skill's own vendor id.`,
+    cause: (c) =>
+      c.code === 'vendor_id_mismatch'
+        ? 'The redirect_uri is an Alexa redirect URL, but of another vendor id than the one this adapter is pinned to (vendorId in the configuration).'
+        : c.code === 'redirect_uri_mismatch'
+          ? 'The redirect_uri on the token request differs from the one on the authorization request (RFC 6749 §4.1.3); the code was not spent.'
+          : 'The redirect_uri is not one of Alexa\'s (pitangui.amazon.com, layla.amazon.com, alexa.amazon.co.jp per region); the Alexa app\'s language decides which region\'s URL is used.',
+    fix: (c) => (c.code === 'vendor_id_mismatch' ? catalogueFix(c) : `Register all three "Alexa Redirect URLs" shown in ${CONSOLE} with the provider, and use the skill's own vendor id.`),
   },
   {
     id: 'implicit_params_in_query',
@@ -266,7 +394,7 @@ export const RULES: readonly Rule[] = [
     severity: 'error',
     title: 'The authorization request was malformed',
     codes: ['authorize_invalid_request', 'unsupported_response_type', 'pkce_challenge_invalid'],
-    cause: (c) => `The authorization request was refused (${c.code}).`,
+    cause: (c) => `The authorization request was refused (${c.code}): ${messageOf(c.records[0]!, c.code)}.`,
     fix: `${CONSOLE}: check "Your Web Authorization URI" (the adapter's AuthorizationUri output) and "Authorization Grant Type".`,
   },
   {
@@ -274,8 +402,14 @@ export const RULES: readonly Rule[] = [
     severity: 'error',
     title: 'The login took too long',
     codes: ['grant_expired'],
-    cause: 'The authorization came back after the adapter\'s grant state expired (the user stayed on the login page too long).',
-    fix: 'Link again; if the login page needs long, raise the grant lifetime.',
+    cause: (c) => {
+      const r = c.records[0]!;
+      const age = num(r, 'grantAgeS');
+      const started = before(c, r).find((x) => x.route === 'GET /authorize');
+      if (r.route === 'POST /token') return `Alexa exchanged the code after the adapter's linking attempt had expired (grantTtlSeconds)${started ? `; the attempt started at ${started.time}, ${gap(started, r)} before` : ''}.`;
+      return `The user came back from the provider ${age !== undefined ? `${age} s` : 'too long'} after Alexa started the link${started ? ` (at ${started.time})` : ''}, after the adapter's linking attempt had expired (grantTtlSeconds): the user stayed on the login page too long.`;
+    },
+    fix: 'Link again; if the provider\'s login really takes longer (a second factor, an e-mail link), raise grantTtlSeconds in cdk.json.',
   },
   {
     id: 'provider_denied',
@@ -313,7 +447,7 @@ export const RULES: readonly Rule[] = [
         : c.code === 'accept_grant_user_unknown'
           ? 'The grantee token in AcceptGrant matches no user known to the provider.'
           : `AcceptGrant could not be completed (${c.code}); with "Send Alexa Events" on, that fails the whole link.`,
-    fix: 'Configure the Permissions-page Alexa Client Id/Secret; if you do not send events, turn "Send Alexa Events" off under Build > Permissions.',
+    fix: (c) => (c.code === 'accept_grant_user_unknown' ? catalogueFix(c) : 'Configure the Permissions-page Alexa Client Id/Secret; if you do not send events, turn "Send Alexa Events" off under Build > Permissions.'),
   },
   {
     id: 'gateway_forbidden',
@@ -338,7 +472,7 @@ export const RULES: readonly Rule[] = [
     severity: 'error',
     title: 'Sending to the Event Gateway failed',
     codes: ['gateway_invalid_request', 'gateway_error', 'gateway_no_tokens', 'gateway_throttled', 'lwa_revoked', 'lwa_refresh_failed'],
-    cause: (c) => `Event Gateway / Login with Amazon failure (${c.code}): ${c.records[0]!.verdicts.find((v) => v.code === c.code)?.message ?? ''}`,
+    cause: (c) => `Event Gateway / Login with Amazon failure (${c.code}): ${messageOf(c.records[0]!, c.code)}`,
     fix: 'If tokens are missing or revoked, the user must disable and re-enable the skill (a new AcceptGrant); otherwise check the event payload against the Alexa.* interface documentation.',
   },
   {
@@ -353,23 +487,7 @@ export const RULES: readonly Rule[] = [
     fix: (c) =>
       c.code === 'directive_no_target'
         ? 'Set smartHome.forwardTargetArn (cdk.json, context.adapter) to the ARN of your existing smart-home skill Lambda and deploy; the adapter then forwards every directive except AcceptGrant to it.'
-        : 'If this came from Alexa, report it with the record; if from a test, send a directive as in the README (Smart home).',
-  },
-  {
-    id: 'directive_forward_failed',
-    severity: 'error',
-    title: 'The skill failed the forwarded directive',
-    codes: ['directive_forward_failed'],
-    cause: (c) => `The directive was forwarded, but the skill Lambda failed, timed out or could not be invoked (${c.records[0]!.verdicts.find((v) => v.code === 'directive_forward_failed')?.message ?? ''}); Alexa got INTERNAL_ERROR.`,
-    fix: 'Open the skill Lambda\'s own logs at the time shown; check that it answers within Alexa\'s 8 s and that the smart-home function\'s role may lambda:InvokeFunction the target (smartHome.forwardTargetArn).',
-  },
-  {
-    id: 'store_unavailable',
-    severity: 'error',
-    title: 'The adapter\'s state table could not be reached',
-    codes: ['store_unavailable'],
-    cause: (c) => `The adapter could not read or write its DynamoDB state table during ${stepLabel(c.records[0]!)} (missing table, no permission, throttling or an outage), so the linking attempt could not be saved or matched; the user or Alexa was told to try again (temporarily_unavailable).`,
-    fix: 'Check that the stack\'s state table (TableName output) exists in the stack\'s region and that the functions\' roles still have access to it (TABLE_NAME in their environment); look at the table\'s throttling and system-error metrics at the time shown, then link again.',
+        : 'If this came from Alexa, report it with the record; if from a test, send a directive as in docs/smart-home.md.',
   },
   {
     id: 'deployment_key_unavailable',
@@ -377,43 +495,83 @@ export const RULES: readonly Rule[] = [
     title: 'A function could not read the deployment key',
     codes: ['deployment_key_unavailable'],
     cause: (c) =>
-      `During ${stepLabel(c.records[0]!)} the function could not read the stack's deployment key from Secrets Manager (${c.records[0]!.verdicts.find((v) => v.code === c.code)?.message.match(/could not be read \(([^)]*)\)/)?.[1] ?? 'see the record'}). The request was answered, but without the state table (no refresh single-flight or grace, no code link, no grant) and with fingerprints of that instance's own (fpKey ephemeral), so its records do not join the others of the link. The next request retries the read.`,
+      `During ${stepLabel(c.records[0]!)} the function could not read the stack's deployment key from Secrets Manager (${messageOf(c.records[0]!, c.code).match(/could not be read \(([^)]*)\)/)?.[1] ?? 'see the record'}). The request was answered, but without the state table (no refresh single-flight or grace, no code link, no grant) and with fingerprints of that instance's own (fpKey ephemeral), so its records do not join the others of the link. The next request retries the read.`,
     fix: 'Check that the secret named by DEPLOYMENT_KEY_SECRET_ARN in the function\'s environment exists (the stack\'s DeploymentKey secret) and has a value, and that the function\'s role still has secretsmanager:GetSecretValue on it; an AccessDeniedException or ResourceNotFoundException in the cause says which. A timeout points at Secrets Manager\'s availability in the region at the time shown.',
   },
-  // --- Wiring and bugs ----------------------------------------------------------------------------
+  // --- Wiring -------------------------------------------------------------------------------------
   {
     id: 'wrong_access_token_uri',
     severity: 'error',
-    title: 'Requests reach the adapter on the wrong path or method',
-    codes: ['unknown_route', 'bad_method'],
+    title: 'Requests reach the adapter on a path it does not serve',
+    codes: ['unknown_route'],
     cause: (c) => `A request arrived at ${str(c.records[0]!, 'method') ?? '?'} ${str(c.records[0]!, 'path') ?? '?'}, which the adapter does not serve.`,
-    fix: `${CONSOLE}: "Access Token URI" must be exactly the stack's AccessTokenUri output (ending in /token).`,
+    fix: catalogueFix,
   },
   {
     id: 'alexa_request_refused',
     severity: 'error',
     title: 'The adapter refused the token request',
     codes: ['bad_content_type', 'body_too_large', 'malformed_body', 'repeated_parameter', 'missing_grant_type', 'unsupported_grant_type', 'missing_parameter'],
-    cause: (c) => `The token request was not a valid RFC 6749 request (${c.code}): ${c.records[0]!.verdicts.find((v) => v.code === c.code)?.message ?? ''}`,
-    fix: 'If this came from Alexa, report it with the record; if from a test client, send a form POST as in the README.',
+    cause: (c) => `The token request was not a valid RFC 6749 request (${c.code}): ${messageOf(c.records[0]!, c.code)}`,
+    fix: 'If this came from Alexa, report it with the record; a test client must send a form POST as Alexa does (`npx alexa-link-adapter simulate` sends one, and local mode\'s banner prints a `curl` line).',
   },
   {
     id: 'provider_error',
     severity: 'error',
-    title: 'The provider refused the token request',
+    title: 'The provider refused the request with an OAuth error',
     codes: ['provider_error'],
-    cause: (c) => `The provider answered ${str(c.records[0]!, 'response.error') ?? 'an error'}${str(c.records[0]!, 'response.errorDescription') ? ` ("${str(c.records[0]!, 'response.errorDescription')}")` : ''}.`,
-    fix: 'Look up this error in the provider\'s documentation; the client settings (grant types, scopes) are the usual cause.',
-  },
-  {
-    id: 'adapter_error',
-    severity: 'error',
-    title: 'The adapter failed (a bug)',
-    codes: ['adapter_error'],
-    cause: 'The adapter threw an unexpected error.',
-    fix: 'Please report it with this output (it holds no secrets).',
+    cause: (c) => {
+      const r = c.records[0]!;
+      if (r.route === 'GET /callback') return `The provider sent the user back with error=${str(r, 'providerError') ?? '?'} instead of a code: ${messageOf(r, c.code)}.`;
+      return `The provider answered ${str(r, 'response.error') ?? 'an error'}${str(r, 'response.errorDescription') ? ` ("${str(r, 'response.errorDescription')}")` : ''}.`;
+    },
+    fix: catalogueFix,
   },
 ];
+
+/** The first line of a catalogue meaning, as a finding's title. */
+function headline(meaning: string): string {
+  const cut = meaning.search(/[.:;](\s|$)/);
+  return cut > 0 ? meaning.slice(0, cut) : meaning;
+}
+
+/**
+ * A rule for every catalogue code that is something to fix (warn, error) and that `grouped` does not
+ * key on: id the code, title and cause from its meaning (with the record's own message), fix and
+ * basis from its entry. `verdicts` is the catalogue (a test passes one with an added entry).
+ */
+export function catalogueRules(grouped: readonly Rule[], verdicts: Readonly<Record<string, VerdictEntry>> = VERDICTS): Rule[] {
+  const keyed = new Set<string>(grouped.flatMap((r) => r.codes));
+  return Object.entries(verdicts)
+    .filter(([code, entry]) => entry.severity !== 'info' && !keyed.has(code))
+    .map(([code, entry]) => ({
+      id: code,
+      severity: entry.severity === 'error' ? ('error' as const) : ('warn' as const),
+      title: headline(entry.meaning),
+      codes: [code as VerdictCode],
+      cause: (c: Ctx) => {
+        const said = messageOf(c.records[0]!, code);
+        return said ? `${entry.meaning} This time: ${said}.` : entry.meaning;
+      },
+      fix: entry.fix ?? 'Nothing to change.',
+      basis: entry.basis,
+    }));
+}
+
+/** Every rule: the ones above, then one per remaining catalogue code. */
+export const RULES: readonly Rule[] = [...TIMELINE_RULES, ...catalogueRules(TIMELINE_RULES)];
+
+/** The client was accepted by the provider earlier in the link (same client id fingerprint, the provider answered tokens). */
+function acceptedBefore(c: Ctx, r: LogRecord): LogRecord | undefined {
+  const client = str(r, 'clientIdFp');
+  return client ? before(c, r).find((x) => x.outcome === 'success' && str(x, 'clientIdFp') === client && str(x, 'upstream.outcome') === 'answered') : undefined;
+}
+
+/** For a refused code: the earlier exchange of the same code in this link, if there was one. */
+function twiceExchanged(c: Ctx): LogRecord | undefined {
+  if (c.code !== 'code_rejected' && c.code !== 'code_replayed') return undefined;
+  return earlierExchange(c, c.records[0]!);
+}
 
 /** What a record looked like, in one line of evidence. */
 export function evidenceLine(r: LogRecord): string {
@@ -443,38 +601,46 @@ export interface Diagnosis {
   handled: Finding[];
 }
 
+/** The catalogue's basis of the codes, each once (codes this version does not know have none). */
+function basisOf(codes: readonly string[]): string {
+  return [...new Set(codes.filter(isVerdictCode).map((c) => VERDICTS[c].basis as string))].join('; ');
+}
+
 /** Applies every rule to every timeline. A healthy link yields nothing. */
 export function diagnose(timelines: readonly Timeline[], rules: readonly Rule[] = RULES): Diagnosis {
   const all: Finding[] = [];
   for (const t of timelines) {
     const claimed = new Set<LogRecord>();
     for (const rule of rules) {
-      const matched = t.records.filter((r) => codesOf(r).some((c) => rule.codes.includes(c)) || (rule.matches?.(r) ?? false));
+      const matched = t.records.filter((r) => codesOf(r).some((c) => rule.codes.includes(c as VerdictCode)) || (rule.matches?.(r) ?? false));
       if (matched.length === 0) continue;
       if (rule.severity !== 'handled') matched.forEach((r) => claimed.add(r));
-      const byCode = codesOf(matched[0]!).find((c) => rule.codes.includes(c));
+      const byCode = codesOf(matched[0]!).find((c) => rule.codes.includes(c as VerdictCode));
       const code = byCode ?? rule.id;
       const ctx: Ctx = { timeline: t, records: matched, code, provider: matched.map((r) => str(r, 'provider')).find(Boolean) };
       const text = (x: Text) => (typeof x === 'string' ? x : x(ctx));
       const evidence = matched.slice(0, MAX_EVIDENCE).map(evidenceLine);
       if (matched.length > MAX_EVIDENCE) evidence.push(`… and ${matched.length - MAX_EVIDENCE} more (last at ${matched.at(-1)!.time})`);
       evidence.push(...(rule.evidence?.(ctx) ?? []));
+      const severity = rule.severityOf?.(ctx) ?? rule.severity;
+      const codes = [...new Set(matched.flatMap((r) => codesOf(r).filter((c) => rule.codes.includes(c as VerdictCode))))];
       all.push({
         rule: rule.id,
         // Matched without a verdict code (a slow but successful exchange): a warning, not a failure.
-        severity: byCode === undefined && rule.severity === 'error' ? 'warn' : rule.severity,
-        title: rule.title,
+        severity: byCode === undefined && severity === 'error' ? 'warn' : severity,
+        title: rule.titleOf?.(ctx) ?? rule.title,
         cause: text(rule.cause),
         evidence,
         fix: text(rule.fix),
+        basis: rule.basis !== undefined ? text(rule.basis) : basisOf(codes.length > 0 ? codes : [code]),
         link: t.id,
         times: matched.map((r) => r.time),
         requestIds: matched.map((r) => r.requestId),
-        codes: [...new Set(matched.flatMap((r) => codesOf(r).filter((c) => rule.codes.includes(c))))],
+        codes,
       });
     }
     // Anything failed or warned about that no rule explains is still reported, never dropped.
-    const covered = (code: string) => rules.some((x) => x.codes.includes(code));
+    const covered = (code: string) => rules.some((x) => x.codes.includes(code as VerdictCode));
     const unexplained = t.records.filter((r) =>
       r.outcome !== 'success' ? !claimed.has(r) : r.verdicts.some((v) => (v.severity === 'error' || v.severity === 'warn') && !covered(v.code)),
     );
@@ -487,6 +653,7 @@ export function diagnose(timelines: readonly Timeline[], rules: readonly Rule[] 
         cause: vs.length > 0 ? vs.map((v) => `${v.code}: ${v.message}`).join(' | ') : `outcome ${unexplained[0]!.outcome} without a verdict`,
         evidence: unexplained.slice(0, MAX_EVIDENCE).map(evidenceLine),
         fix: 'Read the verdict messages above; please report the record so a rule can be added.',
+        basis: basisOf(vs.map((v) => v.code)),
         link: t.id,
         times: unexplained.map((r) => r.time),
         requestIds: unexplained.map((r) => r.requestId),

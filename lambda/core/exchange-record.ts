@@ -1,26 +1,22 @@
 /**
- * The exchange log: one structured, secret-free record per request, written as one JSON line.
- * The diagnosis CLI and the saved Logs Insights queries read these fields, so they are a public
- * interface: add fields, never rename them (the README documents each one).
+ * The exchange log: one structured, secret-free record per request, written as one JSON line: the
+ * envelope every route shares (lambda/contract/record.ts) and the token route's own fields. The
+ * diagnosis CLI and the saved Logs Insights queries read these fields, so they are a public
+ * interface: add fields, never rename them (docs/exchange-log.md documents each one).
  *
- * Secret-free by construction (README "No secret in any log"): a field that comes from outside is
+ * Secret-free by construction (docs/security.md "No secret in any log or answer"): a field that comes from outside is
  * a closed set (log-values.ts), a number, a keyed fingerprint, or text that went through the one
  * scrubber (redact.ts); and every record passes record-guard.ts on its way to the log.
  */
-import { RECORD_TYPE } from '../contract/record-type';
+import { openRecord, type RecordBase } from '../contract/record';
+import { verdict, type Verdict } from '../contract/verdicts';
 import { deploymentKeyStatus } from './deployment-key';
 import { methodName } from './log-values';
+import { guardRecord } from './record-guard';
 import { prose } from './redact';
 
-export type Severity = 'info' | 'warn' | 'error';
-
-export interface Verdict {
-  /** Stable machine code, e.g. `upstream_form_encoded`. */
-  code: string;
-  severity: Severity;
-  /** Plain language: what happened and, where there is one, the fix. */
-  message: string;
-}
+export type { RecordBase, StoreWrite, Timing } from '../contract/record';
+export type { Severity, Verdict } from '../contract/verdicts';
 
 export type ClientAuthScheme = 'basic' | 'body' | 'none';
 
@@ -34,6 +30,8 @@ export interface UpstreamSummary {
   basicEncoding?: 'forwarded' | 'form' | 'raw';
   /** `answered`, or what went wrong before an answer arrived. */
   outcome: 'answered' | 'timeout' | 'network_error' | 'too_large' | 'not_called';
+  /** `network_error` only: what failed, as the socket or TLS layer names it (`ECONNREFUSED`, `ENOTFOUND`, `CERT_HAS_EXPIRED`, …; network-error.ts). */
+  networkError?: string;
   status?: number;
   contentType?: string;
   bytes?: number;
@@ -54,7 +52,7 @@ export interface TokenSummary {
   idTokenPresent?: boolean;
 }
 
-/** How a refresh was coordinated (refresh-guard.ts; README "Refresh safety"). */
+/** How a refresh was coordinated (refresh-guard.ts; docs/refresh-safety.md). */
 export interface RefreshSummary {
   /**
    * `leader`: this request called the provider; `follower`: it waited for a concurrent request with
@@ -80,54 +78,6 @@ export interface RefreshSummary {
   storeError?: string;
 }
 
-/**
- * The envelope every record shares, whatever the route (token, authorize, callback, AcceptGrant,
- * Event Gateway): the diagnosis CLI groups and judges records by these fields alone.
- */
-export interface RecordBase {
-  /** Record type and schema version. */
-  type: typeof RECORD_TYPE;
-  v: 1;
-  time: string;
-  requestId: string;
-  /**
-   * Id of the key the record's fingerprints were made with (`k:` + 8 hex, or `ephemeral` when the
-   * deployment key was unreachable): fingerprints compare only between records with the same fpKey.
-   */
-  fpKey?: string;
-  /** Correlates authorize, callback, token, refresh, AcceptGrant and gateway records of one link. */
-  linkId?: string;
-  /** `POST /token`, `GET /authorize`, `GET /callback`, `AcceptGrant`, … or `unmatched`. */
-  route: string;
-  outcome: string;
-  timing: Timing;
-  verdicts: Verdict[];
-}
-
-/**
- * Where the time went (ms). `ownMs` is what is left of `totalMs` after the provider, the state table
- * and waiting. The token route also says how its one deadline was spent (README "The 4.5 s answer").
- */
-export interface Timing {
-  totalMs: number;
-  upstreamMs: number;
-  ownMs: number;
-  /** State-table calls: their number and the time spent in them. */
-  storeCalls?: number;
-  storeMs?: number;
-  /** Time spent waiting between polls for another request's refresh. */
-  waitMs?: number;
-  /** The request's deadline, ms after its start: Alexa's 4.5 s minus a margin, or less if the Lambda had less time left. */
-  deadlineMs?: number;
-  /** Writes not done before the answer: `skipped` (no time left to send), `undone` (still running at the deadline; may land later), `failed`. */
-  writesSkipped?: StoreWrite[];
-  writesUndone?: StoreWrite[];
-  writesFailed?: StoreWrite[];
-}
-
-/** The writes a token request may make after (or to protect) the provider's answer. */
-export type StoreWrite = 'refresh_answer' | 'grantee';
-
 export interface ExchangeRecord extends RecordBase {
   method: string;
   path: string;
@@ -146,22 +96,34 @@ export interface ExchangeRecord extends RecordBase {
   outcome: 'success' | 'rejected' | 'upstream_error' | 'provider_error' | 'adapter_error';
 }
 
-/** The fields every HTTP route's record starts with (token, authorize, callback); the caller adds its own. */
-export function httpRecordStart<R extends string>(req: { requestId: string; method: string; path: string }, route: R, provider: string, start: number) {
-  return {
-    type: RECORD_TYPE,
-    v: 1 as const,
-    time: new Date(start).toISOString(),
-    requestId: requestIdText(req.requestId),
-    fpKey: deploymentKeyStatus().id,
-    route,
-    method: methodName(req.method)!,
-    path: prose(req.path, 200),
-    provider,
-  };
+/** A record of `route` opened now: the envelope, with the key its fingerprints are made under, and the route's own `fields`. */
+export function startRecord<R extends string, F extends object>(route: R, requestId: string, start: number, fields: F) {
+  return openRecord(route, requestId, start, deploymentKeyStatus().id, fields);
 }
 
-/** API Gateway and Lambda request ids are short ids; anything else is logged as `other`. */
-export function requestIdText(id: string): string {
-  return /^[A-Za-z0-9][A-Za-z0-9._:=-]{0,99}$/.test(id) ? id : 'other';
+/** The head of every HTTP route's record (token, authorize, callback); the caller adds its own fields. */
+export function httpRecordStart<R extends string, F extends object>(req: { requestId: string; method: string; path: string }, route: R, provider: string, start: number, fields: F) {
+  return startRecord(route, req.requestId, start, { method: methodName(req.method)!, path: prose(req.path, 200), provider, ...fields });
+}
+
+/** While the deployment key is unavailable, the verdict that says so (and what it cost this request); else undefined. */
+export function deploymentKeyVerdict(): Verdict | undefined {
+  const status = deploymentKeyStatus();
+  if (status.ready) return undefined;
+  // The variable is lambda/shared/deployment-key-from-env.ts's DEPLOYMENT_KEY_SECRET_ENV.
+  return verdict(
+    'deployment_key_unavailable',
+    'warn',
+    `the deployment key could not be read (${status.reason}): fingerprints in this record are this instance's own (fpKey ephemeral) and the state table was not used; the next request retries. Check the function's secretsmanager:GetSecretValue permission and the secret named by DEPLOYMENT_KEY_SECRET_ARN`,
+  );
+}
+
+/**
+ * The last gate every record passes on its way to the log, whatever the route: the deployment-key
+ * verdict when the key is unavailable, then the guard (record-guard.ts) in the request's secret scope.
+ */
+export function releaseRecord<T extends RecordBase>(record: T): T {
+  const keyVerdict = deploymentKeyVerdict();
+  if (keyVerdict) record.verdicts.push(keyVerdict);
+  return guardRecord(record);
 }

@@ -1,6 +1,6 @@
 /**
  * Refresh safety around the provider call of a `grant_type=refresh_token` exchange
- * (README "Refresh safety"):
+ * (docs/refresh-safety.md):
  *
  * - single-flight: concurrent refreshes with one refresh token, across Lambda instances, make one
  *   provider call; the others wait, inside the deadline, for its answer (lambda/store/single-flight.ts);
@@ -21,7 +21,8 @@
 import { IN_PROGRESS_MARGIN_MS } from './deadline';
 import { singleFlight, type WriteOutcome } from '../store/single-flight';
 import { StoreUnavailableError, type StateStore } from '../store/state-store';
-import type { ExchangeRecord, RefreshSummary, TokenSummary, Verdict } from './exchange-record';
+import { verdict, type Verdict } from '../contract/verdicts';
+import type { ExchangeRecord, RefreshSummary, TokenSummary } from './exchange-record';
 import { OAuthError, errorAnswer, type HttpAnswer } from './oauth-error';
 import { SealError, open, seal, secretKey } from './sealed';
 
@@ -68,8 +69,6 @@ export const IN_FLIGHT_KEEP_SECONDS = 2;
 const PURPOSE_KEY = 'refresh';
 const PURPOSE_SEAL = 'refresh-grace';
 
-const v = (code: string, severity: Verdict['severity'], message: string): Verdict => ({ code, severity, message });
-
 export function refreshItemKey(refreshToken: string): string {
   return `refresh#${secretKey(refreshToken, PURPOSE_KEY)}`;
 }
@@ -88,7 +87,7 @@ function storeReason(err: unknown): string {
 }
 
 function degradedVerdict(reason: string): Verdict {
-  return v(
+  return verdict(
     'refresh_store_degraded',
     'warn',
     `the state table was unavailable (${reason}); the refresh went straight to the provider without rotation grace or single-flight: if Alexa's answer is lost, a retry with this refresh token may be rejected by a provider with single-use refresh tokens`,
@@ -101,7 +100,7 @@ function unavailableAnswer(description: string): RefreshAnswer {
   return { answer: errorAnswer(err), outcome: 'upstream_error', verdicts: [], tokens: {} };
 }
 
-/** A single-use token this request must not spend: 503, provider not called (README "Refresh safety"). */
+/** A single-use token this request must not spend: 503, provider not called (docs/refresh-safety.md). */
 function refused(why: 'store' | 'other_client', reason: string | undefined, base: RefreshSummary, sleptMs: number): GuardOutcome<never> {
   const message =
     why === 'store'
@@ -111,7 +110,7 @@ function refused(why: 'store' | 'other_client', reason: string | undefined, base
     kind: 'served',
     served: unavailableAnswer(why === 'store' ? 'the adapter\'s state table is unavailable; the refresh token was not used, retry shortly' : 'a refresh with this refresh token by another client is in progress or just finished; the refresh token was not used by this request'),
     refresh: { ...base, role: 'refused', ...(reason ? { degraded: true, storeError: reason } : {}) },
-    verdicts: [v('refresh_not_coordinated', 'error', message)],
+    verdicts: [verdict('refresh_not_coordinated', 'error', message)],
     translated: [],
     sleptMs,
   };
@@ -203,7 +202,7 @@ export async function guardRefresh<T>(options: RefreshGuardOptions, work: () => 
         served: unavailableAnswer('a refresh with this refresh token is in progress; the refresh token was not used by this request, retry shortly'),
         refresh: { role: 'timeout', ...base, waitedMs: flight.waitedMs, ...(flight.storeError ? { storeError: flight.storeError } : {}) },
         verdicts: [
-          v('refresh_single_flight_timeout', 'error', `another request with the same refresh token was calling the provider and had no answer after ${flight.waitedMs} ms${polls}; this request answered 503 temporarily_unavailable instead of spending the refresh token a second time (single-use tokens would die). The provider or the table is slow: check the provider's latency and the table's throttling`),
+          verdict('refresh_single_flight_timeout', 'error', `another request with the same refresh token was calling the provider and had no answer after ${flight.waitedMs} ms${polls}; this request answered 503 temporarily_unavailable instead of spending the refresh token a second time (single-use tokens would die). The provider or the table is slow: check the provider's latency and the table's throttling`),
         ],
         translated: [],
         sleptMs: flight.sleptMs,
@@ -234,16 +233,16 @@ export async function guardRefresh<T>(options: RefreshGuardOptions, work: () => 
         } catch {
           rotated = false;
         }
-        const verdict = rotated
-          ? v('refresh_grace_served', 'info', `refresh token rotated; old one replayed within the grace window, cached answer served (issued ${ageS} s ago, window ${options.graceSeconds} s): Alexa probably lost the first answer or retried`)
-          : v('refresh_grace_served', 'info', `the same refresh token was presented again within the grace window; the answer cached ${ageS} s ago was served without calling the provider`);
-        return { kind: 'served', served, refresh: { role: 'grace', ...base, waitedMs, graceHit: true, cachedAgeS: ageS }, verdicts: [verdict], translated, sleptMs: flight.sleptMs };
+        const graceVerdict = rotated
+          ? verdict('refresh_grace_served', 'info', `refresh token rotated; old one replayed within the grace window, cached answer served (issued ${ageS} s ago, window ${options.graceSeconds} s): Alexa probably lost the first answer or retried`)
+          : verdict('refresh_grace_served', 'info', `the same refresh token was presented again within the grace window; the answer cached ${ageS} s ago was served without calling the provider`);
+        return { kind: 'served', served, refresh: { role: 'grace', ...base, waitedMs, graceHit: true, cachedAgeS: ageS }, verdicts: [graceVerdict], translated, sleptMs: flight.sleptMs };
       }
       return {
         kind: 'served',
         served,
         refresh: { role: 'follower', ...base, waitedMs, cachedAgeS: ageS },
-        verdicts: [v('refresh_single_flight_follower', 'info', `another request with the same refresh token was already calling the provider; this one waited ${waitedMs} ms and served its answer (one provider call for both)`)],
+        verdicts: [verdict('refresh_single_flight_follower', 'info', `another request with the same refresh token was already calling the provider; this one waited ${waitedMs} ms and served its answer (one provider call for both)`)],
         translated,
         sleptMs: flight.sleptMs,
       };

@@ -4,7 +4,9 @@
  */
 import type { RuntimeConfig } from './config';
 import { RequestDeadline, STORE_CALL_MAX_MS, WRITE_RESERVE_MS } from './deadline';
-import { httpRecordStart, type ExchangeRecord, type StoreWrite, type Verdict } from './exchange-record';
+import { closeRecord } from '../contract/record';
+import { verdict, type Verdict } from '../contract/verdicts';
+import { httpRecordStart, type ExchangeRecord, type StoreWrite } from './exchange-record';
 import { fingerprint, publicFingerprint } from './fingerprint';
 import type { HttpRequest } from './http-types';
 import { OAuthError, errorAnswer, type HttpAnswer } from './oauth-error';
@@ -43,7 +45,7 @@ export interface ExchangeResult {
   record: ExchangeRecord;
 }
 
-/** Where a token request's time went, beyond the provider call (README "The 4.5 s answer"). */
+/** Where a token request's time went, beyond the provider call (docs/deadline.md). */
 interface Ledger {
   deadline: RequestDeadline;
   store?: StoreMeter;
@@ -69,24 +71,20 @@ function upstreamBase(url: string): string {
 }
 
 function baseRecord(req: HttpRequest, deps: TokenExchangeDeps, route: string, start: number): ExchangeRecord {
-  return {
-    ...httpRecordStart(req, route, deps.profile.id, start),
+  return httpRecordStart(req, route, deps.profile.id, start, {
     grantType: undefined,
     clientAuth: undefined,
     clientIdFp: undefined,
-    upstream: { url: upstreamBase(deps.config.tokenUrl), method: deps.profile.tokenRequest.method, clientAuth: deps.profile.tokenRequest.clientAuth.method, outcome: 'not_called' },
+    upstream: { url: upstreamBase(deps.config.tokenUrl), method: deps.profile.tokenRequest.method, clientAuth: deps.profile.tokenRequest.clientAuth.method, outcome: 'not_called' as const },
     tokens: {},
-    translated: [],
+    translated: [] as string[],
     response: { status: 0 },
-    outcome: 'success',
-    timing: { totalMs: 0, upstreamMs: 0, ownMs: 0 },
-    verdicts: [],
-  };
+  });
 }
 
 function finish(record: ExchangeRecord, answer: HttpAnswer, start: number, now: () => number, ledger?: Ledger): ExchangeResult {
+  const end = now();
   const timing = record.timing;
-  timing.totalMs = now() - start;
   let elsewhere = timing.upstreamMs;
   if (ledger) {
     timing.deadlineMs = ledger.deadline.budgetMs;
@@ -104,7 +102,7 @@ function finish(record: ExchangeRecord, answer: HttpAnswer, start: number, now: 
     if (undone.length) timing.writesUndone = undone;
     if (failed.length) timing.writesFailed = failed;
   }
-  timing.ownMs = Math.max(0, timing.totalMs - elsewhere);
+  closeRecord(record, start, end, elsewhere);
   record.response.status = answer.status;
   if (answer.status !== 200) {
     try {
@@ -127,22 +125,21 @@ export function rejectRoute(req: HttpRequest, deps: TokenExchangeDeps): Exchange
   const start = now();
   const record = baseRecord(req, deps, 'unmatched', start);
   record.outcome = 'rejected';
-  record.verdicts.push({ code: 'unknown_route', severity: 'error', message: `nothing is served at ${clip(record.path, 80)}; the console's Access Token URI must end in /token` });
+  record.verdicts.push(verdict('unknown_route', 'error', `nothing is served at ${clip(record.path, 80)}; the console's Access Token URI must end in /token`));
   return finish(record, errorAnswer(new OAuthError('invalid_request', 'no such endpoint: the Access Token URI ends in /token', { status: 404 })), start, now);
 }
 
-const ALEXA_SCHEME_NOTE: Record<string, string> = {
-  basic: 'Alexa authenticated with HTTP Basic ("HTTP Basic (Recommended)")',
-  body: 'Alexa sent the client credentials in the body ("Credentials in request body")',
+const ALEXA_SCHEME_NOTE = {
+  basic: verdict('alexa_auth_basic', 'info', 'Alexa authenticated with HTTP Basic ("HTTP Basic (Recommended)")'),
+  body: verdict('alexa_auth_body', 'info', 'Alexa sent the client credentials in the body ("Credentials in request body")'),
 };
 
 /** RFC 6749 §2.3.1 form-encoding changed the credentials: the first thing to try when the provider says invalid_client. */
-const BASIC_FORM_ENCODED_NOTE: Verdict = {
-  code: 'basic_credentials_form_encoded',
-  severity: 'info',
-  message:
-    'the client id or secret has characters RFC 6749 §2.3.1 form-encodes in the Basic header sent to the provider; a provider that does not form-decode Basic answers invalid_client: then set the profile\'s tokenRequest.clientAuth to {"method":"client_secret_basic","encoding":"raw"}, or choose "HTTP Basic" in the Alexa console so its header is forwarded unchanged',
-};
+const BASIC_FORM_ENCODED_NOTE = verdict(
+  'basic_credentials_form_encoded',
+  'info',
+  'the client id or secret has characters RFC 6749 §2.3.1 form-encodes in the Basic header sent to the provider; a provider that does not form-decode Basic answers invalid_client: then set the profile\'s tokenRequest.clientAuth to {"method":"client_secret_basic","encoding":"raw"}, or choose "HTTP Basic" in the Alexa console so its header is forwarded unchanged',
+);
 
 export async function exchangeToken(req: HttpRequest, deps: TokenExchangeDeps, options: ExchangeOptions = {}): Promise<ExchangeResult> {
   const now = deps.now ?? Date.now;
@@ -162,7 +159,7 @@ export async function exchangeToken(req: HttpRequest, deps: TokenExchangeDeps, o
     if (err.info.grantType !== undefined) record.grantType = clip(err.info.grantType, 40);
     if (err.info.scheme !== undefined) record.clientAuth = err.info.scheme;
     record.clientIdFp = publicFingerprint(err.info.clientId);
-    record.verdicts.push({ code: err.verdictCode, severity: 'error', message: `the request was refused before reaching the provider: ${err.description}` });
+    record.verdicts.push(verdict(err.verdictCode, 'error', `the request was refused before reaching the provider: ${err.description}`));
     return done(errorAnswer(err));
   }
 
@@ -175,11 +172,9 @@ export async function exchangeToken(req: HttpRequest, deps: TokenExchangeDeps, o
   record.tokens.refreshTokenInFp = fingerprint(presentedRefresh);
   if (parsed.grantType === 'authorization_code') record.tokens.codeVerifierPresent = parsed.params.has('code_verifier');
   const notes: Verdict[] = [];
-  if (parsed.scheme !== 'none' && ALEXA_SCHEME_NOTE[parsed.scheme]) {
-    notes.push({ code: `alexa_auth_${parsed.scheme}`, severity: 'info', message: ALEXA_SCHEME_NOTE[parsed.scheme]! });
-  }
+  if (parsed.scheme !== 'none') notes.push({ ...ALEXA_SCHEME_NOTE[parsed.scheme] });
   if (parsed.dropped.length > 0) {
-    notes.push({ code: 'parameters_dropped', severity: 'info', message: `parameters RFC 6749 does not define for ${parsed.grantType} were not forwarded: ${parsed.dropped.join(', ')}` });
+    notes.push(verdict('parameters_dropped', 'info', `parameters RFC 6749 does not define for ${parsed.grantType} were not forwarded: ${parsed.dropped.join(', ')}`));
   }
 
   // Interception mode: a code from our /callback is checked and rewritten (authorize/code-link.ts).
@@ -197,7 +192,7 @@ export async function exchangeToken(req: HttpRequest, deps: TokenExchangeDeps, o
   record.upstream.method = upstreamReq.method;
   record.upstream.clientAuth = upstreamReq.clientAuth;
   if (upstreamReq.basicEncoding) record.upstream.basicEncoding = upstreamReq.basicEncoding;
-  if (upstreamReq.basicEncodingMattered) notes.push(BASIC_FORM_ENCODED_NOTE);
+  if (upstreamReq.basicEncodingMattered) notes.push({ ...BASIC_FORM_ENCODED_NOTE });
   const guarded = parsed.grantType === 'refresh_token' && presentedRefresh !== undefined && presentedRefresh !== '';
   // The provider gets what is left of the deadline (at most upstreamTimeoutMs), minus, when a refresh
   // answer must be written for followers and replays, the time that write needs.
@@ -268,6 +263,6 @@ export function adapterFailure(req: HttpRequest, deps: TokenExchangeDeps, err: u
   const record = baseRecord(req, deps, route, start);
   record.outcome = 'adapter_error';
   // Only the error's class name: messages of unexpected errors may carry request data.
-  record.verdicts.push({ code: 'adapter_error', severity: 'error', message: `the adapter failed unexpectedly (${err instanceof Error ? err.name : typeof err}); this is a bug, please report it` });
+  record.verdicts.push(verdict('adapter_error', 'error', `the adapter failed unexpectedly (${err instanceof Error ? err.name : typeof err}); this is a bug, please report it`));
   return finish(record, errorAnswer(new OAuthError('server_error', 'the adapter failed unexpectedly', { status: 500 })), start, now);
 }

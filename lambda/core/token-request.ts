@@ -3,6 +3,7 @@
  * token endpoint checks it (cf. node-oidc-provider lib/actions/token.js): method, media type,
  * size, body syntax, duplicate parameters, grant type, grant parameters, client authentication.
  */
+import type { CodeOf } from '../contract/verdicts';
 import { parseBasicAuthorization, type BasicAuthError, type BasicCredentials, type ClientCredentials } from './basic-auth';
 import type { ClientAuthScheme } from './exchange-record';
 import { parseForm, type FormParseError } from './form';
@@ -39,12 +40,15 @@ export interface PartialTokenRequestInfo {
   clientId?: string;
 }
 
+/** The verdict of a refused request (the catalogue's error codes; lambda/contract/verdicts.ts). */
+export type RefusalCode = CodeOf<'error'>;
+
 /** Thrown for a request we refuse; carries what was learned before the refusal, for the log. */
 export class TokenRequestError extends OAuthError {
   constructor(
     code: OAuthErrorCode,
     description: string,
-    readonly verdictCode: string,
+    readonly verdictCode: RefusalCode,
     readonly info: PartialTokenRequestInfo,
     options: OAuthErrorOptions = {},
   ) {
@@ -52,7 +56,7 @@ export class TokenRequestError extends OAuthError {
   }
 }
 
-function reject(code: OAuthErrorCode, description: string, verdictCode: string, info: PartialTokenRequestInfo, options?: OAuthErrorOptions): never {
+function reject(code: OAuthErrorCode, description: string, verdictCode: RefusalCode, info: PartialTokenRequestInfo, options?: OAuthErrorOptions): never {
   throw new TokenRequestError(code, description, verdictCode, info, options);
 }
 

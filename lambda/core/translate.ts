@@ -2,10 +2,12 @@
  * Turns whatever the provider's token endpoint answered into what Alexa accepts: RFC 6749 §5.1
  * (200, JSON, Bearer) or §5.2 (JSON error). Pure: no I/O, no clock, no AWS.
  *
- * Validation order follows oauth4webapi's processGenericAccessTokenResponse: transport outcome,
- * body syntax, error body (whatever the status), success predicate, then field by field.
+ * Three stages, in the order oauth4webapi's processGenericAccessTokenResponse validates: parse (the
+ * transport outcome, the body's syntax, where an error code sits), error mapping (an error body
+ * whatever the status, or an HTTP error without one), success normalisation (field by field).
  */
-import type { TokenSummary, UpstreamSummary, Verdict } from './exchange-record';
+import { verdict, type Verdict } from '../contract/verdicts';
+import type { TokenSummary, UpstreamSummary } from './exchange-record';
 import { fingerprint } from './fingerprint';
 import { FormParseError, parseForm } from './form';
 import { OAUTH_ERROR_CODES, identifierName, mediaTypeName, tokenTypeName } from './log-values';
@@ -33,7 +35,7 @@ export interface TranslateContext {
 export interface Translation {
   answer: HttpAnswer;
   outcome: 'success' | 'upstream_error' | 'provider_error';
-  upstream: Pick<UpstreamSummary, 'outcome' | 'status' | 'contentType' | 'bytes' | 'format' | 'latencyMs'>;
+  upstream: Pick<UpstreamSummary, 'outcome' | 'networkError' | 'status' | 'contentType' | 'bytes' | 'format' | 'latencyMs'>;
   tokens: TokenSummary;
   translated: string[];
   verdicts: Verdict[];
@@ -127,8 +129,6 @@ function firstStringAt(obj: unknown, paths: readonly string[]): { path: string; 
   return undefined;
 }
 
-const verdict = (code: string, severity: Verdict['severity'], message: string): Verdict => ({ code, severity, message });
-
 /**
  * The provider's error code as the log names it: an OAuth code or one of the profile's mapped codes
  * as it is; anything else (free text, an echo) scrubbed and clipped.
@@ -139,111 +139,166 @@ function providerCodeText(profile: ProviderProfile, rawCode: string, secrets: Tr
 }
 
 export function translateResponse(profile: ProviderProfile, result: UpstreamResult, ctx: TranslateContext): Translation {
-  const verdicts: Verdict[] = [];
-  const translated: string[] = [];
-  const upstream: Translation['upstream'] = { outcome: result.outcome, latencyMs: result.latencyMs };
   // The request's secrets (code, verifiers, client secret, refresh token) are scrubbed from everything below.
   noteSecret(...ctx.secrets);
+  const draft: Draft = { verdicts: [], translated: [], upstream: { outcome: result.outcome, latencyMs: result.latencyMs } };
+  const answer = parseAnswer(profile, result, ctx, draft);
+  if (answer.kind === 'failed') return answer.translation;
+  if (answer.providerCode !== undefined || answer.predicateFailed) return mapProviderError(profile, ctx, answer, draft);
+  if (!answer.ok) return mapHttpError(answer, ctx, draft);
+  return normaliseSuccess(profile, ctx, answer, draft);
+}
 
-  const fail = (
-    outcome: Translation['outcome'],
-    code: OAuthErrorCode,
-    description: string,
-    status: number,
-  ): Translation => {
-    // A 401 carries the Basic challenge by construction (oauth-error.ts, RFC 9110 §15.5.2).
-    const err = new OAuthError(code, description, { status });
-    return { answer: errorAnswer(err), outcome, upstream, tokens: {}, translated, verdicts, error: { code, description } };
-  };
+/** What the stages build up: the record's verdicts, the changes made, and what the provider did. */
+interface Draft {
+  verdicts: Verdict[];
+  translated: string[];
+  upstream: Translation['upstream'];
+}
 
+/** An RFC 6749 §5.2 answer for Alexa, with everything the stages noted. */
+function fail(draft: Draft, outcome: Translation['outcome'], code: OAuthErrorCode, description: string, status: number): Translation {
+  // A 401 carries the Basic challenge by construction (oauth-error.ts, RFC 9110 §15.5.2).
+  const err = new OAuthError(code, description, { status });
+  return { answer: errorAnswer(err), outcome, upstream: draft.upstream, tokens: {}, translated: draft.translated, verdicts: draft.verdicts, error: { code, description } };
+}
+
+/** A provider answer that arrived and was read: its status, its body, and where an error code sits in it. */
+interface ParsedAnswer {
+  kind: 'parsed';
+  status: number;
+  ok: boolean;
+  headers: Headers;
+  body: ParsedBody;
+  /** The body's object (JSON, or form parameters), and the part the profile's envelope names. */
+  root?: Json;
+  envelope?: unknown;
+  /** The provider's error code and the path it was found at, if the body carries one. */
+  codeAt?: { path: string; value: string };
+  providerCode?: string;
+  /** The profile's success predicate (e.g. Withings `status: 0`) does not hold. */
+  predicateFailed: boolean;
+}
+
+/**
+ * Stage 1, parse: the transport outcome (timeout, network error, oversized body: answered here), then
+ * the body read in the format the profile and the headers say, then where its error code sits.
+ */
+function parseAnswer(profile: ProviderProfile, result: UpstreamResult, ctx: TranslateContext, draft: Draft): ParsedAnswer | { kind: 'failed'; translation: Translation } {
+  const failed = (code: OAuthErrorCode, description: string, status: number) => ({ kind: 'failed' as const, translation: fail(draft, 'upstream_error', code, description, status) });
   if (result.outcome === 'timeout') {
-    verdicts.push(verdict('upstream_timeout', 'error', `the provider did not answer within the ${ctx.timeoutMs} ms budget; Alexa gives up after 4.5 s, so the adapter answered 503 instead (check the provider's latency and region)`));
-    return fail('upstream_error', 'temporarily_unavailable', 'the provider did not answer in time', 503);
+    draft.verdicts.push(verdict('upstream_timeout', 'error', `the provider did not answer within the ${ctx.timeoutMs} ms budget; Alexa gives up after 4.5 s, so the adapter answered 503 instead (check the provider's latency and region)`));
+    return failed('temporarily_unavailable', 'the provider did not answer in time', 503);
   }
   if (result.outcome === 'network_error') {
-    verdicts.push(verdict('upstream_unreachable', 'error', `the provider's token endpoint could not be reached (${identifierName(result.reason)}); check tokenUrl and that the provider is up`));
-    return fail('upstream_error', 'temporarily_unavailable', 'the provider could not be reached', 503);
+    const reason = identifierName(result.reason);
+    draft.upstream.networkError = reason;
+    draft.verdicts.push(verdict('upstream_unreachable', 'error', `the provider's token endpoint could not be reached (${reason}); check tokenUrl and that the provider is up`));
+    return failed('temporarily_unavailable', 'the provider could not be reached', 503);
   }
-  upstream.status = result.status;
-  upstream.contentType = mediaTypeName(result.headers.get('content-type'));
+  draft.upstream.status = result.status;
+  draft.upstream.contentType = mediaTypeName(result.headers.get('content-type'));
   if (result.outcome === 'too_large') {
-    verdicts.push(verdict('upstream_too_large', 'error', `the provider's answer (HTTP ${result.status}) was larger than the adapter reads; a token answer is a few KiB, so this is not one (is tokenUrl right?)`));
-    return fail('upstream_error', 'server_error', 'the provider answered with an oversized body', 502);
+    draft.verdicts.push(verdict('upstream_too_large', 'error', `the provider's answer (HTTP ${result.status}) was larger than the adapter reads; a token answer is a few KiB, so this is not one (is tokenUrl right?)`));
+    return failed('server_error', 'the provider answered with an oversized body', 502);
   }
 
-  upstream.bytes = result.body.byteLength;
+  draft.upstream.bytes = result.body.byteLength;
   const body = parseBody(profile, result.headers, result.body);
-  upstream.format = body.format;
+  draft.upstream.format = body.format;
   const status = result.status;
-  const ok = status >= 200 && status < 300;
-
   // Envelope (Withings `body`), then the error code wherever the profile says it lives.
   const root = body.value;
   const envelope = root && profile.response.envelope ? at(root, profile.response.envelope) : root;
   const codeAt = root ? firstStringAt(root, profile.errors.codePaths) ?? (envelope !== root ? firstStringAt(envelope, profile.errors.codePaths) : undefined) : undefined;
-  const providerCode = codeAt?.value;
   const predicate = profile.response.successWhen;
-  const predicateFailed = root !== undefined && predicate !== undefined && at(root, predicate.path) !== predicate.equals;
+  return {
+    kind: 'parsed',
+    status,
+    ok: status >= 200 && status < 300,
+    headers: result.headers,
+    body,
+    root,
+    envelope,
+    codeAt,
+    providerCode: codeAt?.value,
+    predicateFailed: root !== undefined && predicate !== undefined && at(root, predicate.path) !== predicate.equals,
+  };
+}
 
-  if (providerCode !== undefined || predicateFailed) {
-    const rawCode = providerCode ?? 'unknown_error';
-    // Own keys only: a provider code such as "constructor" must not find Object.prototype members.
-    const mapped = (Object.hasOwn(profile.errors.codeMap, rawCode) ? profile.errors.codeMap[rawCode] : undefined) ?? (RFC6749_TOKEN_ERRORS.has(rawCode) ? (rawCode as OAuthErrorCode) : undefined);
-    const code: OAuthErrorCode = mapped ?? (status >= 500 ? 'temporarily_unavailable' : 'invalid_grant');
-    // The provider's own words are kept only scrubbed and clipped (Withings and Fitbit put free text in `error`).
-    const codeText = providerCodeText(profile, rawCode, ctx.secrets);
-    const rawDescription = firstString(root, profile.errors.descriptionPaths) ?? '';
-    const description = rawDescription ? prose(rawDescription, 200, ctx.secrets) : `the provider answered ${codeText}`;
-    if (ok) {
-      verdicts.push(verdict('error_in_success_status', 'info', `the provider answered HTTP ${status} with an error body (${codeText}); translated to an RFC 6749 §5.2 error so Alexa sees the failure`));
-      translated.push(`status ${status} → 400 (error body)`);
-    }
-    // Profiles may read the code from a non-RFC place (Fitbit `errors.0.errorType`): say where it came from.
-    if (codeAt !== undefined && codeAt.path !== 'error') translated.push(`error taken from ${codeAt.path}`);
-    if (mapped === undefined || mapped !== rawCode) {
-      translated.push(`error ${codeText} → ${code}`);
-    }
-    if (body.format === 'form') translated.push('form → JSON');
-    verdicts.push(providerErrorVerdict(profile, ctx, code, codeText, description));
-    let outStatus = (Object.hasOwn(profile.errors.statusMap, String(status)) ? profile.errors.statusMap[String(status)] : undefined) ?? 400;
-    if (code === 'temporarily_unavailable' || code === 'server_error') outStatus = 503;
-    // RFC 6749 §5.2: invalid_client answers 401 + WWW-Authenticate when Alexa used Basic, else 400 (RFC 9110 §15.5.2).
-    if (code === 'invalid_client') outStatus = invalidClientStatus(ctx.alexaScheme);
-    if (!ok && outStatus !== status) translated.push(`status ${status} → ${outStatus}`);
-    return fail('provider_error', code, description, outStatus);
+/**
+ * Stage 2a, error mapping: a body that carries an error (whatever the status) becomes an RFC 6749
+ * §5.2 error with the provider's code mapped to an RFC code and a status Alexa understands.
+ */
+function mapProviderError(profile: ProviderProfile, ctx: TranslateContext, a: ParsedAnswer, draft: Draft): Translation {
+  const { status, ok, body, root, codeAt } = a;
+  const { translated } = draft;
+  const rawCode = a.providerCode ?? 'unknown_error';
+  // Own keys only: a provider code such as "constructor" must not find Object.prototype members.
+  const mapped = (Object.hasOwn(profile.errors.codeMap, rawCode) ? profile.errors.codeMap[rawCode] : undefined) ?? (RFC6749_TOKEN_ERRORS.has(rawCode) ? (rawCode as OAuthErrorCode) : undefined);
+  const code: OAuthErrorCode = mapped ?? (status >= 500 ? 'temporarily_unavailable' : 'invalid_grant');
+  // The provider's own words are kept only scrubbed and clipped (Withings and Fitbit put free text in `error`).
+  const codeText = providerCodeText(profile, rawCode, ctx.secrets);
+  const rawDescription = firstString(root, profile.errors.descriptionPaths) ?? '';
+  const description = rawDescription ? prose(rawDescription, 200, ctx.secrets) : `the provider answered ${codeText}`;
+  if (ok) {
+    draft.verdicts.push(verdict('error_in_success_status', 'info', `the provider answered HTTP ${status} with an error body (${codeText}); translated to an RFC 6749 §5.2 error so Alexa sees the failure`));
+    translated.push(`status ${status} → 400 (error body)`);
   }
-
-  if (!ok) {
-    if (status >= 300 && status < 400) {
-      const location = result.headers.get('location');
-      let host = '';
-      try {
-        host = location ? new URL(location).host : '';
-      } catch {
-        host = '';
-      }
-      verdicts.push(verdict('upstream_redirect', 'error', `the provider answered a redirect (HTTP ${status}${host ? ` to ${prose(host, 80)}` : ''}) instead of tokens; tokenUrl is probably outdated or the login page, not the token endpoint`));
-    } else if (body.format === 'html') {
-      verdicts.push(verdict('upstream_html', 'error', `the provider answered HTTP ${status} with an HTML page, not a token response: check tokenUrl points at the token endpoint`));
-    } else if (status === 401) {
-      verdicts.push(verdict('upstream_unauthorized', 'error', 'the provider answered 401 without an OAuth error: the client id or secret Alexa sent is wrong, or the provider wants another client-authentication method'));
-      return fail('provider_error', 'invalid_client', 'the provider rejected the client credentials', invalidClientStatus(ctx.alexaScheme));
-    } else {
-      verdicts.push(verdict(status >= 500 ? 'upstream_5xx' : 'upstream_http_error', 'error', `the provider answered HTTP ${status} (${body.format}) without an OAuth error body${status === 404 ? ': tokenUrl is wrong' : ''}`));
-    }
-    return status >= 500 || status === 429
-      ? fail('upstream_error', 'temporarily_unavailable', `the provider answered HTTP ${status}`, 503)
-      : fail('upstream_error', 'server_error', `the provider answered HTTP ${status}`, 502);
+  // Profiles may read the code from a non-RFC place (Fitbit `errors.0.errorType`): say where it came from.
+  if (codeAt !== undefined && codeAt.path !== 'error') translated.push(`error taken from ${codeAt.path}`);
+  if (mapped === undefined || mapped !== rawCode) {
+    translated.push(`error ${codeText} → ${code}`);
   }
+  if (body.format === 'form') translated.push('form → JSON');
+  draft.verdicts.push(providerErrorVerdict(profile, ctx, code, codeText, description));
+  let outStatus = (Object.hasOwn(profile.errors.statusMap, String(status)) ? profile.errors.statusMap[String(status)] : undefined) ?? 400;
+  if (code === 'temporarily_unavailable' || code === 'server_error') outStatus = 503;
+  // RFC 6749 §5.2: invalid_client answers 401 + WWW-Authenticate when Alexa used Basic, else 400 (RFC 9110 §15.5.2).
+  if (code === 'invalid_client') outStatus = invalidClientStatus(ctx.alexaScheme);
+  if (!ok && outStatus !== status) translated.push(`status ${status} → ${outStatus}`);
+  return fail(draft, 'provider_error', code, description, outStatus);
+}
 
-  // 2xx from here on.
+/** Stage 2b, error mapping: a non-2xx answer without an error body (a redirect, a page, a bare 401 or 5xx). */
+function mapHttpError(a: ParsedAnswer, ctx: TranslateContext, draft: Draft): Translation {
+  const { status, body } = a;
+  if (status >= 300 && status < 400) {
+    const location = a.headers.get('location');
+    let host = '';
+    try {
+      host = location ? new URL(location).host : '';
+    } catch {
+      host = '';
+    }
+    draft.verdicts.push(verdict('upstream_redirect', 'error', `the provider answered a redirect (HTTP ${status}${host ? ` to ${prose(host, 80)}` : ''}) instead of tokens; tokenUrl is probably outdated or the login page, not the token endpoint`));
+  } else if (body.format === 'html') {
+    draft.verdicts.push(verdict('upstream_html', 'error', `the provider answered HTTP ${status} with an HTML page, not a token response: check tokenUrl points at the token endpoint`));
+  } else if (status === 401) {
+    draft.verdicts.push(verdict('upstream_unauthorized', 'error', 'the provider answered 401 without an OAuth error: the client id or secret Alexa sent is wrong, or the provider wants another client-authentication method'));
+    return fail(draft, 'provider_error', 'invalid_client', 'the provider rejected the client credentials', invalidClientStatus(ctx.alexaScheme));
+  } else {
+    draft.verdicts.push(verdict(status >= 500 ? 'upstream_5xx' : 'upstream_http_error', 'error', `the provider answered HTTP ${status} (${body.format}) without an OAuth error body${status === 404 ? ': tokenUrl is wrong' : ''}`));
+  }
+  return status >= 500 || status === 429
+    ? fail(draft, 'upstream_error', 'temporarily_unavailable', `the provider answered HTTP ${status}`, 503)
+    : fail(draft, 'upstream_error', 'server_error', `the provider answered HTTP ${status}`, 502);
+}
+
+/**
+ * Stage 3, success normalisation: a 2xx answer becomes what Alexa accepts (RFC 6749 §5.1: 200, JSON,
+ * Bearer, a numeric expires_in, a refresh token kept), each change noted and each oddity a verdict.
+ */
+function normaliseSuccess(profile: ProviderProfile, ctx: TranslateContext, a: ParsedAnswer, draft: Draft): Translation {
+  const { status, body, root, envelope } = a;
+  const { verdicts, translated } = draft;
   if (!root) {
     const what =
       body.problem ??
       (body.format === 'html' ? 'an HTML page' : body.format === 'empty' ? 'an empty body' : body.format === 'xml' ? 'XML' : 'plain text');
     const code = body.format === 'json' ? 'upstream_invalid_json' : body.format === 'html' ? 'upstream_html' : 'upstream_unreadable';
     verdicts.push(verdict(code, 'error', `the provider answered HTTP ${status} but ${body.problem ? body.problem : `with ${what}`}; no tokens could be read`));
-    return fail('upstream_error', 'server_error', 'the provider answered with an unreadable body', 502);
+    return fail(draft, 'upstream_error', 'server_error', 'the provider answered with an unreadable body', 502);
   }
 
   let tokens: Json = (envelope && typeof envelope === 'object' ? envelope : root) as Json;
@@ -260,7 +315,7 @@ export function translateResponse(profile: ProviderProfile, result: UpstreamResu
   noteSecret(typeof accessToken === 'string' ? accessToken : undefined, typeof tokens.refresh_token === 'string' ? tokens.refresh_token : undefined, typeof tokens.id_token === 'string' ? tokens.id_token : undefined);
   if (typeof accessToken !== 'string' || accessToken === '') {
     verdicts.push(verdict('missing_access_token', 'error', `the provider answered HTTP ${status} without an access_token`));
-    return fail('upstream_error', 'server_error', 'the provider answered without an access token', 502);
+    return fail(draft, 'upstream_error', 'server_error', 'the provider answered without an access token', 502);
   }
 
   if (status !== 200) {
@@ -271,7 +326,7 @@ export function translateResponse(profile: ProviderProfile, result: UpstreamResu
     translated.push('form → JSON');
     verdicts.push(verdict('upstream_form_encoded', 'info', 'upstream answered form-encoded; translated to JSON (Alexa accepts only JSON, RFC 6749 §5.1)'));
   }
-  const mt = mediaType(result.headers);
+  const mt = mediaType(a.headers);
   if ((body.format === 'json' && !isJsonMedia(mt)) || (body.format === 'form' && mt !== 'application/x-www-form-urlencoded')) {
     verdicts.push(verdict('content_type_mismatch', 'info', `the provider labelled a ${body.format} body as "${mediaTypeName(mt) ?? 'nothing'}"; the adapter read the body as it is`));
   }
@@ -325,7 +380,7 @@ export function translateResponse(profile: ProviderProfile, result: UpstreamResu
   return {
     answer: { status: 200, headers: { ...TOKEN_RESPONSE_HEADERS }, body: JSON.stringify(out) },
     outcome: 'success',
-    upstream,
+    upstream: draft.upstream,
     tokens: {
       accessTokenFp: fingerprint(accessToken),
       refreshTokenOutFp: fingerprint(refreshToken),

@@ -2,6 +2,7 @@
  * Calls the provider with a hard deadline and a cap on the answer's size. Never throws: every
  * way the call can go wrong is a value the translator turns into a §5.2 error with a verdict.
  */
+import { networkErrorName } from './network-error';
 import type { UpstreamRequest } from './upstream-request';
 
 /** Largest provider answer we read. Token answers are a few KiB; an id_token can reach ~8 KiB. */
@@ -49,14 +50,6 @@ async function readCapped(res: Response, maxBytes: number): Promise<Uint8Array |
   return out;
 }
 
-/** Names the network failure without echoing anything the provider sent. */
-function describeNetworkError(err: unknown): string {
-  const cause = (err as { cause?: { code?: unknown; message?: unknown } })?.cause;
-  const code = typeof cause?.code === 'string' ? cause.code : undefined;
-  if (code) return code;
-  return err instanceof Error ? err.name : 'unknown';
-}
-
 export async function callUpstream(req: UpstreamRequest, options: CallOptions): Promise<UpstreamResult> {
   const now = options.now ?? Date.now;
   const doFetch = options.fetch ?? fetch;
@@ -83,7 +76,7 @@ export async function callUpstream(req: UpstreamRequest, options: CallOptions): 
   } catch (err) {
     const latencyMs = now() - started;
     if (timedOut) return { outcome: 'timeout', latencyMs };
-    return { outcome: 'network_error', reason: describeNetworkError(err), latencyMs };
+    return { outcome: 'network_error', reason: networkErrorName(err), latencyMs };
   } finally {
     clearTimeout(timer);
   }

@@ -11,7 +11,6 @@
  */
 import { FUNCTION_ENV } from '../contract/env';
 import { deploymentKeyStatus, installDeploymentKey, markDeploymentKeyUnavailable } from '../core/deployment-key';
-import type { Verdict } from '../core/exchange-record';
 import { identifierName } from '../core/log-values';
 import { StoreUnavailableError, type StateStore } from '../store/state-store';
 
@@ -90,16 +89,5 @@ export function keyGatedStore(store: (() => Promise<StateStore>) | undefined): (
   return () => {
     const status = deploymentKeyStatus();
     return status.ready ? store() : Promise.reject(new StoreUnavailableError(`deployment key unavailable (${status.reason})`));
-  };
-}
-
-/** A verdict for records written while the deployment key is unavailable, else undefined. */
-export function deploymentKeyVerdict(): Verdict | undefined {
-  const status = deploymentKeyStatus();
-  if (status.ready) return undefined;
-  return {
-    code: 'deployment_key_unavailable',
-    severity: 'warn',
-    message: `the deployment key could not be read (${status.reason}): fingerprints in this record are this instance's own (fpKey ephemeral) and the state table was not used; the next request retries. Check the function's secretsmanager:GetSecretValue permission and the secret named by ${DEPLOYMENT_KEY_SECRET_ENV}`,
   };
 }

@@ -4,12 +4,12 @@
  * through the guard (lambda/core/record-guard.ts).
  */
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type { RecordBase } from '../core/exchange-record';
+import { releaseRecord, type RecordBase } from '../core/exchange-record';
 import type { HttpAnswer } from '../core/http-types';
-import { guardAnswer, guardRecord } from '../core/record-guard';
+import { guardAnswer } from '../core/record-guard';
 import { withSecretScope } from '../core/secret-scope';
 import { toApiGatewayResult } from './apigw';
-import { deploymentKeyLoader, deploymentKeyVerdict } from './deployment-key-from-env';
+import { deploymentKeyLoader } from './deployment-key-from-env';
 import type { RecordSink } from './log';
 
 /** `handle`, preceded by the deployment key and run in a fresh secret scope per call. */
@@ -21,10 +21,8 @@ export function guardedHandler<A extends unknown[], R>(handle: (...args: A) => P
   };
 }
 
-/** Writes the record (guarded, with the key verdict when the key is unavailable) and returns the guarded answer. */
+/** Writes the record through the last gate (exchange-record.ts releaseRecord) and returns the guarded answer. */
 export function emitGuarded(result: { record: RecordBase; answer: HttpAnswer }, log: RecordSink): APIGatewayProxyStructuredResultV2 {
-  const keyVerdict = deploymentKeyVerdict();
-  if (keyVerdict) result.record.verdicts.push(keyVerdict);
-  log(guardRecord(result.record));
+  log(releaseRecord(result.record));
   return toApiGatewayResult(guardAnswer(result.answer));
 }

@@ -3,6 +3,7 @@
  * failure from the seed article for one simulated link, and names what must turn red and which
  * `diagnose` rule (or verdict) explains it. The browser tests walk this table.
  */
+import type { VerdictCode } from '../../lambda/contract/verdicts';
 import type { LinkCheckId } from '../../cli/link-checks';
 import type { DemoBehaviour } from '../demo-provider';
 
@@ -24,7 +25,7 @@ export interface Preset {
    * What the simulator must show: the step and check that turn red and the `diagnose` rule (or, for a
    * failure the adapter repairs without a finding, the verdict) that names the cause.
    */
-  expect?: { step: StepId; check: LinkCheckId; rule?: string; verdict?: string; repaired?: true };
+  expect?: { step: StepId; check: LinkCheckId; rule?: string; verdict?: VerdictCode; repaired?: true };
 }
 
 export const PRESETS: readonly Preset[] = [

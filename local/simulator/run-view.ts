@@ -6,10 +6,9 @@
  */
 import type { Shown } from '../../cli/alexa-client';
 import { directAnswerCheck, providerAnswerCheck, returnChecks, tokenLegChecks, type LinkCheck } from '../../cli/link-checks';
-import { num, str, timeMs, type LogRecord } from '../../cli/records';
+import { num, str, timeMs, type LoggedVerdict, type LogRecord } from '../../cli/records';
 import { diagnose, type Finding } from '../../cli/rules';
 import { groupTimelines } from '../../cli/timeline';
-import type { Verdict } from '../../lambda/core/exchange-record';
 import type { SimulatedLink } from './link-run';
 import { presetById, type StepId } from './presets';
 
@@ -24,7 +23,7 @@ export interface StepView {
   checks: LinkCheck[];
   /** Request ids of the exchange records of this step. */
   records: string[];
-  verdicts: (Verdict & { requestId: string })[];
+  verdicts: (LoggedVerdict & { requestId: string })[];
   findings: Finding[];
 }
 

@@ -86,6 +86,40 @@ describe('diagnose over authorization-leg and smart-home records written by the 
     expect(diagnose(groupTimelines(records.get('wrong PKCE code_verifier')!)).findings[0]!.cause).toContain('RFC 7636');
   });
 
+  it('a replayed state after a completed callback: the page was reloaded or the back button used, not a changed state', () => {
+    const recs = records.get('provider answer replayed (back button)')!;
+    expect(recs.map((r) => r.route)).toEqual(['GET /authorize', 'GET /callback', 'GET /callback']);
+    const [f] = diagnose(groupTimelines(recs)).findings;
+    expect([f!.rule, f!.severity]).toEqual(['page_reloaded', 'error']);
+    expect(f!.cause).toContain(`reached /callback at ${recs[1]!.time} and was completed`);
+    expect(f!.cause).toContain(`came again at ${recs[2]!.time}`);
+    expect(f!.cause).toContain('the page was reloaded or the back button used');
+    expect(f!.cause).toContain('The state did not change');
+    expect(f!.fix).toContain('starts linking again from the Alexa app');
+    expect(f!.fix).not.toContain('pass state through');
+    expect(f!.times).toEqual([recs[2]!.time]);
+  });
+
+  it('the same reload after Alexa exchanged the code: a warning, and the link completed', () => {
+    const recs = records.get('back button after the link completed')!;
+    expect(recs.map((r) => r.route)).toEqual(['GET /authorize', 'GET /callback', 'POST /token', 'GET /callback']);
+    const [f] = diagnose(groupTimelines(recs)).findings;
+    expect([f!.rule, f!.severity]).toEqual(['page_reloaded', 'warn']);
+    expect(f!.cause).toContain(`The link itself completed: Alexa exchanged the code at ${recs[2]!.time}`);
+    expect(f!.fix).toContain('Nothing to change: the link completed');
+  });
+
+  it('a code replayed in interception mode: exchanged twice at T1 and T2, the first succeeded', () => {
+    const recs = records.get('authorization code replayed')!;
+    const [first, second] = recs.filter((r) => r.route === 'POST /token');
+    const [f] = diagnose(groupTimelines(recs)).findings;
+    expect([f!.rule, f!.title]).toEqual(['code_rejected', 'The same authorization code was exchanged twice']);
+    expect(f!.cause).toContain(`was exchanged twice: at ${first!.time} it succeeded`);
+    expect(f!.cause).toContain(`at ${second!.time}`);
+    expect(f!.cause).toContain('the adapter refused it without asking the provider');
+    expect(f!.fix).not.toContain('Alexa Redirect URLs');
+  });
+
   it('gateway 403s: the cause and the fix follow the gateway\'s code', () => {
     const text = (name: string) => {
       const [f] = diagnose(groupTimelines(records.get(name)!)).findings;

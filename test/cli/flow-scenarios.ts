@@ -27,9 +27,15 @@ export const FLOW_SCENARIOS: FlowScenario[] = [
   },
   {
     name: 'provider answer replayed (back button)',
-    seed: 'make sure the state parameter stays the same (a state used twice)',
+    seed: 'the state did not change: the page was reloaded or the back button used after /callback completed',
     steps: [...linkUp, { callback: {} }],
-    findings: ['state_changed'],
+    findings: ['page_reloaded'],
+  },
+  {
+    name: 'back button after the link completed',
+    seed: 'the page was reloaded after Alexa had the code: the link works, the user saw an error page',
+    steps: [...linked, { callback: {} }],
+    findings: ['page_reloaded'],
   },
   {
     name: 'login took longer than the grant lifetime',

@@ -1,51 +1,104 @@
 /**
- * The rule table against the codes agreed across the team: every failure code has a rule of its own
- * (never only the catch-all), and a code no rule knows is still reported. The behaviour of each rule
- * on real records is in diagnose-scenarios.test.ts and diagnose-flows.test.ts.
+ * The rules against the verdict catalogue (lambda/contract/verdicts.ts), walked code by code: every
+ * code that is something to fix becomes a finding of its own rule (never the catch-all), with a
+ * cause, a fix and what it rests on; informational codes yield nothing; a code no rule knows is
+ * still reported. The behaviour of each rule on real records is in diagnose-scenarios.test.ts,
+ * diagnose-flows.test.ts and diagnose-cases.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import type { RecordBase } from '../../lambda/core/exchange-record';
-import type { LogRecord } from '../../cli/records';
-import { RULES, diagnose } from '../../cli/rules';
+import { VERDICTS, VERDICT_CODES, type VerdictCode, type VerdictEntry } from '../../lambda/contract/verdicts';
+import { parseRecordLine, type LogRecord } from '../../cli/records';
+import { RULES, TIMELINE_RULES, catalogueRules, diagnose } from '../../cli/rules';
 import { groupTimelines } from '../../cli/timeline';
 
-/** A record of a code no rule knows yet (a newer adapter writing a new code): built by hand on purpose. */
-const envelope: RecordBase = { type: 'alexa-link-adapter.exchange', v: 1, time: '2026-11-25T10:00:01.000Z', requestId: 'future-1', route: 'POST /token', outcome: 'upstream_error', timing: { totalMs: 20, upstreamMs: 10, ownMs: 10 }, verdicts: [{ code: 'some_future_code', severity: 'error', message: 'some_future_code happened' }] };
-const future = envelope as LogRecord;
+/** A lone record carrying one verdict, on the first route the catalogue names for it. */
+function recordWith(code: string, entry: Pick<VerdictEntry, 'severity' | 'routes'>, n = 1): LogRecord {
+  const route = entry.routes[0] === 'any' ? 'POST /token' : entry.routes[0]!;
+  return {
+    type: 'alexa-link-adapter.exchange',
+    v: 1,
+    time: `2026-11-25T10:00:0${n}.000Z`,
+    requestId: `req-${code}`,
+    route,
+    outcome: entry.severity === 'error' ? 'rejected' : 'success',
+    timing: { totalMs: 20, upstreamMs: 10, ownMs: 10 },
+    verdicts: [{ code, severity: entry.severity, message: `${code} happened` }],
+  } as LogRecord;
+}
 
-describe('rule coverage', () => {
+describe('rule coverage, walked from the catalogue', () => {
   it('an unknown failure code is still reported, never dropped', () => {
-    const d = diagnose(groupTimelines([future]));
+    const d = diagnose(groupTimelines([recordWith('some_future_code', { severity: 'error', routes: ['POST /token'] })]));
     expect(d.findings.map((f) => [f.rule, f.codes])).toEqual([['unrecognised', ['some_future_code']]]);
   });
 
-  it('every agreed failure code of the other routes is covered by a rule', () => {
-    const agreed = [
-      'authorize_invalid_request', 'unsupported_response_type', 'redirect_uri_not_alexa', 'vendor_id_mismatch', 'pkce_challenge_invalid',
-      'callback_missing_code', 'state_mismatch', 'state_replayed', 'grant_expired', 'provider_denied', 'implicit_params_moved_to_fragment',
-      'code_replayed', 'pkce_verifier_mismatch', 'redirect_uri_mismatch', 'refresh_single_flight_timeout', 'refresh_store_degraded', 'refresh_not_coordinated',
-      'accept_grant_malformed', 'accept_grant_secret_missing', 'accept_grant_lwa_invalid_grant', 'accept_grant_lwa_invalid_client',
-      'accept_grant_lwa_timeout', 'accept_grant_lwa_unavailable', 'accept_grant_user_unknown', 'directive_no_target', 'directive_malformed',
-      'lwa_revoked', 'lwa_refresh_failed', 'directive_forward_failed', 'store_unavailable', 'gateway_skill_disabled', 'gateway_skill_never_enabled', 'gateway_insufficient_permission',
-      'gateway_invalid_request', 'gateway_throttled', 'gateway_error', 'gateway_no_tokens', 'deployment_key_unavailable',
-    ];
-    const covered = new Set(RULES.flatMap((r) => r.codes));
-    expect(agreed.filter((c) => !covered.has(c))).toEqual([]);
+  it.each(VERDICT_CODES.map((c) => [c, VERDICTS[c] as VerdictEntry] as const))('%s', (code, entry) => {
+    const d = diagnose(groupTimelines([recordWith(code, entry)]));
+    const all = [...d.findings, ...d.handled];
+    if (entry.severity === 'info') {
+      // Informational: nothing to fix; at most a note that the adapter repaired something.
+      expect(d.findings).toEqual([]);
+      return;
+    }
+    expect(all.map((f) => f.rule)).not.toContain('unrecognised');
+    const f = all.find((x) => x.codes.includes(code));
+    expect(f, `no finding names ${code}`).toBeDefined();
+    expect(f!.cause.length).toBeGreaterThan(20);
+    expect(f!.fix.length).toBeGreaterThan(10);
+    // What it rests on: the catalogue's basis, or (a rule that knows more, e.g. the network error's name) its own.
+    const rule = RULES.find((r) => r.id === f!.rule)!;
+    if (rule.basis === undefined) expect(f!.basis).toContain(entry.basis);
+    expect(f!.basis).toMatch(/Alexa Account Linking Debugging Tips: "|Alexa docs "|RFC \d{4}|docs\/[a-z-]+\.md/);
+    // In words a skill developer knows: never the project's own name for the article.
+    expect(`${f!.cause} ${f!.fix} ${f!.basis}`).not.toMatch(/\bthe seed\b/i);
   });
 
-  it('every agreed token-route code that is not purely informational is covered by a rule (not verbatim "unrecognised")', () => {
-    const informational = new Set(['ok', 'alexa_auth_basic', 'alexa_auth_body', 'parameters_dropped', 'token_type_defaulted', 'expires_in_synthesised', 'no_expires_in', 'refresh_token_retained', 'refresh_token_rotated']);
-    const agreed = [
-      'ok', 'upstream_form_encoded', 'content_type_mismatch', 'error_in_success_status', 'success_status_normalized', 'token_type_defaulted', 'token_type_replaced',
-      'no_expires_in', 'expires_in_synthesised', 'expires_in_invalid', 'expires_in_short', 'no_refresh_token', 'refresh_token_retained', 'refresh_token_rotated',
-      'refresh_rejected', 'code_rejected', 'client_rejected', 'provider_error', 'upstream_timeout', 'upstream_unreachable', 'upstream_too_large', 'upstream_redirect',
-      'upstream_html', 'upstream_unauthorized', 'upstream_5xx', 'upstream_http_error', 'upstream_invalid_json', 'upstream_unreadable', 'missing_access_token',
-      'alexa_auth_basic', 'alexa_auth_body', 'parameters_dropped', 'bad_method', 'unknown_route', 'bad_content_type', 'body_too_large', 'malformed_body',
-      'repeated_parameter', 'bad_basic_credentials', 'unsupported_auth_scheme', 'two_auth_methods', 'client_id_mismatch', 'missing_grant_type',
-      'unsupported_grant_type', 'missing_parameter', 'missing_client_auth', 'adapter_error',
-    ];
-    const covered = new Set(RULES.flatMap((r) => r.codes));
-    expect(agreed.filter((c) => !informational.has(c) && !covered.has(c))).toEqual([]);
+  it('each code is keyed by at most one rule, and every rule keys on at least one code', () => {
+    const keyed = RULES.flatMap((r) => r.codes);
+    expect(keyed.filter((c, i) => keyed.indexOf(c) !== i)).toEqual([]);
+    expect(RULES.filter((r) => r.codes.length === 0 && !r.matches).map((r) => r.id)).toEqual([]);
+    expect(new Set(RULES.map((r) => r.id)).size).toBe(RULES.length);
   });
 
+  it('every code that is something to fix says what to change and where', () => {
+    const withoutFix = VERDICT_CODES.filter((c) => VERDICTS[c].severity !== 'info' && !(VERDICTS[c] as VerdictEntry).fix);
+    expect(withoutFix).toEqual([]);
+  });
+
+  it('adding a verdict is one catalogue entry (plus the code that emits it): diagnose gets its rule from the entry', () => {
+    const entry: VerdictEntry = {
+      severity: 'error',
+      area: 'token',
+      routes: ['POST /token'],
+      meaning: 'The provider answered with a brand-new failure. Nothing else is known yet.',
+      fix: 'Alexa developer console > your skill > Build > Account Linking: change "Some Field".',
+      basis: 'RFC 6749 §5.2',
+    };
+    const rules = [...TIMELINE_RULES, ...catalogueRules(TIMELINE_RULES, { ...VERDICTS, brand_new_failure: entry })];
+    const [f] = diagnose(groupTimelines([recordWith('brand_new_failure', entry)]), rules).findings;
+    expect(f).toMatchObject({
+      rule: 'brand_new_failure',
+      severity: 'error',
+      title: 'The provider answered with a brand-new failure',
+      cause: 'The provider answered with a brand-new failure. Nothing else is known yet. This time: brand_new_failure happened.',
+      fix: entry.fix,
+      basis: entry.basis,
+      codes: ['brand_new_failure'],
+    });
+  });
+
+  it('the rules above the catalogue ones key only on codes the catalogue knows (also at run time)', () => {
+    const known = new Set<string>(VERDICT_CODES);
+    expect(TIMELINE_RULES.flatMap((r) => r.codes).filter((c: VerdictCode) => !known.has(c))).toEqual([]);
+  });
+
+  it('a compact verdict (its code and parameters only, as a later record may carry) is read with the catalogue\'s severity and text', () => {
+    const line = JSON.stringify({ type: 'alexa-link-adapter.exchange', v: 1, time: '2026-11-25T10:00:00.000Z', requestId: 'r', route: 'POST /token', outcome: 'upstream_error', timing: {}, verdicts: [{ code: 'upstream_html', status: 200 }, { code: 'some_future_code' }] });
+    const r = parseRecordLine(line)!;
+    expect(r.verdicts).toEqual([
+      { code: 'upstream_html', severity: 'error', message: `${VERDICTS.upstream_html.meaning} (status 200)` },
+      { code: 'some_future_code', severity: 'error', message: 'some_future_code' },
+    ]);
+    expect(diagnose(groupTimelines([r])).findings.map((f) => f.rule)).toEqual(['upstream_broken']);
+  });
 });

@@ -1,7 +1,8 @@
 /**
- * The scenario table: each seed failure reproduced against a scripted provider, Alexa's requests,
- * and what `diagnose` must say. Rows for the authorize/callback, AcceptGrant and gateway routes are
- * added here once those handlers are on main.
+ * The token-route scenario table: each seed failure reproduced against a scripted provider, Alexa's
+ * requests, and what `diagnose` must say. The authorization leg and smart home are walked by
+ * flow-scenarios.ts; cases where the code alone would mislead (a code exchanged twice, GET /token,
+ * an unreachable provider by its cause) are in diagnose-cases.test.ts.
  */
 import { ALEXA_REDIRECT_URI, type TokenCall } from '../support/fake-alexa';
 import type { Scenario } from './scenario-runner';

@@ -15,7 +15,8 @@ import {
 } from '../../lambda/core/deployment-key';
 import { fingerprint, publicFingerprint } from '../../lambda/core/fingerprint';
 import { SealError, open, seal, secretKey } from '../../lambda/core/sealed';
-import { deploymentKeyLoader, deploymentKeyVerdict, keyGatedStore, DEPLOYMENT_KEY_SECRET_ENV, type SecretReader } from '../../lambda/shared/deployment-key-from-env';
+import { deploymentKeyVerdict } from '../../lambda/core/exchange-record';
+import { deploymentKeyLoader, keyGatedStore, DEPLOYMENT_KEY_SECRET_ENV, type SecretReader } from '../../lambda/shared/deployment-key-from-env';
 import { StoreUnavailableError, type StateStore } from '../../lambda/store/state-store';
 
 const KEY_A = 'a'.repeat(20) + 'deployment-key-A-0123456789';

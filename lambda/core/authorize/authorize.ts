@@ -6,7 +6,7 @@
  * back to Alexa's redirect_uri with `error`, `error_description` and Alexa's `state`.
  */
 import { fingerprint, publicFingerprint } from '../fingerprint';
-import type { Verdict } from '../exchange-record';
+import { verdict, type CodeOf } from '../../contract/verdicts';
 import { parameterNames, responseTypeName } from '../log-values';
 import { prose } from '../redact';
 import { noteSecret } from '../secret-scope';
@@ -17,8 +17,6 @@ import { checkLocalReturn } from './local-return';
 import { redirectTo, userPage } from './pages';
 import { checkChallenge, type ChallengeCheck, newCodeVerifier, s256Challenge } from './pkce';
 import { checkAlexaRedirectUri } from './redirect-uri';
-
-const verdict = (code: string, severity: Verdict['severity'], message: string): Verdict => ({ code, severity, message });
 
 /** Scopes re-joined with the provider's delimiter, the profile's added scopes appended once. */
 export function upstreamScope(alexaScope: string | undefined, add: readonly string[], delimiter: ' ' | ','): string | undefined {
@@ -34,7 +32,7 @@ export async function handleAuthorize(req: import('../http-types').HttpRequest, 
   // Minted first, so that a refused request's page and record share a reference.
   const linkId = newLinkId();
   record.linkId = linkId;
-  const page = (code: string, message: string, kind: 'bad_request' | 'internal' = 'bad_request') => {
+  const page = (code: CodeOf<'error'>, message: string, kind: 'bad_request' | 'internal' = 'bad_request') => {
     record.outcome = 'rejected';
     record.verdicts.push(verdict(code, 'error', message));
     return finish(record, userPage(kind === 'internal' ? 500 : 400, kind, { detail: message, reference: linkId, time: record.time }), start, now);
@@ -61,7 +59,7 @@ export async function handleAuthorize(req: import('../http-types').HttpRequest, 
   const responseType = p.get('response_type');
   if (responseType !== undefined) record.responseType = responseTypeName(responseType);
   const implicit = responseType === 'token';
-  const fail = (code: string, error: string, description: string) => {
+  const fail = (code: CodeOf<'error'>, error: string, description: string) => {
     record.outcome = 'rejected';
     record.response.to = 'alexa';
     record.response.error = error;

@@ -5,7 +5,7 @@
  * original redirect_uri with Alexa's original state: the code (RFC 6749 §4.1.2), or the provider's
  * error (§4.1.2.1). Implicit-grant skills get their parameters in the fragment (§4.2.2, seed tip 2).
  */
-import type { Verdict } from '../exchange-record';
+import { verdict, type CodeOf } from '../../contract/verdicts';
 import { fingerprint } from '../fingerprint';
 import type { HttpRequest } from '../http-types';
 import { OAUTH_ERROR_CODES, tokenTypeName } from '../log-values';
@@ -19,8 +19,6 @@ import { putCodeLink, takeGrant, type GrantPayload } from './grant-store';
 import { alexaLocation, baseRecord, finish, newLinkId, parseQuery, type AuthorizeLegDeps, type LegResult } from './leg';
 import { redirectTo, userPage, type UserPageKind } from './pages';
 
-const verdict = (code: string, severity: Verdict['severity'], message: string): Verdict => ({ code, severity, message });
-
 /** Parameters of an implicit-grant answer (RFC 6749 §4.2.2), moved to the fragment when a provider puts them in the query. */
 const IMPLICIT_PARAMS = ['access_token', 'token_type', 'expires_in', 'scope'] as const;
 
@@ -31,9 +29,9 @@ export async function handleCallback(req: HttpRequest, deps: AuthorizeLegDeps): 
   const now = deps.now ?? Date.now;
   const start = now();
   const record = baseRecord(req, deps, 'GET /callback', start);
-  const page = (code: string, kind: UserPageKind, message: string, severity: Verdict['severity'] = 'error') => {
+  const page = (code: CodeOf<'error'>, kind: UserPageKind, message: string) => {
     record.outcome = 'rejected';
-    record.verdicts.push(verdict(code, severity, message));
+    record.verdicts.push(verdict(code, 'error', message));
     // The attempt's link id when the state names one; otherwise a fresh one, so the page's reference still finds this record.
     record.linkId ||= newLinkId();
     return finish(record, userPage(kind === 'internal' ? 500 : 400, kind, { detail: message, reference: record.linkId, time: record.time }), start, now);
@@ -66,7 +64,7 @@ export async function handleCallback(req: HttpRequest, deps: AuthorizeLegDeps): 
   if (found.status === 'expired') {
     record.linkId = found.linkId || undefined;
     record.grantAgeS = Math.round((now() - found.createdAt) / 1000);
-    return page('grant_expired', 'expired', `the user took ${record.grantAgeS} s between Alexa and the provider's answer; the limit is ${deps.config.grantTtlSeconds} s (grantTtlSeconds)`, 'warn');
+    return page('grant_expired', 'expired', `the user took ${record.grantAgeS} s between Alexa and the provider's answer; the limit is ${deps.config.grantTtlSeconds} s (grantTtlSeconds)`);
   }
 
   const grant = found.payload;

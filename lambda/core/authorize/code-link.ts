@@ -10,7 +10,7 @@
  * Every store call here runs on the request's store, bounded by its deadline (token-exchange.ts).
  */
 import type { RuntimeConfig } from '../config';
-import type { Verdict } from '../exchange-record';
+import { verdict, type CodeOf, type Verdict } from '../../contract/verdicts';
 import { OAuthError } from '../oauth-error';
 import type { TokenRequest } from '../token-request';
 import { StoreTimeoutError, StoreUnavailableError, type StateStore } from '../../store/state-store';
@@ -25,7 +25,7 @@ export interface CodeLinkResult {
   error?: OAuthError;
 }
 
-type Refusal = { code: string; message: string; description: string };
+type Refusal = { code: CodeOf<'error'>; message: string; description: string };
 
 /** Alexa's token request against the /authorize request the link remembers; undefined when it matches. */
 function mismatch(parsed: TokenRequest, link: CodeLinkPayload): Refusal | undefined {
@@ -54,13 +54,13 @@ export async function applyCodeLink(
   const now = deps.now ?? Date.now;
   const unavailable = (message: string): CodeLinkResult => ({
     request: parsed,
-    notes: [{ code: 'store_unavailable', severity: 'error', message }],
+    notes: [verdict('store_unavailable', 'error', message)],
     error: new OAuthError('temporarily_unavailable', 'try again in a moment', { status: 503, headers: { 'retry-after': '1' } }),
   });
   const refuse = (r: Refusal, linkId?: string): CodeLinkResult => ({
     request: parsed,
     ...(linkId ? { linkId } : {}),
-    notes: [{ code: r.code, severity: 'error', message: r.message }],
+    notes: [verdict(r.code, 'error', r.message)],
     error: new OAuthError('invalid_grant', r.description),
   });
 
@@ -108,11 +108,11 @@ export async function applyCodeLink(
     request: { ...parsed, params },
     linkId: found.linkId,
     notes: [
-      {
-        code: 'code_via_callback',
-        severity: 'info',
-        message: `code from /callback: exchanged with our /callback as redirect_uri${link.providerVerifier ? ' and our PKCE verifier' : ''}${link.alexaChallenge ? "; Alexa's code_verifier matched its challenge" : ''}`,
-      },
+      verdict(
+        'code_via_callback',
+        'info',
+        `code from /callback: exchanged with our /callback as redirect_uri${link.providerVerifier ? ' and our PKCE verifier' : ''}${link.alexaChallenge ? "; Alexa's code_verifier matched its challenge" : ''}`,
+      ),
     ],
   };
 }

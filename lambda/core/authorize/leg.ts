@@ -5,6 +5,7 @@ import { FormParseError, parseForm } from '../form';
 import type { HttpAnswer, HttpRequest } from '../http-types';
 import type { ProviderProfile } from '../profiles/types';
 import type { StateStore } from '../../store/state-store';
+import { closeRecord } from '../../contract/record';
 import { httpRecordStart } from '../exchange-record';
 import type { AuthorizeRecord } from './record';
 
@@ -24,19 +25,11 @@ export interface LegResult {
 }
 
 export function baseRecord(req: HttpRequest, deps: AuthorizeLegDeps, route: AuthorizeRecord['route'], start: number): AuthorizeRecord {
-  return {
-    ...httpRecordStart(req, route, deps.profile.id, start),
-    mode: deps.config.mode,
-    response: { status: 0, kind: 'page' },
-    outcome: 'success',
-    timing: { totalMs: 0, upstreamMs: 0, ownMs: 0 },
-    verdicts: [],
-  };
+  return httpRecordStart(req, route, deps.profile.id, start, { mode: deps.config.mode, response: { status: 0, kind: 'page' as const } });
 }
 
 export function finish(record: AuthorizeRecord, answer: HttpAnswer, start: number, now: () => number): LegResult {
-  record.timing.totalMs = now() - start;
-  record.timing.ownMs = Math.max(0, record.timing.totalMs - record.timing.upstreamMs);
+  closeRecord(record, start, now());
   record.response.status = answer.status;
   record.response.kind = answer.status >= 300 && answer.status < 400 ? 'redirect' : 'page';
   return { answer, record };

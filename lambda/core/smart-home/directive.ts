@@ -21,8 +21,8 @@ import {
   type AlexaResponse,
   type DirectiveHeader,
 } from './messages';
-import { finishRecord, newRecord, verdict, type SmartHomeRecord, type SmartHomeSink } from './records';
-
+import { verdict } from '../../contract/verdicts';
+import { finishRecord, newRecord, type SmartHomeRecord, type SmartHomeSink } from './records';
 
 export interface SmartHomeDeps {
   config: SmartHomeConfig;
@@ -147,7 +147,7 @@ async function acceptGrant(
   if (!isSecretSet(secret)) {
     record.outcome = 'config_error';
     record.verdicts.push(
-      verdict('accept_grant_secret_missing', 'error', 'the Alexa Client Secret is not set in Secrets Manager. Fix: copy it from the skill\'s Permissions page (Alexa Skill Messaging) and run the put-secret-value command from the README (Smart home); then the user disables and re-enables the skill'),
+      verdict('accept_grant_secret_missing', 'error', 'the Alexa Client Secret is not set in Secrets Manager. Fix: copy it from the skill\'s Permissions page (Alexa Skill Messaging) and run the put-secret-value command in docs/smart-home.md; then the user disables and re-enables the skill'),
     );
     return acceptGrantFailed('the skill\'s Alexa Client Secret is not configured', ct);
   }

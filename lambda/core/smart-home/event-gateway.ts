@@ -13,7 +13,8 @@ import { withSecretScope } from '../secret-scope';
 import { gatewayUrlFor, type GatewayRegion, type SmartHomeConfig } from './config';
 import { resolveUser } from './identity';
 import { getAccessToken, revokeTokens } from './lwa-tokens';
-import { finishRecord, newRecord, verdict, type SmartHomeRecord, type SmartHomeSink } from './records';
+import { verdict } from '../../contract/verdicts';
+import { finishRecord, newRecord, type SmartHomeRecord, type SmartHomeSink } from './records';
 
 export interface SendEventRequest {
   /** Any access token our token route issued for the user (e.g. the latest directive's scope.token). */

@@ -13,7 +13,8 @@ import { noteSecret } from '../secret-scope';
 import { open, seal, secretKey } from '../sealed';
 import { isSecretSet, type GatewayRegion } from './config';
 import { callLwa, type LwaCredentials, type LwaTokens } from './lwa-client';
-import { finishRecord, newRecord, verdict, type SmartHomeSink } from './records';
+import { verdict } from '../../contract/verdicts';
+import { finishRecord, newRecord, type SmartHomeSink } from './records';
 
 export const REFRESH_BEFORE_MS = 5 * 60 * 1000;
 /** LWA refresh tokens do not expire while the skill stays enabled; the item is renewed on every refresh. */
@@ -141,7 +142,7 @@ async function refresh(deps: LwaServiceDeps, userKey: string, current: StoredLwa
     noteSecret(secret);
     if (!isSecretSet(secret)) {
       record.outcome = 'config_error';
-      record.verdicts.push(verdict('lwa_refresh_failed', 'error', 'the Alexa Client Secret is not set; fill the secret (README: Smart home) and retry'));
+      record.verdicts.push(verdict('lwa_refresh_failed', 'error', 'the Alexa Client Secret is not set; fill the secret (docs/smart-home.md) and retry'));
       return { ok: false, reason: 'refresh_failed', detail: 'the Alexa Client Secret is not set' };
     }
     const creds: LwaCredentials = { clientId: deps.clientId, clientSecret: secret };

@@ -4,10 +4,8 @@
  * token's fingerprint equals the token record's `tokens.accessTokenFp`, which ties AcceptGrant and
  * gateway records into the link's timeline.
  */
-import { RECORD_TYPE } from '../../contract/record-type';
-import { deploymentKeyStatus } from '../deployment-key';
-import { requestIdText, type RecordBase, type Verdict } from '../exchange-record';
-import { guardRecord } from '../record-guard';
+import { closeRecord } from '../../contract/record';
+import { releaseRecord, startRecord, type RecordBase } from '../exchange-record';
 import type { LwaCallSummary } from './lwa-client';
 
 export type SmartHomeOutcome = 'success' | 'rejected' | 'provider_error' | 'upstream_error' | 'config_error' | 'adapter_error';
@@ -34,26 +32,12 @@ export interface SmartHomeRecord extends RecordBase {
 }
 
 export function newRecord(route: string, requestId: string, start: number): SmartHomeRecord {
-  return {
-    type: RECORD_TYPE,
-    v: 1,
-    time: new Date(start).toISOString(),
-    requestId: requestIdText(requestId),
-    fpKey: deploymentKeyStatus().id,
-    route,
-    outcome: 'success',
-    timing: { totalMs: 0, upstreamMs: 0, ownMs: 0 },
-    verdicts: [],
-  };
+  return startRecord(route, requestId, start, {});
 }
 
-/** Timing filled in, and the record as it may leave: through the guard (record-guard.ts), in the request's secret scope. */
+/** Timing filled in, and the record as it may leave: through the last gate (exchange-record.ts releaseRecord), in the request's secret scope. */
 export function finishRecord(record: SmartHomeRecord, start: number, now: () => number): SmartHomeRecord {
-  record.timing.totalMs = now() - start;
-  record.timing.ownMs = Math.max(0, record.timing.totalMs - record.timing.upstreamMs);
-  return guardRecord(record);
+  return releaseRecord(closeRecord(record, start, now()));
 }
-
-export const verdict = (code: string, severity: Verdict['severity'], message: string): Verdict => ({ code, severity, message });
 
 export type SmartHomeSink = (record: object) => void;
