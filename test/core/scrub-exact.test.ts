@@ -16,7 +16,7 @@ const TEXTUAL = Object.keys(ENCODINGS).filter((name) => !name.startsWith('base64
 const secretArb = fc.oneof(
   fc.stringMatching(/^[A-Za-z0-9._~+/=-]{8,48}$/),
   fc.stringMatching(/^[0-9]{6,8}$/),
-  fc.string({ unit: fc.constantFrom(...[...'aZ09 /+=:?#@!$\'()*,;[]~ü€😀"<>']), minLength: 8, maxLength: 32 }),
+  fc.string({ unit: fc.constantFrom(...[...'aZ09 /+=:?#@!$\'()*,;[]~ü€😀"<>§ߐࠀｱ\u{10FFFD}\u{10400}ßΣ']), minLength: 8, maxLength: 32 }),
   fc.string({ unit: 'grapheme', minLength: 8, maxLength: 20 }),
 ).filter((s) => s.trim().length >= 8 && !/[%&\\]/.test(s));
 
