@@ -16,7 +16,7 @@
  */
 import { FINGERPRINT } from './fingerprint';
 import type { HttpAnswer } from './http-types';
-import { SecretSet, neutralizeControls } from './scrub';
+import { SecretSet, WITHHELD, neutralizeControls } from './scrub';
 import { currentSecrets } from './secret-scope';
 
 const PLAIN_KEY = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
@@ -88,19 +88,24 @@ export function guardAnswer(answer: HttpAnswer, secrets: SecretSet = currentSecr
   if (answer.body === '') return answer;
   const type = answer.headers['content-type'] ?? '';
   if (type.startsWith('application/json')) {
-    let body: Record<string, unknown>;
+    let body: unknown;
     try {
-      body = JSON.parse(answer.body) as Record<string, unknown>;
+      body = JSON.parse(answer.body);
     } catch {
-      return answer;
+      body = undefined;
     }
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) return answer;
+    // Not a JSON object (no route answers so, but the gate does not rely on that): scrubbed as text.
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) return scrubbedText(answer, secrets);
     const others = Object.entries(body).filter(([k]) => !TOKEN_MEMBERS.has(k));
     if (!secrets.holdsSecret(JSON.stringify(others))) return answer;
     return { ...answer, body: JSON.stringify(Object.fromEntries(Object.entries(body).map(([k, v]) => [k, TOKEN_MEMBERS.has(k) ? v : scrubDeep(v, secrets, 0)]))) };
   }
   if (answer.status === 200) return answer;
   // Our HTML pages: their text is escaped already; entity-encoded copies are found by the scrubber too.
+  return scrubbedText(answer, secrets);
+}
+
+function scrubbedText(answer: HttpAnswer, secrets: SecretSet): HttpAnswer {
   const body = secrets.scrub(answer.body);
   return body === answer.body ? answer : { ...answer, body };
 }
@@ -108,7 +113,9 @@ export function guardAnswer(answer: HttpAnswer, secrets: SecretSet = currentSecr
 /** The value with every string scrubbed, its shape (keys, order, other types) unchanged. */
 function scrubDeep(value: unknown, secrets: SecretSet, depth: number): unknown {
   if (typeof value === 'string') return secrets.scrub(value);
-  if (typeof value !== 'object' || value === null || depth >= MAX_DEPTH) return value;
+  if (typeof value !== 'object' || value === null) return value;
+  // Deeper than the walk goes: kept only when it holds no secret (a provider's member nested 9 deep is still a member).
+  if (depth >= MAX_DEPTH) return secrets.holdsSecret(JSON.stringify(value)) ? WITHHELD : value;
   if (Array.isArray(value)) return value.map((v) => scrubDeep(v, secrets, depth + 1));
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrubDeep(v, secrets, depth + 1)]));
 }
