@@ -50,11 +50,10 @@ async function linked(code: string, over: Partial<CodeLinkPayload> = {}, ttlSeco
 }
 
 /** The real store, each call first passing `gate` (which may throw or wait). */
-function gated(gate: (op: 'get' | 'put' | 'take' | 'delete') => void | Promise<void>): StateStore {
+function gated(gate: (op: 'get' | 'put' | 'delete') => void | Promise<void>): StateStore {
   return {
     get: async (...a) => (await gate('get'), real.get(...a)),
     put: async (...a) => (await gate('put'), real.put(...a)),
-    take: async (...a) => (await gate('take'), real.take(...a)),
     delete: async (...a) => (await gate('delete'), real.delete(...a)),
   };
 }

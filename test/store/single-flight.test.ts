@@ -41,7 +41,6 @@ function withFaults(fault: (call: Call) => Error | undefined = () => undefined, 
   const store: StateStore = {
     get: async (pk, sk, options) => (await gate({ op: 'get', n: calls.length }), real.get(pk, sk, options)),
     put: async (item, condition) => (await gate({ op: 'put', item, condition, n: calls.length }), real.put(item, condition)),
-    take: (pk, sk) => real.take(pk, sk),
     delete: async (pk, sk) => (await gate({ op: 'delete', n: calls.length }), real.delete(pk, sk)),
   };
   return { store, calls };
