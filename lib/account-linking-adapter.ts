@@ -32,6 +32,7 @@ import {
 } from './defaults';
 import { SmartHome } from './smart-home';
 import { AdapterObservability } from './observability';
+import { AdapterDashboard } from './dashboard';
 
 /** Properties of {@link AccountLinkingAdapter}. */
 export interface AccountLinkingAdapterProps {
@@ -136,6 +137,8 @@ export class AccountLinkingAdapter extends Construct {
   public readonly smartHome?: SmartHome;
   /** Saved Logs Insights queries, the failed-exchanges metric and alarm (lib/observability.ts). */
   public readonly observability: AdapterObservability;
+  /** The operator's CloudWatch dashboard and the metric filters behind it (lib/dashboard.ts). */
+  public readonly dashboard: AdapterDashboard;
   /** The validated configuration (defaults applied). */
   public readonly config: AdapterConfig;
   /** The per-deployment key of fingerprints, table keys and sealed payloads (lib/deployment-key.ts). */
@@ -289,6 +292,15 @@ export class AccountLinkingAdapter extends Construct {
     if (this.authorizationLeg) this.observability.addLogGroup(this.authorizationLeg.logGroup);
     for (const fn of [this.authorizationLeg?.function, this.smartHome?.smartHomeFunction, this.smartHome?.eventsFunction]) if (fn) this.deploymentKey.provideTo(fn);
     if (this.smartHome) for (const group of [this.smartHome.smartHomeLogGroup, this.smartHome.eventsLogGroup]) this.observability.addLogGroup(group);
+    this.dashboard = new AdapterDashboard(this, 'Dashboard', {
+      namespace: this.observability.namespace,
+      mode: config.mode,
+      logGroups: [this.tokenLogGroup, ...(this.authorizationLeg ? [this.authorizationLeg.logGroup] : []), ...(this.smartHome ? [this.smartHome.smartHomeLogGroup, this.smartHome.eventsLogGroup] : [])],
+      httpApi: this.httpApi,
+      stageName: this.stage.stageName,
+      tokenFunction: this.tokenFunction,
+      alarm: this.observability.alarm,
+    });
   }
 
   /**

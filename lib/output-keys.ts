@@ -16,4 +16,5 @@ export const OUTPUT_KEYS = {
   customDomainTarget: 'CustomDomainTarget',
   providerRedirectUri: 'ProviderRedirectUri',
   authorizeLogGroupName: 'AuthorizeLogGroupName',
+  dashboardUrl: 'DashboardUrl',
 } as const;
