@@ -331,22 +331,21 @@ function allowCloudWatchLogs(scope: Construct, key: kms.IKey): void {
 }
 
 /**
- * One JSON line per request. Only request metadata: never bodies or headers (the token request
- * carries the client secret and the authorization code). `integrationRequestId` is the Lambda's
- * awsRequestId, which joins an access log line to the handler's exchange record.
+ * One JSON line per request, with what an operator joins and reads (docs/performance.md): the
+ * request id, the route, the status Alexa got and its latency as API Gateway saw it, the Lambda's
+ * awsRequestId (`integrationRequestId`, which joins the line to the handler's exchange record), and
+ * the error texts that are the only trace of a request that got no record: a stage throttle (429), a
+ * Lambda that failed, timed out or was throttled. Never bodies or headers (the token request carries
+ * the client secret and the authorization code). Left out, as nothing reads them: the time (the log
+ * event has it), Alexa's source IP, method and route separately, lengths, the integration's own
+ * latency and status.
  */
 export function accessLogFormat(): AccessLogFormat {
   const fields: Record<string, string> = {
     requestId: '$context.requestId',
-    requestTimeEpoch: '$context.requestTimeEpoch',
-    ip: '$context.identity.sourceIp',
-    httpMethod: '$context.httpMethod',
     routeKey: '$context.routeKey',
     status: '$context.status',
-    responseLength: '$context.responseLength',
     responseLatency: '$context.responseLatency',
-    integrationLatency: '$context.integrationLatency',
-    integrationStatus: '$context.integrationStatus',
     integrationRequestId: '$context.integration.requestId',
     integrationErrorMessage: '$context.integrationErrorMessage',
     errorMessage: '$context.error.message',
