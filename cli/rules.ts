@@ -243,6 +243,15 @@ export const TIMELINE_RULES: readonly Rule[] = [
         : 'If the request holding the token was slow at the provider, make the provider\'s token endpoint answer faster (its budget is upstreamTimeoutMs in cdk.json, and every request waits at most until Alexa\'s 4.5 s; the slow-exchanges saved query lists them); if the record names a store error, look at the table\'s throttling metrics at that time. If no such record exists, open the token function\'s own logs at the time shown for "Task timed out" or an out-of-memory exit, and raise its timeout or memory.',
   },
   {
+    id: 'refresh_rotation_unexpected',
+    severity: 'warn',
+    title: 'The provider rotates refresh tokens, but the profile says they never change',
+    codes: ['refresh_rotation_unexpected'],
+    cause: (c) =>
+      `The provider answered a refresh with a new refresh token, while the adapter's profile${c.provider ? ` (${c.provider})` : ''} says this provider's refresh tokens never change (refresh.rotation none). So the adapter kept no copy of the answer and coordinated nothing: if Alexa loses such an answer (a timeout, a dropped connection) and retries with the old token, a provider that revoked it answers invalid_grant and the user must link again.`,
+    fix: 'Give the adapter a custom profile that extends this one with "refresh": {"rotation": "single_use"} (the old token dies when used, or its docs do not say it survives) or "rotating" (it stays valid), under a new provider id (docs/configuration.md, Custom profiles), and deploy.',
+  },
+  {
     id: 'upstream_slow',
     severity: 'error',
     title: 'The provider is slower than Alexa\'s 4.5 s budget',

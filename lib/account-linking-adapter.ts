@@ -30,6 +30,7 @@ import { DEFAULT_TOKEN_MEMORY_MB, DEFAULT_TOKEN_TIMEOUT } from './defaults';
 import { addHandlerRoutes } from './http-routes';
 import { SmartHome } from './smart-home';
 import { AdapterObservability } from './observability';
+import { AdapterDashboard } from './dashboard';
 
 /** Properties of {@link AccountLinkingAdapter}. */
 export interface AccountLinkingAdapterProps {
@@ -134,6 +135,8 @@ export class AccountLinkingAdapter extends Construct {
   public readonly smartHome?: SmartHome;
   /** Saved Logs Insights queries, the failed-exchanges metric and alarm (lib/observability.ts). */
   public readonly observability: AdapterObservability;
+  /** The operator's CloudWatch dashboard and the metric filters behind it (lib/dashboard.ts). */
+  public readonly dashboard: AdapterDashboard;
   /** The validated configuration (defaults applied). */
   public readonly config: AdapterConfig;
   /** The per-deployment key of fingerprints, table keys and sealed payloads (lib/deployment-key.ts). */
@@ -197,6 +200,15 @@ export class AccountLinkingAdapter extends Construct {
     if (this.authorizationLeg) this.observability.addLogGroup(this.authorizationLeg.logGroup);
     for (const fn of [this.authorizationLeg?.function, this.smartHome?.smartHomeFunction, this.smartHome?.eventsFunction]) if (fn) this.deploymentKey.provideTo(fn);
     if (this.smartHome) for (const group of [this.smartHome.smartHomeLogGroup, this.smartHome.eventsLogGroup]) this.observability.addLogGroup(group);
+    this.dashboard = new AdapterDashboard(this, 'Dashboard', {
+      namespace: this.observability.namespace,
+      mode: config.mode,
+      logGroups: [this.tokenLogGroup, ...(this.authorizationLeg ? [this.authorizationLeg.logGroup] : []), ...(this.smartHome ? [this.smartHome.smartHomeLogGroup, this.smartHome.eventsLogGroup] : [])],
+      httpApi: this.httpApi,
+      stageName: this.stage.stageName,
+      tokenFunction: this.tokenFunction,
+      alarm: this.observability.alarm,
+    });
   }
 
   /**
@@ -336,22 +348,21 @@ function allowCloudWatchLogs(scope: Construct, key: kms.IKey): void {
 }
 
 /**
- * One JSON line per request. Only request metadata: never bodies or headers (the token request
- * carries the client secret and the authorization code). `integrationRequestId` is the Lambda's
- * awsRequestId, which joins an access log line to the handler's exchange record.
+ * One JSON line per request, with what an operator joins and reads (docs/performance.md): the
+ * request id, the route, the status Alexa got and its latency as API Gateway saw it, the Lambda's
+ * awsRequestId (`integrationRequestId`, which joins the line to the handler's exchange record), and
+ * the error texts that are the only trace of a request that got no record: a stage throttle (429), a
+ * Lambda that failed, timed out or was throttled. Never bodies or headers (the token request carries
+ * the client secret and the authorization code). Left out, as nothing reads them: the time (the log
+ * event has it), Alexa's source IP, method and route separately, lengths, the integration's own
+ * latency and status.
  */
 export function accessLogFormat(): AccessLogFormat {
   const fields: Record<string, string> = {
     requestId: '$context.requestId',
-    requestTimeEpoch: '$context.requestTimeEpoch',
-    ip: '$context.identity.sourceIp',
-    httpMethod: '$context.httpMethod',
     routeKey: '$context.routeKey',
     status: '$context.status',
-    responseLength: '$context.responseLength',
     responseLatency: '$context.responseLatency',
-    integrationLatency: '$context.integrationLatency',
-    integrationStatus: '$context.integrationStatus',
     integrationRequestId: '$context.integration.requestId',
     integrationErrorMessage: '$context.integrationErrorMessage',
     errorMessage: '$context.error.message',

@@ -1,7 +1,7 @@
 /**
  * Every Lambda of the stack the same way: its own log group (retention as configured), its own role
  * that may write only to that log group (instead of AWSLambdaBasicExecutionRole, which may write to
- * any log group in the account), Node 24 on arm64, JSON logging, and the handler's prebuilt bundle
+ * any log group in the account), Node 24 on arm64, JSON logging (platform lines at WARN), and the handler's prebuilt bundle
  * (lib/handler-assets.ts) that leaves the runtime's AWS SDK v3 external unless asked otherwise.
  *
  * A function, not a construct: the callers keep their construct ids, so the logical IDs of the
@@ -14,6 +14,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { DEFAULT_KEY_REASONS, checkovSkip } from './checkov';
+import { DEFAULT_SYSTEM_LOG_LEVEL } from './defaults';
 import { handlerCode, type HandlerName } from './handler-assets';
 
 export interface AdapterFunctionProps {
@@ -61,6 +62,8 @@ export function createAdapterFunction(scope: Construct, props: AdapterFunctionPr
     role,
     logGroup,
     loggingFormat: lambda.LoggingFormat.JSON,
+    // Platform lines only at WARN and above (lib/defaults.ts); the exchange records are application logs.
+    systemLogLevelV2: lambda.SystemLogLevel[DEFAULT_SYSTEM_LOG_LEVEL],
     environment: props.environment,
   });
   dependOnPolicyOnly(fn, role);

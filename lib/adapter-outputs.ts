@@ -36,6 +36,7 @@ export function addAdapterOutputs(stack: Stack, a: AccountLinkingAdapter): void 
   out(OUTPUT_KEYS.tokenFunctionName, a.tokenFunction.functionName, 'Lambda function serving POST /token.');
   out(OUTPUT_KEYS.tokenLogGroupName, a.tokenLogGroup.logGroupName, 'Log group of the token function (exchange records).');
   out(OUTPUT_KEYS.accessLogGroupName, a.accessLogGroup.logGroupName, 'API Gateway access log group (one JSON line per request).');
+  out(OUTPUT_KEYS.dashboardUrl, a.dashboard.url, 'The operator\'s CloudWatch dashboard: links started and completed, failures by verdict code, provider latency, refresh roles, AcceptGrant and Event Gateway outcomes.');
   out(OUTPUT_KEYS.defaultApiEndpoint, a.defaultEndpoint, 'execute-api endpoint of the HTTP API (stays enabled with a custom domain).');
   if (a.smartHome) {
     out(OUTPUT_KEYS.smartHomeFunctionArn, a.smartHome.smartHomeFunction.functionArn, 'Alexa console > Build > Smart Home > "Default endpoint" (deploy one stack per region your markets use).');

@@ -19,6 +19,16 @@ export const DEFAULT_TOKEN_MEMORY_MB = 256;
 /** 5 s: above the upstream budget, barely above Alexa's 4.5 s (lambda/contract/deadlines.ts says why). */
 export const DEFAULT_TOKEN_TIMEOUT = Duration.millis(FUNCTION_TIMEOUT_MS.token);
 
+/**
+ * WARN: Lambda leaves out its INFO platform lines (platform.start, platform.report: about 430 bytes,
+ * $0.20 per million invocations of ingestion, docs/performance.md). Nothing the CLI, the saved queries
+ * or the alarms read is in them: durations, errors and throttles are in the AWS/Lambda metrics (and
+ * on the dashboard), a request that never reached its handler is in the access log. Lost from the log
+ * group: each invocation's billed duration, max memory used and init duration; switch a function to
+ * INFO (its CfnFunction's LoggingConfig.SystemLogLevel) while sizing its memory.
+ */
+export const DEFAULT_SYSTEM_LOG_LEVEL = 'WARN' as const;
+
 /** Alexa's deadline for the whole token answer, in ms. */
 export { ALEXA_TOKEN_DEADLINE_MS } from '../lambda/contract/deadlines';
 

@@ -67,8 +67,15 @@ const code = () => randomBytes(10).toString('hex');
 const googleRefreshToken = () => `1//0g${randomBytes(72).toString('base64url')}`;
 const githubRefreshToken = () => `ghr_${randomBytes(57).toString('base64url')}`;
 
+/**
+ * One deployment key for every process of a run, as the stack gives every function the same one
+ * (lib/deployment-key.ts): the grantee keys the token function writes are the keys AcceptGrant reads.
+ */
+const DEPLOYMENT_KEY = randomBytes(32).toString('base64url');
+
 function commonEnv(env: Environment, ddbEndpoint: string, table: boolean): Record<string, string> {
   return {
+    ADAPTER_DEPLOYMENT_KEY: DEPLOYMENT_KEY,
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'bench',
     AWS_SECRET_ACCESS_KEY: 'bench',

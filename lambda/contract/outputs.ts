@@ -16,6 +16,8 @@ export const OUTPUT_KEYS = {
   accessLogGroupName: 'AccessLogGroupName',
   defaultApiEndpoint: 'DefaultApiEndpoint',
   customDomainTarget: 'CustomDomainTarget',
+  /** The operator's CloudWatch dashboard (lib/dashboard.ts). */
+  dashboardUrl: 'DashboardUrl',
   /** Interception mode. */
   providerRedirectUri: 'ProviderRedirectUri',
   authorizeLogGroupName: 'AuthorizeLogGroupName',

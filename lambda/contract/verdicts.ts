@@ -424,6 +424,14 @@ export const VERDICTS = /* @__PURE__ */ (() => ({
     meaning: 'The same refresh token came again within the grace window (Alexa lost the first answer, or retried); the answer cached then was served without calling the provider.',
     basis: 'RFC 6749 §6: the server may revoke the old refresh token once it has issued a new one',
   },
+  refresh_rotation_unexpected: {
+    severity: 'warn',
+    area: 'refresh',
+    routes: ['POST /token'],
+    meaning: 'The provider answered a refresh with a new refresh token although the profile says its refresh tokens never change (refresh.rotation none): no grace copy or single-flight protected this answer.',
+    fix: 'Use a custom profile with "refresh": {"rotation": "single_use"} (or "rotating" when the old token stays valid) under a new provider id (docs/configuration.md, Custom profiles).',
+    basis: 'RFC 6749 §6: the authorization server MAY issue a new refresh token and revoke the old one',
+  },
   refresh_single_flight_follower: {
     severity: 'info',
     area: 'refresh',

@@ -99,9 +99,13 @@ export const DeploymentConfigSchema = v.strictObject({
     ),
     30,
   ),
-  /** API Gateway stage throttling (requests per second, burst). */
-  throttleRateLimit: v.optional(int(1, 10000), 50),
-  throttleBurstLimit: v.optional(int(1, 5000), 100),
+  /**
+   * API Gateway stage throttling (requests per second, burst). The defaults carry a skill of
+   * 1,000,000 linked users (Alexa refreshing hourly, peaks ×3: 833 requests/s, docs/performance.md
+   * "Sizing") with 50% headroom; a throttle still caps what a flood costs and sends the provider.
+   */
+  throttleRateLimit: v.optional(int(1, 10000), 1250),
+  throttleBurstLimit: v.optional(int(1, 5000), 2500),
   /** Optional custom domain: the ACM certificate must be in the stack's region. */
   domainName: v.optional(v.pipe(v.string(), v.regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'must be a lowercase DNS name'))),
   certificateArn: v.optional(v.pipe(v.string(), v.regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/, 'must be an ACM certificate ARN'))),

@@ -61,9 +61,11 @@ export interface RefreshSummary {
    * `degraded`: the state table failed, the provider was called without coordination; `bypass`: a
    * cached answer existed for other client credentials, the provider was asked; `stateless`: no
    * state table is configured; `refused`: single-use refresh tokens and no safe way to coordinate
-   * (table unavailable, or the token in use by other client credentials): 503, provider not called.
+   * (table unavailable, or the token in use by other client credentials): 503, provider not called;
+   * `direct`: the provider's refresh tokens never change (profile `refresh.rotation: none`), so there
+   * was nothing to guard: the provider was called, the table not used.
    */
-  role: 'leader' | 'follower' | 'grace' | 'timeout' | 'degraded' | 'bypass' | 'stateless' | 'refused';
+  role: 'leader' | 'follower' | 'grace' | 'timeout' | 'degraded' | 'bypass' | 'stateless' | 'refused' | 'direct';
   /** Time spent waiting for another request's answer (ms). */
   waitedMs: number;
   /** Alexa received an answer cached earlier (role `grace`). */

@@ -1,6 +1,9 @@
 /**
  * Refresh safety around the provider call of a `grant_type=refresh_token` exchange
- * (docs/refresh-safety.md):
+ * (docs/refresh-safety.md), for providers whose refresh tokens change when used (profile
+ * `refresh.rotation` `rotating` or `single_use`). A token that never changes (`none`: Google,
+ * Cognito, Apple…) needs none of it: it cannot be spent twice and a replay of it is a valid request
+ * of its own, so such a refresh goes straight to the provider and touches no table (role `direct`).
  *
  * - single-flight: concurrent refreshes with one refresh token, across Lambda instances, make one
  *   provider call; the others wait, inside the deadline, for its answer (lambda/store/single-flight.ts);
@@ -14,7 +17,8 @@
  *
  * Nothing usable is stored: the item key is a hash of the refresh token (`secretKey`), the answer is
  * sealed under a key derived from the token (`seal`, HKDF + AES-256-GCM), and every item carries its
- * TTL. The cached answer is bound to the client credentials that obtained it: a request with the same
+ * TTL. The stored answer holds only what a follower or a replay needs (`Stored`), so the item stays
+ * within one DynamoDB write unit (1 KB) for tokens of usual size. The cached answer is bound to the client credentials that obtained it: a request with the same
  * refresh token but other credentials is never served from the cache (RFC 6749 §6: the server must
  * authenticate the client on refresh), it goes to the provider, which judges.
  */
@@ -24,6 +28,7 @@ import { StoreUnavailableError, type StateStore } from '../store/state-store';
 import { verdict, type Verdict } from '../contract/verdicts';
 import type { ExchangeRecord, RefreshSummary, TokenSummary } from './exchange-record';
 import { OAuthError, errorAnswer, type HttpAnswer } from './oauth-error';
+import type { ProviderProfile } from './profiles/types';
 import { SealError, open, seal, secretKey } from './sealed';
 
 /** What a finished refresh leaves for followers and replays. Secret-free except `answer` (sealed). */
@@ -34,13 +39,31 @@ export interface RefreshAnswer {
   tokens: TokenSummary;
 }
 
-interface CachedAnswer extends RefreshAnswer {
-  v: 1;
+/**
+ * What is sealed into the table for followers and replays: the answer Alexa gets, and for the
+ * follower's record the leader's outcome, token summary (fingerprints join the link's timeline) and
+ * verdict codes. Not the verdicts' prose (it is in the leader's record), and of a success body only
+ * the members RFC 6749 §5.1 defines (Alexa reads no other; an `id_token` alone is 1–2 KB).
+ * Items written before (v 1: full verdicts and body) read the same way.
+ */
+interface Stored {
+  v: 2;
   /** Epoch ms when the leader's answer was ready. */
   completedAt: number;
   /** Hash of the client credentials that obtained the answer. */
   client: string;
+  answer: HttpAnswer;
+  outcome: RefreshAnswer['outcome'];
+  verdicts: { code: string; severity: Verdict['severity']; message?: string }[];
+  tokens: TokenSummary;
+  /** Members of the provider's success body other than RFC 6749 §5.1's were left out. */
+  trimmed?: true;
 }
+
+/** The members of a token answer Alexa reads (RFC 6749 §5.1). */
+const ANSWER_MEMBERS = ['access_token', 'token_type', 'expires_in', 'refresh_token', 'scope'];
+/** Message of a leader's verdict in a follower's record: the prose stays in the leader's record. */
+export const LEADER_VERDICT = 'verdict of the request that called the provider (its record has the details)';
 
 export interface RefreshGuardOptions {
   /** The state table, its calls already bounded by the request's deadline; undefined: no coordination (stateless). */
@@ -50,8 +73,11 @@ export interface RefreshGuardOptions {
   clientSecret?: string;
   /** 0: answers are shared with requests in flight only. */
   graceSeconds: number;
-  /** The provider's refresh tokens are single use (profile `refresh.rotation`): only the marker holder may call it. */
-  singleUse: boolean;
+  /**
+   * Profile `refresh.rotation`: `none`, the token never changes, nothing to guard; `single_use`, only
+   * the marker holder may call the provider with it; `rotating`, guarded, degrading when the table fails.
+   */
+  rotation: ProviderProfile['refresh']['rotation'];
   /** Epoch ms: the request's deadline. Waiting ends there; this request's marker is honoured until it plus IN_PROGRESS_MARGIN_MS. */
   deadline: number;
   now: () => number;
@@ -59,7 +85,7 @@ export interface RefreshGuardOptions {
 }
 
 export type GuardOutcome<T> =
-  /** The provider was called by this request (leader, degraded, bypass, stateless); `recorded`: the leader's write of the answer. */
+  /** The provider was called by this request (leader, degraded, bypass, stateless, direct); `recorded`: the leader's write of the answer. */
   | { kind: 'called'; value: T; refresh: RefreshSummary; verdicts: Verdict[]; recorded?: WriteOutcome; sleptMs: number }
   /** Another request's answer was served (follower, grace), none came in time (timeout), or the provider could not be called safely (refused). */
   | { kind: 'served'; served: RefreshAnswer; refresh: RefreshSummary; verdicts: Verdict[]; translated: string[]; sleptMs: number };
@@ -67,13 +93,20 @@ export type GuardOutcome<T> =
 /** Answers other than success are shared with requests in flight only, for this long (s). */
 export const IN_FLIGHT_KEEP_SECONDS = 2;
 const PURPOSE_KEY = 'refresh';
-const PURPOSE_SEAL = 'refresh-grace';
+/** Purpose of the sealed answer (sealed.ts). */
+export const PURPOSE_SEAL = 'refresh-grace';
+
+/** Whether a refresh of this profile uses the table (and needs time for a write after the provider's answer). */
+export function guardsRefresh(rotation: ProviderProfile['refresh']['rotation']): boolean {
+  return rotation !== 'none';
+}
 
 export function refreshItemKey(refreshToken: string): string {
   return `refresh#${secretKey(refreshToken, PURPOSE_KEY)}`;
 }
 
-function clientBinding(clientId: string | undefined, clientSecret: string | undefined): string {
+/** The client credentials a cached answer is bound to: a keyed hash (they are secrets). */
+export function clientBinding(clientId: string | undefined, clientSecret: string | undefined): string {
   return secretKey(`${clientId ?? ''}\u0000${clientSecret ?? ''}`, 'refresh-client');
 }
 
@@ -116,6 +149,50 @@ function refused(why: 'store' | 'other_client', reason: string | undefined, base
   };
 }
 
+/** The refresh token of a success answer, if it carries one other than `presented`. */
+function rotatedAway(answer: HttpAnswer, presented: string): boolean {
+  if (answer.status !== 200) return false;
+  try {
+    const rt = (JSON.parse(answer.body) as { refresh_token?: unknown }).refresh_token;
+    return typeof rt === 'string' && rt !== presented;
+  } catch {
+    return false;
+  }
+}
+
+/** A profile that says `rotation: none` for a provider that rotated: nothing protected this answer. */
+const unexpectedRotation = (): Verdict =>
+  verdict(
+    'refresh_rotation_unexpected',
+    'warn',
+    'the provider answered with a new refresh token, but the profile says its refresh tokens never change (refresh.rotation none), so no rotation grace or single-flight protected this refresh: if Alexa loses such an answer, its retry with the old token may be rejected. Set refresh.rotation to single_use (or rotating, if the old token stays valid) in a custom profile',
+  );
+
+/** The sealed form of a leader's answer (see Stored). */
+function toStored(parts: RefreshAnswer, completedAt: number, client: string): Stored {
+  const stored: Stored = {
+    v: 2,
+    completedAt,
+    client,
+    answer: parts.answer,
+    outcome: parts.outcome,
+    verdicts: parts.verdicts.map(({ code, severity }) => ({ code, severity })),
+    tokens: parts.tokens,
+  };
+  if (parts.answer.status !== 200) return stored;
+  try {
+    const body = JSON.parse(parts.answer.body) as Record<string, unknown>;
+    const kept = Object.fromEntries(ANSWER_MEMBERS.filter((k) => Object.hasOwn(body, k)).map((k) => [k, body[k]]));
+    if (Object.keys(kept).length < Object.keys(body).length) {
+      stored.answer = { ...parts.answer, body: JSON.stringify(kept) };
+      stored.trimmed = true;
+    }
+  } catch {
+    /* a success body is the translator's JSON; kept as it is otherwise */
+  }
+  return stored;
+}
+
 /** A cached answer as Alexa should see it now: `expires_in` counts from when the provider issued it. */
 function aged(answer: HttpAnswer, ageS: number, translated: string[]): HttpAnswer {
   if (answer.status !== 200 || ageS < 1) return answer;
@@ -147,17 +224,23 @@ export async function guardRefresh<T>(options: RefreshGuardOptions, work: () => 
     sleptMs,
   });
 
+  const token = options.refreshToken;
+  if (!guardsRefresh(options.rotation)) {
+    // Reusable and unchanging: no double spend to prevent, and a replay is a valid request of its own.
+    const value = await work();
+    return { kind: 'called', value, refresh: { role: 'direct', ...base }, verdicts: rotatedAway(describe(value).answer, token) ? [unexpectedRotation()] : [], sleptMs: 0 };
+  }
+  const singleUse = options.rotation === 'single_use';
   if (!options.store) return direct({ role: 'stateless', ...base }, []);
   let store: StateStore;
   try {
     store = await options.store();
   } catch (err) {
     const reason = storeReason(err);
-    if (options.singleUse) return refused('store', reason, { role: 'refused', ...base, waitedMs: now() - started }, 0);
+    if (singleUse) return refused('store', reason, { role: 'refused', ...base, waitedMs: now() - started }, 0);
     return direct({ role: 'degraded', ...base, degraded: true, storeError: reason }, [degradedVerdict(reason)]);
   }
 
-  const token = options.refreshToken;
   const client = clientBinding(options.clientId, options.clientSecret);
   let workStarted = started;
   const flight = await singleFlight(
@@ -166,7 +249,7 @@ export async function guardRefresh<T>(options: RefreshGuardOptions, work: () => 
       pk: refreshItemKey(token),
       inProgressUntil: options.deadline + IN_PROGRESS_MARGIN_MS,
       waitUntil: options.deadline,
-      strict: options.singleUse,
+      strict: singleUse,
       pollMs: options.pollMs,
       now,
     },
@@ -174,12 +257,13 @@ export async function guardRefresh<T>(options: RefreshGuardOptions, work: () => 
       workStarted = now();
       const value = await work();
       const parts = describe(value);
-      const cached: CachedAnswer = { v: 1, completedAt: now(), client, ...parts };
       // Only successes are kept for the grace window; any other answer is shared with the requests
       // waiting right now (one provider call for all), then released, so a later retry asks again.
-      return { value, payload: seal(JSON.stringify(cached), token, PURPOSE_SEAL), keepSeconds: keepSecondsOf(parts.answer.status, options.graceSeconds) };
+      return { value, payload: seal(JSON.stringify(toStored(parts, now(), client)), token, PURPOSE_SEAL), keepSeconds: keepSecondsOf(parts.answer.status, options.graceSeconds) };
     },
   );
+  const notServed = (sleptMs: number, waitedMs: number) =>
+    singleUse ? refused('other_client', undefined, { role: 'refused', ...base, waitedMs }, sleptMs) : direct({ role: 'bypass', ...base }, [], sleptMs);
 
   switch (flight.role) {
     case 'leader':
@@ -209,31 +293,29 @@ export async function guardRefresh<T>(options: RefreshGuardOptions, work: () => 
       };
     }
     case 'follower': {
-      let cached: CachedAnswer;
+      let cached: Stored;
       try {
-        cached = JSON.parse(new TextDecoder().decode(open(flight.payload, token, PURPOSE_SEAL))) as CachedAnswer;
+        cached = JSON.parse(new TextDecoder().decode(open(flight.payload, token, PURPOSE_SEAL))) as Stored;
       } catch (err) {
         if (!(err instanceof SealError) && !(err instanceof SyntaxError)) throw err;
-        return options.singleUse ? refused('other_client', undefined, { role: 'refused', ...base, waitedMs: flight.waitedMs }, flight.sleptMs) : direct({ role: 'bypass', ...base }, [], flight.sleptMs);
+        return notServed(flight.sleptMs, flight.waitedMs);
       }
       // Other client credentials: never served from the cache; the provider judges the request
       // (reusable tokens), or, single use, the token is left alone (it is or was being spent).
-      if (cached.client !== client) {
-        return options.singleUse ? refused('other_client', undefined, { role: 'refused', ...base, waitedMs: flight.waitedMs }, flight.sleptMs) : direct({ role: 'bypass', ...base }, [], flight.sleptMs);
-      }
+      if (cached.client !== client) return notServed(flight.sleptMs, flight.waitedMs);
       const ageS = Math.max(0, Math.floor((now() - cached.completedAt) / 1000));
       const translated = ['answer served from the refresh cache'];
-      const served: RefreshAnswer = { ...cached, answer: aged(cached.answer, ageS, translated) };
+      if (cached.trimmed) translated.push('members other than RFC 6749 §5.1\'s were not kept in the cache');
+      const served: RefreshAnswer = {
+        answer: aged(cached.answer, ageS, translated),
+        outcome: cached.outcome,
+        // Codes and severities as the leader wrote them (the catalogue itself stays out of the bundle).
+        verdicts: cached.verdicts.map(({ code, severity, message }) => ({ code, severity, message: message ?? LEADER_VERDICT }) as Verdict),
+        tokens: cached.tokens,
+      };
       const waitedMs = flight.waitedMs;
       if (cached.completedAt < started) {
-        let rotated = false;
-        try {
-          const rt = (JSON.parse(cached.answer.body) as { refresh_token?: unknown }).refresh_token;
-          rotated = typeof rt === 'string' && rt !== token;
-        } catch {
-          rotated = false;
-        }
-        const graceVerdict = rotated
+        const graceVerdict = rotatedAway(cached.answer, token)
           ? verdict('refresh_grace_served', 'info', `refresh token rotated; old one replayed within the grace window, cached answer served (issued ${ageS} s ago, window ${options.graceSeconds} s): Alexa probably lost the first answer or retried`)
           : verdict('refresh_grace_served', 'info', `the same refresh token was presented again within the grace window; the answer cached ${ageS} s ago was served without calling the provider`);
         return { kind: 'served', served, refresh: { role: 'grace', ...base, waitedMs, graceHit: true, cachedAgeS: ageS }, verdicts: [graceVerdict], translated, sleptMs: flight.sleptMs };

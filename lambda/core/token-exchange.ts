@@ -16,7 +16,7 @@ import type { WriteOutcome } from '../store/single-flight';
 import type { StateStore } from '../store/state-store';
 import { clip } from './redact';
 import { recordGrantee } from './smart-home/identity';
-import { guardRefresh } from './refresh-guard';
+import { guardRefresh, guardsRefresh } from './refresh-guard';
 import { TokenRequestError, parseTokenRequest, type TokenRequest } from './token-request';
 import { translateResponse } from './translate';
 import { callUpstream } from './upstream-call';
@@ -196,7 +196,7 @@ export async function exchangeToken(req: HttpRequest, deps: TokenExchangeDeps, o
   const guarded = parsed.grantType === 'refresh_token' && presentedRefresh !== undefined && presentedRefresh !== '';
   // The provider gets what is left of the deadline (at most upstreamTimeoutMs), minus, when a refresh
   // answer must be written for followers and replays, the time that write needs.
-  const reserveMs = guarded && store ? WRITE_RESERVE_MS : 0;
+  const reserveMs = guarded && store && guardsRefresh(deps.profile.refresh.rotation) ? WRITE_RESERVE_MS : 0;
   const callAndTranslate = async () => {
     const timeoutMs = deadline.upstreamBudget(deps.config.upstreamTimeoutMs, reserveMs);
     const result = await callUpstream(upstreamReq, { timeoutMs, fetch: deps.fetch, now });
@@ -220,7 +220,7 @@ export async function exchangeToken(req: HttpRequest, deps: TokenExchangeDeps, o
         clientId: parsed.credentials?.clientId,
         clientSecret: parsed.credentials?.clientSecret,
         graceSeconds: deps.config.refreshGraceSeconds,
-        singleUse: deps.profile.refresh.rotation === 'single_use',
+        rotation: deps.profile.refresh.rotation,
         deadline: deadline.at,
         now,
       },

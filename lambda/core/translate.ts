@@ -16,7 +16,7 @@ import type { ProviderProfile } from './profiles/types';
 import { prose } from './redact';
 import { noteSecret } from './secret-scope';
 import type { GrantType } from './token-request';
-import type { UpstreamResult } from './upstream-call';
+import type { HeaderReader, UpstreamResult } from './upstream-call';
 
 /** Alexa's minimum access-token lifetime (Alexa account-linking FAQ: at least 6 minutes). */
 export const ALEXA_MIN_EXPIRES_IN = 360;
@@ -47,7 +47,7 @@ type Json = Record<string, unknown>;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-function mediaType(headers: Headers): string {
+function mediaType(headers: HeaderReader): string {
   return (headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
 }
 
@@ -72,7 +72,7 @@ function sniff(text: string): BodyFormat {
   return 'text';
 }
 
-function parseBody(profile: ProviderProfile, headers: Headers, bytes: Uint8Array): ParsedBody {
+function parseBody(profile: ProviderProfile, headers: HeaderReader, bytes: Uint8Array): ParsedBody {
   let text: string;
   try {
     text = utf8.decode(bytes);
@@ -168,7 +168,7 @@ interface ParsedAnswer {
   kind: 'parsed';
   status: number;
   ok: boolean;
-  headers: Headers;
+  headers: HeaderReader;
   body: ParsedBody;
   /** The body's object (JSON, or form parameters), and the part the profile's envelope names. */
   root?: Json;

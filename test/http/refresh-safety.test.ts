@@ -4,21 +4,27 @@
  * grace, the window's end, a crashed leader, the wait deadline, degrade when DynamoDB goes away, and
  * a scan of the table for secrets and TTLs. The adapter's profile says the tokens are single use (a
  * custom profile on `generic`), as the provider's are; the degrade tests use plain `generic`
- * (reusable tokens), the only kind that may call the provider without coordination.
+ * (`rotating`: reusable tokens), the only kind that may call the provider without coordination.
+ * Tokens that never change (`none`) touch no table at all.
  */
 import { randomBytes } from 'node:crypto';
 import { ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { LogRecord } from '../../cli/records';
+import { diagnose } from '../../cli/rules';
+import { groupTimelines } from '../../cli/timeline';
 import { parseRuntimeConfig } from '../../lambda/core/config';
 import type { ExchangeRecord } from '../../lambda/core/exchange-record';
 import { fingerprint } from '../../lambda/core/fingerprint';
-import { refreshItemKey } from '../../lambda/core/refresh-guard';
+import { LEADER_VERDICT, refreshItemKey } from '../../lambda/core/refresh-guard';
 import { DynamoDbStateStore } from '../../lambda/store/dynamodb-store';
 import type { StateStore } from '../../lambda/store/state-store';
 import { startLocalAdapter, type RunningServer } from '../../local/adapter';
 import { createStateTable } from '../../local/table-definition';
 import { dynamoDbClient, startDynamoDbLocal, useDynamoDbLocal } from '../support/dynamodb-local';
 import { alexaTokenRequest, tokenHeadersOf, verdictCodes, type TokenAnswer } from '../support/fake-alexa';
+import { startDynamoDbProxy, type DynamoDbProxy } from '../support/dynamodb-proxy';
+import { startFakeGoogle, type FakeGoogle } from '../support/fake-google';
 import { startFakeRotating, type FakeRotating } from '../support/fake-rotating';
 
 const CLIENT_ID = 'Iv1.rotating-client';
@@ -27,6 +33,8 @@ const TABLE = 'state';
 const GRACE = 600;
 /** The profile of a provider with single-use refresh tokens (README "Refresh safety"). */
 const SINGLE_USE = { provider: 'rotating-test', profile: { extends: 'generic', refresh: { rotation: 'single_use' } } };
+/** A profile that says the provider's refresh tokens never change. */
+const NEVER_ROTATES = { provider: 'constant-test', profile: { extends: 'generic', refresh: { rotation: 'none' } } };
 
 const ddb = useDynamoDbLocal();
 let provider: FakeRotating;
@@ -112,9 +120,12 @@ describe('single-flight and rotation grace (single-use refresh tokens)', () => {
     expect(first).toMatchObject({ token_type: 'Bearer', expires_in: 28800 });
     expect(first.refresh_token).toMatch(/^canary-rt-/);
     expect(first.refresh_token).not.toBe(token);
-    // Identical: the same access and refresh token for all; expires_in only ever counts down.
-    const strip = ({ expires_in: _e, ...rest }: Record<string, unknown>) => rest;
+    // Identical: the same access and refresh token for all; expires_in only ever counts down. The
+    // cache keeps only RFC 6749 §5.1's members (the members Alexa reads): here not the provider's
+    // refresh_token_expires_in, which only the leader's answer carries.
+    const strip = ({ expires_in: _e, refresh_token_expires_in: _r, ...rest }: Record<string, unknown>) => rest;
     for (const a of ok) expect(strip(a.json)).toEqual(strip(first));
+    expect(ok.filter((a) => 'refresh_token_expires_in' in a.json)).toHaveLength(1);
     for (const a of ok) expect(a.json.expires_in as number).toBeLessThanOrEqual(28800);
 
     expect(adapter.records).toHaveLength(50);
@@ -132,6 +143,10 @@ describe('single-flight and rotation grace (single-use refresh tokens)', () => {
     });
     expect(verdictCodes(follower)[0]).toBe('refresh_single_flight_follower');
     expect(follower.translated).toContain('answer served from the refresh cache');
+    expect(follower.translated).toContain('members other than RFC 6749 §5.1\'s were not kept in the cache');
+    // The leader's verdicts by code; their prose stays in the leader's record.
+    expect(verdictCodes(follower).slice(1)).toEqual(verdictCodes(leader));
+    expect(follower.verdicts[1]!.message).toBe(LEADER_VERDICT);
   });
 
   it('a replay of the old token within the window gets the same answer (refresh_grace_served)', async () => {
@@ -313,6 +328,59 @@ describe('degrade: DynamoDB unavailable', () => {
     const res = await refresh(a.url, newToken());
     expect(res.status).toBe(200);
     expect(a.records[0]!.refresh).toMatchObject({ role: 'degraded', degraded: true, storeError: 'Error' });
+  });
+});
+
+/**
+ * Tokens that never change (profile `refresh.rotation: none`, Google): nothing to spend twice and
+ * nothing a replay could lose, so no table call at all. Counted at the wire, by the proxy in front
+ * of DynamoDB Local that the store talks to.
+ */
+describe('refresh tokens that never change (rotation none)', () => {
+  let proxy: DynamoDbProxy;
+  let google: FakeGoogle;
+  beforeAll(async () => {
+    proxy = await startDynamoDbProxy(ddb().endpoint);
+    google = await startFakeGoogle({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: 'https://layla.amazon.com/api/skill/link/M2TESTVENDOR' });
+  });
+  afterAll(async () => {
+    await google?.close();
+    await proxy?.close();
+  });
+  const proxiedStore = () => {
+    const store = new DynamoDbStateStore({ tableName: TABLE, client: dynamoDbClient(proxy.endpoint) });
+    return () => Promise.resolve<StateStore>(store);
+  };
+
+  it('Google: a refresh, a replay and five at once make no DynamoDB call; each reaches the provider (refresh.role direct)', async () => {
+    const a = await adapterOn(proxiedStore(), { provider: 'google', tokenUrl: google.tokenUrl, refreshGraceSeconds: GRACE });
+    const rt = `1//canary-${randomBytes(8).toString('hex')}`;
+    google.addRefreshToken(rt, 'ya29.canary-at');
+    const before = google.received.length;
+    const one = await refresh(a.url, rt);
+    const again = await refresh(a.url, rt);
+    const five = await Promise.all(Array.from({ length: 5 }, () => refresh(a.url, rt)));
+    for (const res of [one, again, ...five]) expect(res.json).toMatchObject({ access_token: 'ya29.canary-at', refresh_token: rt, token_type: 'Bearer' });
+    expect(google.received.length - before).toBe(7);
+    expect(proxy.calls).toEqual([]);
+    expect(a.records.map((r) => r.refresh)).toEqual(Array.from({ length: 7 }, () => ({ role: 'direct', waitedMs: 0, graceHit: false, degraded: false })));
+    expect(a.records.every((r) => r.timing.storeCalls === undefined)).toBe(true);
+    expect(verdictCodes(a.records[0])).toContain('refresh_token_retained');
+  });
+
+  it('a profile that says none for a provider that rotates: still no table call, and a warning that names the fix', async () => {
+    const a = await adapterOn(proxiedStore(), NEVER_ROTATES);
+    const res = await refresh(a.url, newToken());
+    expect(res.status).toBe(200);
+    expect(proxy.calls).toEqual([]);
+    expect(a.records[0]!.refresh?.role).toBe('direct');
+    const warning = a.records[0]!.verdicts.find((x) => x.code === 'refresh_rotation_unexpected');
+    expect(warning).toMatchObject({ severity: 'warn', message: expect.stringContaining('Set refresh.rotation to single_use') });
+    // diagnose names it, with the profile to change.
+    const found = diagnose(groupTimelines(a.records.map((r) => JSON.parse(JSON.stringify(r)) as LogRecord))).findings;
+    expect(found.map((f) => [f.rule, f.severity])).toEqual([['refresh_rotation_unexpected', 'warn']]);
+    expect(found[0]!.cause).toContain('(constant-test)');
+    expect(found[0]!.fix).toContain('"rotation": "single_use"');
   });
 });
 

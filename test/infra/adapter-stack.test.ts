@@ -157,19 +157,19 @@ describe('$default stage', () => {
     });
   });
 
-  it('writes JSON access logs with the diagnosis fields to its own log group, never headers or bodies', () => {
+  it('writes JSON access logs with the fields an operator joins and reads to its own log group, never headers or bodies', () => {
     const accessGroup = Object.keys(template.findResources('AWS::Logs::LogGroup')).find((id) => id.includes('AccessLogGroup'))!;
     const settings = stage().AccessLogSettings as { DestinationArn: unknown; Format: string };
     expect(settings.DestinationArn).toEqual({ 'Fn::GetAtt': [accessGroup, 'Arn'] });
     const format = JSON.parse(settings.Format) as Record<string, string>;
-    expect(format).toMatchObject({
+    expect(format).toEqual({
       requestId: '$context.requestId',
-      ip: '$context.identity.sourceIp',
       routeKey: '$context.routeKey',
       status: '$context.status',
       responseLatency: '$context.responseLatency',
-      integrationLatency: '$context.integrationLatency',
+      integrationRequestId: '$context.integration.requestId',
       integrationErrorMessage: '$context.integrationErrorMessage',
+      errorMessage: '$context.error.message',
     });
     for (const value of Object.values(format)) {
       expect(value).toMatch(/^\$context\.[A-Za-z.]+$/);

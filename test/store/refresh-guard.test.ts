@@ -7,9 +7,10 @@
 import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { HttpAnswer } from '../../lambda/core/oauth-error';
-import { IN_FLIGHT_KEEP_SECONDS, guardRefresh, keepSecondsOf, type RefreshAnswer, type RefreshGuardOptions } from '../../lambda/core/refresh-guard';
+import { IN_FLIGHT_KEEP_SECONDS, LEADER_VERDICT, PURPOSE_SEAL, clientBinding, guardRefresh, keepSecondsOf, refreshItemKey, type RefreshAnswer, type RefreshGuardOptions } from '../../lambda/core/refresh-guard';
+import { seal } from '../../lambda/core/sealed';
 import { DynamoDbStateStore } from '../../lambda/store/dynamodb-store';
-import type { StateStore } from '../../lambda/store/state-store';
+import type { StateItem, StateStore } from '../../lambda/store/state-store';
 import { createStateTable } from '../../local/table-definition';
 import { useDynamoDbLocal } from '../support/dynamodb-local';
 
@@ -27,7 +28,7 @@ const ok = (body: Record<string, unknown>): HttpAnswer => ({ status: 200, header
 const describeAnswer = (answer: HttpAnswer): RefreshAnswer => ({ answer, outcome: 'success', verdicts: [{ code: 'ok', severity: 'info', message: 'refresh succeeded' }], tokens: {} });
 
 function options(token: string, over: Partial<RefreshGuardOptions> = {}): RefreshGuardOptions {
-  return { store: () => Promise.resolve(store), refreshToken: token, clientId: 'c', clientSecret: 's', graceSeconds: 600, singleUse: true, deadline: clock.t + 4000, now: () => clock.t, ...over };
+  return { store: () => Promise.resolve(store), refreshToken: token, clientId: 'c', clientSecret: 's', graceSeconds: 600, rotation: 'single_use', deadline: clock.t + 4000, now: () => clock.t, ...over };
 }
 const newToken = () => `rt-${randomBytes(8).toString('hex')}`;
 const bad = (): HttpAnswer => ({ status: 400, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error: 'invalid_grant' }) });
@@ -105,6 +106,99 @@ describe('guardRefresh', () => {
     await expect(guardRefresh(options(token), async () => Promise.reject(new Error('bug')), describeAnswer)).rejects.toThrow('bug');
     const next = await guardRefresh(options(token), async () => ok({ access_token: 'y' }), describeAnswer);
     expect(next).toMatchObject({ kind: 'called', refresh: { role: 'leader' } });
+  });
+});
+
+/** DynamoDB's item size (Amazon DynamoDB developer guide, "Item sizes and formats"): names + values; a number ~ 1 byte per 2 digits + 1. */
+function itemBytes(item: StateItem): number {
+  let n = 0;
+  for (const [k, v] of Object.entries(item)) {
+    if (v === undefined) continue;
+    n += Buffer.byteLength(k);
+    n += typeof v === 'string' ? Buffer.byteLength(v) : typeof v === 'number' ? Math.ceil(String(v).replace(/[-.]/g, '').length / 2) + 1 : typeof v === 'boolean' ? 1 : v.byteLength;
+  }
+  return n;
+}
+
+describe('what is stored for followers and replays', () => {
+  /** A GitHub App-like refresh answer with an id_token and the extras providers add, and prose verdicts. */
+  const big = () =>
+    ok({ access_token: `ghu_${'a'.repeat(36)}`, token_type: 'Bearer', expires_in: 28800, refresh_token: `ghr_${'r'.repeat(76)}`, refresh_token_expires_in: 15897600, scope: '', id_token: `eyJ${'i'.repeat(1400)}` });
+  const prose = (answer: HttpAnswer): RefreshAnswer => ({
+    answer,
+    outcome: 'success',
+    verdicts: [
+      { code: 'refresh_token_rotated', severity: 'info', message: 'the provider rotated the refresh token (single use: the old one no longer works)'.repeat(3) },
+      { code: 'ok', severity: 'info', message: 'refresh succeeded; Alexa received a spec-compliant token answer'.repeat(3) },
+    ],
+    tokens: { accessTokenFp: 'fp:0123456789ab', refreshTokenOutFp: 'fp:ba9876543210', tokenType: 'Bearer', expiresIn: 28800, scope: '', idTokenPresent: true },
+  });
+
+  it('one write unit: the item is ≤ 1 KB (no verdict prose, only RFC 6749 §5.1 members), and a follower still answers and records the leader\'s verdicts by code', async () => {
+    const token = newToken();
+    const lead = await guardRefresh(options(token), async () => big(), prose);
+    expect(lead.refresh.role).toBe('leader');
+    const item = (await store.get(refreshItemKey(token), 'flight'))!;
+    expect(item.status).toBe('completed');
+    expect(itemBytes(item)).toBeLessThanOrEqual(1024);
+
+    clock.t += 1000;
+    const replay = await guardRefresh(options(token), async () => big(), prose);
+    if (replay.kind !== 'served') throw new Error('expected a served answer');
+    const body = JSON.parse(replay.served.answer.body) as Record<string, unknown>;
+    expect(Object.keys(body).sort()).toEqual(['access_token', 'expires_in', 'refresh_token', 'scope', 'token_type']);
+    expect(body).toMatchObject({ access_token: `ghu_${'a'.repeat(36)}`, refresh_token: `ghr_${'r'.repeat(76)}`, expires_in: 28799 });
+    expect(replay.served.answer.headers).toEqual({ 'content-type': 'application/json' });
+    expect(replay.served.verdicts).toEqual([
+      { code: 'refresh_token_rotated', severity: 'info', message: LEADER_VERDICT },
+      { code: 'ok', severity: 'info', message: LEADER_VERDICT },
+    ]);
+    expect(replay.served.tokens).toEqual(prose(big()).tokens);
+    expect(replay.translated).toEqual(['answer served from the refresh cache', 'members other than RFC 6749 §5.1\'s were not kept in the cache', 'expires_in 28800 → 28799 (cached answer is 1 s old)']);
+  });
+
+  it('an error answer is kept whole (headers, body): it is what the requests in flight get', async () => {
+    const token = newToken();
+    const challenge: HttpAnswer = { status: 401, headers: { 'content-type': 'application/json', 'www-authenticate': 'Basic realm="x"' }, body: JSON.stringify({ error: 'invalid_client', error_description: 'no', extra: 'kept' }) };
+    await guardRefresh(options(token), async () => challenge, describeAny);
+    clock.t += 500;
+    const follower = await guardRefresh(options(token), async () => ok({}), describeAny);
+    if (follower.kind !== 'served') throw new Error('expected a served answer');
+    expect(follower.served.answer).toEqual(challenge);
+    expect(follower.translated).toEqual(['answer served from the refresh cache']);
+  });
+
+  it('an item written before (v 1: whole answer, verdicts with prose) is served as it was', async () => {
+    const token = newToken();
+    const v1 = { v: 1, completedAt: clock.t, client: clientBinding('c', 's'), answer: ok({ access_token: 'at-v1', token_type: 'Bearer', refresh_token: 'rt-v1', id_token: 'x' }), outcome: 'success', verdicts: [{ code: 'ok', severity: 'info', message: 'refresh succeeded' }], tokens: { accessTokenFp: 'fp:0123456789ab' } };
+    const at = Math.floor(clock.t / 1000);
+    await store.put({ pk: refreshItemKey(token), sk: 'flight', status: 'completed', owner: 'old', payload: seal(JSON.stringify(v1), token, PURPOSE_SEAL), completedAt: clock.t, expiresAt: at + 600 });
+    clock.t += 2000;
+    const replay = await guardRefresh(options(token), async () => ok({ access_token: 'never' }), describeAnswer);
+    if (replay.kind !== 'served') throw new Error('expected a served answer');
+    expect(JSON.parse(replay.served.answer.body)).toEqual({ access_token: 'at-v1', token_type: 'Bearer', refresh_token: 'rt-v1', id_token: 'x' });
+    expect(replay.served.verdicts).toEqual([{ code: 'ok', severity: 'info', message: 'refresh succeeded' }]);
+    expect(replay.refresh).toMatchObject({ role: 'grace', cachedAgeS: 2 });
+  });
+});
+
+describe('refresh tokens that never change (rotation none)', () => {
+  it('no store call, the provider is called every time; a rotating answer is flagged', async () => {
+    let opened = 0;
+    const counting = { ...options('rt-none'), rotation: 'none' as const, store: () => (opened++, Promise.resolve(store)) };
+    let calls = 0;
+    const same = await guardRefresh(counting, async () => (calls++, ok({ access_token: 'a', refresh_token: 'rt-none' })), describeAnswer);
+    const again = await guardRefresh(counting, async () => (calls++, ok({ access_token: 'b' })), describeAnswer);
+    expect([same, again]).toMatchObject([
+      { kind: 'called', refresh: { role: 'direct', waitedMs: 0, graceHit: false, degraded: false }, verdicts: [], sleptMs: 0 },
+      { kind: 'called', refresh: { role: 'direct' }, verdicts: [] },
+    ]);
+    const rotated = await guardRefresh(counting, async () => (calls++, ok({ access_token: 'c', refresh_token: 'rt-new' })), describeAnswer);
+    expect(rotated.verdicts.map((x) => [x.code, x.severity])).toEqual([['refresh_rotation_unexpected', 'warn']]);
+    const failed = await guardRefresh(counting, async () => (calls++, bad()), describeAny);
+    expect(failed.verdicts).toEqual([]);
+    expect(calls).toBe(4);
+    expect(opened).toBe(0);
   });
 });
 

@@ -25,7 +25,8 @@ export const github = extendProfile(generic, {
   },
   fields: { responseScopeDelimiter: ',' },
   refresh: {
-    rotation: 'none',
+    // An OAuth App never refreshes; a refresh at this endpoint is a GitHub App's expiring user token, single use.
+    rotation: 'single_use',
     noRefreshTokenHint:
       'GitHub OAuth App tokens do not expire and come without a refresh token: set the console\'s "Default Access Token Expiration Time" to a long value (e.g. 31536000), or use a GitHub App with expiring user tokens',
   },
@@ -35,6 +36,7 @@ export const github = extendProfile(generic, {
     { quirk: 'errors with HTTP 200', url: 'https://github.com/octokit/auth-oauth-app.js/issues/13', confidence: 'secondary' },
     { quirk: 'errors.codeMap', url: 'https://docs.github.com/en/apps/oauth-apps/maintaining-oauth-apps/troubleshooting-oauth-app-access-token-request-errors', confidence: 'official' },
     { quirk: 'fields.responseScopeDelimiter (comma)', url: 'https://docs.github.com/en/apps/oauth-apps/building-oauth-apps/authorizing-oauth-apps', confidence: 'official' },
+    { quirk: 'refresh.rotation single_use (the only refresh tokens this endpoint issues are GitHub Apps\' expiring user tokens: once used, they stop working)', url: 'https://docs.github.com/en/apps/creating-github-apps/authenticating-with-a-github-app/refreshing-user-access-tokens', confidence: 'official' },
     { quirk: 'no expires_in, no refresh token', url: 'https://github.com/pilcrowonpaper/arctic/blob/5baf108~1/docs/pages/providers/github.md', confidence: 'library' },
   ],
 });
