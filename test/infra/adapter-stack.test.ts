@@ -283,7 +283,7 @@ describe('loadConfigFromApp (synth-time config errors)', () => {
     expect(cfg).toMatchObject({
       ...(CDK_JSON_CONTEXT.adapter as object),
       throttleRateLimit: 7,
-      throttleBurstLimit: 100,
+      throttleBurstLimit: 2500,
       authorizeUrl: 'https://github.com/login/oauth/authorize',
     });
   });
@@ -327,6 +327,7 @@ it('template has no unexpected resource types (review gate for new resources)', 
     'AWS::ApiGatewayV2::Route',
     'AWS::ApiGatewayV2::Stage',
     'AWS::CloudWatch::Alarm',
+    'AWS::CloudWatch::Dashboard',
     'AWS::DynamoDB::Table',
     'AWS::IAM::Policy',
     'AWS::IAM::Role',
