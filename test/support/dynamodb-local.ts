@@ -63,6 +63,22 @@ function exitOf(child: ChildProcess): Promise<void> {
   });
 }
 
+/** The `Server` header of whatever answers a DynamoDB call at `endpoint` (DynamoDB Local: `Jetty(…)`); undefined: nothing answers. */
+async function serverAt(endpoint: string): Promise<string | undefined> {
+  try {
+    const res = await fetch(endpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'DynamoDB_20120810.ListTables', authorization: 'AWS4-HMAC-SHA256 Credential=local/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0' },
+      body: '{}',
+      signal: AbortSignal.timeout(2000),
+    });
+    await res.arrayBuffer();
+    return res.headers.get('server') ?? '';
+  } catch {
+    return undefined;
+  }
+}
+
 async function startOnce(port: number, timeoutMs: number): Promise<DynamoDbLocal> {
   const { jar, libDir, cwd } = dynamoDbLocalJar();
   const child = spawn('java', [`-Djava.library.path=${libDir}`, '-jar', jar, '-inMemory', '-sharedDb', '-disableTelemetry', '-port', String(port)], {
@@ -106,7 +122,12 @@ async function startOnce(port: number, timeoutMs: number): Promise<DynamoDbLocal
         throw new Error(code === 'ENOENT' ? 'DynamoDB Local needs java on PATH (apt-get install -y openjdk-17-jre-headless)' : `could not start java: ${spawnError.message}`);
       }
       if (child.exitCode !== null) throw new Error(`DynamoDB Local exited with code ${child.exitCode}:\n${output}`);
+      const answering = await serverAt(endpoint);
+      // Another server took the port between freePort() and the JVM's bind (dynalite of another test
+      // file answers ListTables too, but not UpdateTimeToLive): start again on another port.
+      if (answering !== undefined && !answering.startsWith('Jetty')) throw new Error(`Address already in use: ${endpoint} is answered by "${answering || 'a server without a Server header'}", not DynamoDB Local`);
       try {
+        if (answering === undefined) throw new Error('no answer yet');
         await probe.send(new ListTablesCommand({}));
         break;
       } catch {
