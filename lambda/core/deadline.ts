@@ -49,9 +49,10 @@ export class RequestDeadline {
 
   /** The token route's deadline: Alexa's 4.5 s from `start`, or the Lambda's remaining time if that ends first (each minus the margin). */
   static forToken(start: number, remainingMs: number | undefined, now: () => number): RequestDeadline {
-    const alexa = ALEXA_TOKEN_DEADLINE_MS - ANSWER_MARGIN_MS;
-    const lambda = remainingMs !== undefined ? remainingMs - ANSWER_MARGIN_MS : Infinity;
-    return new RequestDeadline(start, start + Math.min(alexa, lambda), now);
+    const alexa = start + ALEXA_TOKEN_DEADLINE_MS - ANSWER_MARGIN_MS;
+    // The remaining time is read now, which may be later than `start` (the invocation's arrival).
+    const lambda = remainingMs !== undefined ? now() + remainingMs - ANSWER_MARGIN_MS : Infinity;
+    return new RequestDeadline(start, Math.min(alexa, lambda), now);
   }
 
   /** ms left until the deadline (negative once it has passed). */

@@ -37,6 +37,8 @@ export interface TokenExchangeDeps {
 export interface ExchangeOptions {
   /** Time left before the platform kills us (Lambda's getRemainingTimeInMillis). */
   remainingMs?: number;
+  /** Epoch ms the invocation arrived (before the deployment key wait): the deadline runs from here. Default: now. */
+  receivedAt?: number;
   route?: string;
 }
 
@@ -143,7 +145,8 @@ const BASIC_FORM_ENCODED_NOTE = verdict(
 
 export async function exchangeToken(req: HttpRequest, deps: TokenExchangeDeps, options: ExchangeOptions = {}): Promise<ExchangeResult> {
   const now = deps.now ?? Date.now;
-  const start = now();
+  // Alexa's clock started when the request arrived: time spent before the core (the deployment key) counts.
+  const start = Math.min(options.receivedAt ?? Infinity, now());
   // One deadline for the whole request: every store call, the provider call, the writes after it.
   const deadline = RequestDeadline.forToken(start, options.remainingMs, now);
   const ledger = newLedger(deadline, deps.store !== undefined);

@@ -49,7 +49,7 @@ export function createTokenHandler(deps: TokenHandlerDeps) {
       if (!pathMatches(HTTP_ROUTES.token, req.path)) {
         result = rejectRoute(req, core);
       } else {
-        result = await exchangeToken(req, core, { remainingMs: context?.getRemainingTimeInMillis?.(), route: routeKey(HTTP_ROUTES.token) });
+        result = await exchangeToken(req, core, { remainingMs: context?.getRemainingTimeInMillis?.(), receivedAt: context?.receivedAt, route: routeKey(HTTP_ROUTES.token) });
       }
     } catch (err) {
       result = adapterFailure(req ?? { method: 'UNKNOWN', path: '/', headers: {}, body: new Uint8Array(0), requestId }, core, err);

@@ -1,8 +1,11 @@
 /**
  * Where a Lambda's deployment key comes from (docs/security.md, "The per-deployment key"): the Secrets Manager
  * secret the stack generated, named by DEPLOYMENT_KEY_SECRET_ARN. It is read lazily, on the first
- * request of each instance, once: the request waits at most DEPLOYMENT_KEY_WAIT_MS for it. A read
- * that fails or is late is retried on the next request; meanwhile records carry ephemeral
+ * request of each instance, once: that request waits at most DEPLOYMENT_KEY_FIRST_WAIT_MS for it (a
+ * cold container on a small memory size needs about 1–1.3 s of wall time to load the SDK and finish
+ * the TLS handshake: docs/performance.md "Memory size"), a request after a failed or late read at most
+ * DEPLOYMENT_KEY_WAIT_MS. The wait counts against the request's deadline (the token route measures
+ * Alexa's 4.5 s from the invocation's arrival, lambda-entry.ts). A read that fails or is late is retried on the next request; meanwhile records carry ephemeral
  * fingerprints (`fpKey: "ephemeral"`) and the state table counts as unavailable, which every route
  * degrades from. The value is installed into the core (lambda/core/deployment-key.ts) and nowhere
  * else; it is never logged. The Secrets Manager client (the runtime's AWS SDK) is imported lazily.
@@ -15,7 +18,9 @@ import { identifierName } from '../core/log-values';
 import { StoreUnavailableError, type StateStore } from '../store/state-store';
 
 export const DEPLOYMENT_KEY_SECRET_ENV = FUNCTION_ENV.deploymentKeySecretArn;
-/** How long one request waits for the key (the first request of an instance, or after a failure). */
+/** How long the first request of an instance waits for the key. */
+export const DEPLOYMENT_KEY_FIRST_WAIT_MS = 2500;
+/** How long a request waits for the key after a read failed or was late (the table is unavailable meanwhile). */
 export const DEPLOYMENT_KEY_WAIT_MS = 1000;
 /** How long the Secrets Manager call itself may take before it is abandoned and retried later. */
 const READ_TIMEOUT_MS = 3000;
@@ -35,10 +40,16 @@ async function readFromSecretsManager(secretId: string, signal: AbortSignal): Pr
  * (the key is then marked unavailable for this request). A no-op once the key is installed, and
  * when no secret is configured.
  */
-export function deploymentKeyLoader(env: NodeJS.ProcessEnv = process.env, read: SecretReader = readFromSecretsManager, waitMs = DEPLOYMENT_KEY_WAIT_MS): () => Promise<void> {
+export function deploymentKeyLoader(
+  env: NodeJS.ProcessEnv = process.env,
+  read: SecretReader = readFromSecretsManager,
+  waits: number | { first: number; later: number } = { first: DEPLOYMENT_KEY_FIRST_WAIT_MS, later: DEPLOYMENT_KEY_WAIT_MS },
+): () => Promise<void> {
   const secretId = env[DEPLOYMENT_KEY_SECRET_ENV];
   if (!secretId) return async () => undefined;
+  const { first, later } = typeof waits === 'number' ? { first: waits, later: waits } : waits;
   let installed = false;
+  let waited = false;
   let pending: Promise<string | undefined> | undefined;
   let failure: string | undefined;
 
@@ -59,6 +70,8 @@ export function deploymentKeyLoader(env: NodeJS.ProcessEnv = process.env, read: 
   return async () => {
     if (installed) return;
     const p = pending ?? start();
+    const waitMs = waited ? later : first;
+    waited = true;
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<typeof LATE>((resolve) => {
       timer = setTimeout(() => resolve(LATE), waitMs);

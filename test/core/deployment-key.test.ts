@@ -16,7 +16,8 @@ import {
 import { fingerprint, publicFingerprint } from '../../lambda/core/fingerprint';
 import { SealError, open, seal, secretKey } from '../../lambda/core/sealed';
 import { deploymentKeyVerdict } from '../../lambda/core/exchange-record';
-import { deploymentKeyLoader, keyGatedStore, DEPLOYMENT_KEY_SECRET_ENV, type SecretReader } from '../../lambda/shared/deployment-key-from-env';
+import { deploymentKeyLoader, keyGatedStore, DEPLOYMENT_KEY_FIRST_WAIT_MS, DEPLOYMENT_KEY_SECRET_ENV, DEPLOYMENT_KEY_WAIT_MS, type SecretReader } from '../../lambda/shared/deployment-key-from-env';
+import { ALEXA_TOKEN_DEADLINE_MS } from '../../lambda/contract/deadlines';
 import { StoreUnavailableError, type StateStore } from '../../lambda/store/state-store';
 
 const KEY_A = 'a'.repeat(20) + 'deployment-key-A-0123456789';
@@ -173,6 +174,27 @@ describe('the Lambda loader (Secrets Manager, read once, bounded, retried)', () 
     expect(reads).toBe(1);
     expect(deploymentKeyStatus().ready).toBe(true);
     expect(fingerprint('z-secret')).toBe(expectedFingerprint(KEY_B, 'z-secret'));
+  });
+
+  it('the first request of an instance waits the longer first bound; a request after a late read waits the shorter one', async () => {
+    const read: SecretReader = () => new Promise(() => undefined); // never answers
+    const ensure = deploymentKeyLoader(env, read, { first: 300, later: 60 });
+    let t0 = Date.now();
+    await ensure();
+    const firstWait = Date.now() - t0;
+    expect(firstWait).toBeGreaterThanOrEqual(290);
+    expect(deploymentKeyVerdict()?.message).toMatch(/did not answer within 300 ms/);
+    t0 = Date.now();
+    await ensure();
+    expect(Date.now() - t0).toBeLessThan(firstWait);
+    expect(deploymentKeyVerdict()?.message).toMatch(/did not answer within 60 ms/);
+  });
+
+  it('the default bounds: 2.5 s for a cold instance (the SDK load and TLS at a small memory size), 1 s after that', () => {
+    expect(DEPLOYMENT_KEY_FIRST_WAIT_MS).toBe(2500);
+    expect(DEPLOYMENT_KEY_WAIT_MS).toBe(1000);
+    // Both leave the provider time inside Alexa's 4.5 s (the wait counts against the token route's deadline).
+    expect(DEPLOYMENT_KEY_FIRST_WAIT_MS).toBeLessThan(ALEXA_TOKEN_DEADLINE_MS - 1500);
   });
 
   it('a failed read is retried by the next request; the reason names the error, never its message', async () => {

@@ -138,6 +138,22 @@ describe('exchangeToken', () => {
     expect(record.timing.deadlineMs).toBe(750);
   });
 
+  it('time spent before the core (the deployment key read on a cold instance) counts against Alexa\'s 4.5 s', async () => {
+    clock = T0;
+    next = tokens('3');
+    // The invocation arrived 1,200 ms before the core started; Lambda's remaining time is read now.
+    const { answer, record } = await exchangeToken(request({ grant_type: 'authorization_code', code: 'code-3', redirect_uri: ALEXA_REDIRECT }), deps(), { receivedAt: T0 - 1200, remainingMs: 3800 });
+    expect(answer.status).toBe(200);
+    expect(record.time).toBe(new Date(T0 - 1200).toISOString());
+    // Alexa's bound (4,250 ms from the arrival) comes before the Lambda's (1,200 + 3,800 − 250 = 4,750 ms).
+    expect(record.timing).toMatchObject({ deadlineMs: 4250, totalMs: 1200 + PROVIDER_MS, upstreamMs: PROVIDER_MS });
+    // The Lambda's bound is measured from now, not from the arrival: it wins when it ends first.
+    clock = T0;
+    next = tokens('4');
+    const short = await exchangeToken(request({ grant_type: 'authorization_code', code: 'code-4', redirect_uri: ALEXA_REDIRECT }), deps(), { receivedAt: T0 - 1200, remainingMs: 2000 });
+    expect(short.record.timing.deadlineMs).toBe(1200 + 2000 - 250);
+  });
+
   it('hands the translation every secret of the request: a provider echoing them gets none into the answer or the record', async () => {
     clock = T0;
     const verifier = 'verifier-0123456789abcdef0123456789abcdef01234';
