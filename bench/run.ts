@@ -13,7 +13,7 @@
  *
  * Options: --quick (small counts, no profile, for CI smoke runs; no timing is asserted anywhere)
  *   --requests N (2000) --warmup N (300) --count N (100: exchanges in the DynamoDB counting pass)
- *   --max-seconds S (60 per scenario) --provider-wait-ms MS (200) --memory MB (256)
+ *   --max-seconds S (60 per scenario) --provider-wait-ms MS (200) --memory MB (the stack's, 512)
  *   --dynamodb-latency-ms MS (4) --only id,id --json PATH (bench/results/latest.json)
  *   --scale (print the sizing table) --users N --active SHARE --peak F --no-profile --spawns N (10)
  *   --keep-profiles DIR (keep the .cpuprofile files: open them in Chrome DevTools > Performance)
@@ -42,6 +42,9 @@ import { DEFAULT_SIZING, sizing, type SizingRow } from './lib/sizing';
 import { ladder } from './lib/levers';
 import { renderBudget, renderCalibration, renderColdCpu, renderCost, renderLatency, renderLevers, renderProcess, renderProfile, renderSizing, renderState, renderWhatIf, type Out } from './lib/report';
 
+/** The stack's memory size for the token function (lib/defaults.ts; imported lazily: aws-cdk-lib is large). */
+const { DEFAULT_TOKEN_MEMORY_MB } = await import('../lib/defaults');
+
 const { values: opts } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
@@ -50,7 +53,7 @@ const { values: opts } = parseArgs({
     count: { type: 'string' },
     'max-seconds': { type: 'string', default: '60' },
     'provider-wait-ms': { type: 'string', default: String(DEFAULT_COST_OPTIONS.providerWaitMs) },
-    memory: { type: 'string', default: String(DEFAULT_COST_OPTIONS.memoryMb) },
+    memory: { type: 'string', default: String(DEFAULT_TOKEN_MEMORY_MB) },
     'dynamodb-latency-ms': { type: 'string', default: String(DEFAULT_COST_OPTIONS.dynamodbLatencyMs) },
     only: { type: 'string' },
     json: { type: 'string', default: join(ROOT, 'bench', 'results', 'latest.json') },
