@@ -15,7 +15,7 @@ import { TABLE_KEYS } from '../lambda/contract/table';
  * that share. At 256 MB (14% of a vCPU) the key read missed its 1 s wait in 11 of 16 measured cold
  * starts, and a rotating provider's first refresh was then answered 503 (not coordinated); at 512 MB
  * none of 16 did, with the cold answer ready in about 1.1 s (1.4 s at worst) of Alexa's 4.5 s. 128 MB
- * leaves under 0.7 s for the provider. The price: about $0.67 per million exchanges more duration
+ * leaves under 0.7 s for the provider. The price: about $0.70 per million exchanges more duration
  * at a 200 ms provider wait; set `tokenMemorySize: 256` where every container stays warm and cost rules.
  */
 export const DEFAULT_TOKEN_MEMORY_MB = 512;
