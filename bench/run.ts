@@ -13,10 +13,12 @@
  *
  * Options: --quick (small counts, no profile, for CI smoke runs; no timing is asserted anywhere)
  *   --requests N (2000) --warmup N (300) --count N (100: exchanges in the DynamoDB counting pass)
- *   --max-seconds S (60 per scenario) --provider-wait-ms MS (200) --memory MB (256)
+ *   --max-seconds S (60 per scenario) --provider-wait-ms MS (200) --memory MB (the stack's, 512)
  *   --dynamodb-latency-ms MS (4) --only id,id --json PATH (bench/results/latest.json)
  *   --scale (print the sizing table) --users N --active SHARE --peak F --no-profile --spawns N (10)
  *   --keep-profiles DIR (keep the .cpuprofile files: open them in Chrome DevTools > Performance)
+ *   --memory-sizes MB,MB (128,256,512,1024: cold start at each size's CPU share, bench/lib/cold-cpu.ts)
+ *   --cold-runs N (5, --quick 1: fresh processes per memory size); --only cold-cpu runs just that
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -24,10 +26,12 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { ALEXA_TOKEN_DEADLINE_MS } from '../lambda/contract/deadlines';
 import { parseAdapterConfig } from '../lambda/core/config';
 import { createStateTable } from '../local/table-definition';
 import { startDynamoDbLocal } from '../test/support/dynamodb-local';
 import { bundleSizes, coldStart, type BundleSize, type ColdStart } from './lib/bundles';
+import { coldStartsByMemory, type ColdCpuRow } from './lib/cold-cpu';
 import { closeClients, send } from './lib/client';
 import { costPerMillion, DEFAULT_COST_OPTIONS, type CostOptions, type ExchangeFigures, type LegFigures, type Prices } from './lib/cost';
 import { runScenario, runStub, type ScenarioResult } from './lib/measure';
@@ -36,7 +40,10 @@ import { summarizeProfile, type ProfileSummary } from './lib/profile-summary';
 import { lwaCodes, SCENARIOS, type Environment } from './lib/scenarios';
 import { DEFAULT_SIZING, sizing, type SizingRow } from './lib/sizing';
 import { ladder } from './lib/levers';
-import { renderBudget, renderCalibration, renderCost, renderLatency, renderLevers, renderProcess, renderProfile, renderSizing, renderState, renderWhatIf, type Out } from './lib/report';
+import { renderBudget, renderCalibration, renderColdCpu, renderCost, renderLatency, renderLevers, renderProcess, renderProfile, renderSizing, renderState, renderWhatIf, type Out } from './lib/report';
+
+/** The stack's memory size for the token function (lib/defaults.ts; imported lazily: aws-cdk-lib is large). */
+const { DEFAULT_TOKEN_MEMORY_MB } = await import('../lib/defaults');
 
 const { values: opts } = parseArgs({
   options: {
@@ -46,7 +53,7 @@ const { values: opts } = parseArgs({
     count: { type: 'string' },
     'max-seconds': { type: 'string', default: '60' },
     'provider-wait-ms': { type: 'string', default: String(DEFAULT_COST_OPTIONS.providerWaitMs) },
-    memory: { type: 'string', default: String(DEFAULT_COST_OPTIONS.memoryMb) },
+    memory: { type: 'string', default: String(DEFAULT_TOKEN_MEMORY_MB) },
     'dynamodb-latency-ms': { type: 'string', default: String(DEFAULT_COST_OPTIONS.dynamodbLatencyMs) },
     only: { type: 'string' },
     json: { type: 'string', default: join(ROOT, 'bench', 'results', 'latest.json') },
@@ -57,6 +64,8 @@ const { values: opts } = parseArgs({
     'no-profile': { type: 'boolean', default: false },
     'keep-profiles': { type: 'string' },
     spawns: { type: 'string', default: '10' },
+    'memory-sizes': { type: 'string', default: '128,256,512,1024' },
+    'cold-runs': { type: 'string' },
   },
 });
 
@@ -67,6 +76,8 @@ const RUN = {
   maxMs: Number(opts['max-seconds']) * 1000,
   countRequests: Number(opts.count ?? (QUICK ? 5 : 100)),
 };
+const MEMORY_SIZES = opts['memory-sizes']!.split(',').map(Number);
+const COLD_RUNS = Number(opts['cold-runs'] ?? (QUICK ? 1 : 5));
 const PROFILE = !QUICK && !opts['no-profile'];
 /** V8 heap limits that keep a Node process inside a 128 MB function (old space 96 MB, 1 MB semi-spaces). */
 const HEAP_128 = ['--max-old-space-size=96', '--max-semi-space-size=1'];
@@ -214,6 +225,7 @@ async function main(): Promise<void> {
   const results: ScenarioResult[] = [];
   let stub: Awaited<ReturnType<typeof runStub>>;
   const profiles: Record<string, ProfileSummary> = {};
+  let coldCpu: ColdCpuRow[] = [];
   const budget: { id: string; maxRssMb: number; handlerCpuUs: number; processCpuUs: number; unconstrainedMaxRssMb: number; unconstrainedHandlerCpuUs: number }[] = [];
   try {
     stub = await runStub(bundles.host, RUN);
@@ -225,6 +237,10 @@ async function main(): Promise<void> {
       }
       process.stderr.write(`bench: ${scenario.id}…\n`);
       results.push(await runScenario(scenario, env, bundles.host, endpoints, RUN));
+    }
+    if (!only || only.has('cold-cpu')) {
+      process.stderr.write(`bench: cold start at ${MEMORY_SIZES.join(', ')} MB…\n`);
+      coldCpu = await coldStartsByMemory({ tokenBundle: bundles.handlers.token, dynamodbEndpoint: ddb.endpoint, tableName, execArgvFor: (mb) => (mb <= 128 ? HEAP_128 : []) }, MEMORY_SIZES, COLD_RUNS);
     }
     if (PROFILE) {
       for (const id of ['code', 'refresh-rotating']) {
@@ -284,7 +300,7 @@ async function main(): Promise<void> {
   const whatIf = figures.map((f) => ({
     id: f.id,
     title: f.title,
-    cells: [128, 256, 512].flatMap((memoryMb) =>
+    cells: [128, 256, 512, 1024].flatMap((memoryMb) =>
       (['http-api', 'function-url'] as const).map((front) => {
         const c = costPerMillion(f, { ...costOptions, memoryMb, front }, PRICES);
         return { memoryMb, front, total: c.perMillion.total, fits: c.fitsMemory };
@@ -306,6 +322,10 @@ async function main(): Promise<void> {
   renderCost(out, costs, costOptions, PRICES);
   renderWhatIf(out, whatIf, costOptions);
   renderLevers(out, leverRows, goalExchanges);
+  if (coldCpu.length) {
+    const rotating = whatIf.find((w) => w.id === 'refresh-rotating');
+    renderColdCpu(out, coldCpu, ALEXA_TOKEN_DEADLINE_MS, (rotating?.cells ?? []).filter((c) => c.front === 'http-api'));
+  }
   if (opts.scale) renderSizing(out, sizingInput, sizingRows);
   out('Lambda bundles (esbuild as NodejsFunction: minify, keep-names, node24, cjs, AWS SDK external)');
   for (const s of sizes) out(`  ${s.handler.padEnd(12)} ${(s.bytes / 1024).toFixed(1).padStart(6)} KB  gzip ${(s.gzipBytes / 1024).toFixed(1).padStart(5)} KB`);
@@ -329,6 +349,7 @@ async function main(): Promise<void> {
     sizing: { input: sizingInput, rows: sizingRows },
     bundles: sizes,
     coldStart: cold,
+    coldStartByMemory: { deadlineMs: ALEXA_TOKEN_DEADLINE_MS, rows: coldCpu },
     profiles,
   };
   mkdirSync(dirname(opts.json!), { recursive: true });

@@ -9,7 +9,9 @@
  * in-progress marker, the provider called over TLS (a fresh handshake), the answer written. Provider
  * and Secrets Manager answer over HTTPS from this process with a throw-away certificate the child
  * trusts (NODE_EXTRA_CA_CERTS); DynamoDB Local is plain HTTP (the one TLS handshake not counted: about
- * one provider handshake more, see the table's CPU column). Wall times are the child's own clock, so
+ * one provider handshake more, see the table's CPU column). Then a few warm requests in the same process
+ * (a rotating refresh each: the connection to the provider kept alive), and the process's high-water
+ * RSS. CPU is the child's own `process.cpuUsage`. Wall times are the child's own clock, so
  * they include the time it was stopped: what Alexa waits. This machine's x86 core stands in for a
  * Graviton core, and other work on the 2 cores stretches the figures: they err high.
  */
@@ -26,16 +28,29 @@ export interface ColdCpuRow {
   /** Share of one CPU the child ran with. */
   share: number;
   runs: number;
-  /** Median wall ms: loading the bundle, the first request (cold), the second (warm). */
+  /** Node flags the child ran with (V8's heap held to the function's budget at 128 MB). */
+  execArgv: string[];
+  /** Median wall ms: node's own start up to the script, loading the bundle, the first request (cold). */
+  bootMs: number;
   requireMs: number;
   firstMs: number;
-  secondMs: number;
-  /** require + first: what the first Alexa request of a new container waits, before API Gateway's own time. */
+  /** boot + require + first: what the first Alexa request of a new container waits, before API Gateway's own time. */
   coldTotalMs: number;
-  /** Median CPU ms of the process up to the end of the first request (node's own start included). */
-  cpuMs: number;
+  /** The slowest run's boot + require + first. */
+  coldTotalMaxMs: number;
+  /** Median CPU ms of the first request alone, and of the process up to the end of it (node's start included). */
+  firstCpuMs: number;
+  coldCpuMs: number;
+  /** Median wall ms and mean CPU ms of a warm request (the requests after the first, same container). */
+  warmMs: number;
+  warmCpuMs: number;
+  /** Median high-water RSS of the process at the end, MB. */
+  maxRssMb: number;
   /** Runs whose first answer was 200; what went wrong in the others (verdict codes). */
   firstOk: number;
+  /** Warm requests answered 200, of all warm requests. */
+  warmOk: number;
+  warmRequests: number;
   firstProblems: string[];
 }
 
@@ -45,7 +60,7 @@ export const MB_FOR_ONE_VCPU = 1769;
 const PERIOD_MS = 20;
 
 const CHILD = `
-const t0 = performance.now();
+const t0 = performance.now(); // ms since the process started: node's own boot
 const mod = require(process.env.BENCH_BUNDLE);
 const t1 = performance.now();
 const write = process.stdout.write.bind(process.stdout);
@@ -56,23 +71,31 @@ const event = (rt) => ({ version: '2.0', routeKey: 'POST /token', rawPath: '/tok
   body: Buffer.from('grant_type=refresh_token&refresh_token=' + rt).toString('base64'),
   requestContext: { requestId: 'r-' + rt, http: { method: 'POST', path: '/token', protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'Apache-HttpClient' } } });
 const ctx = (id) => ({ awsRequestId: id, getRemainingTimeInMillis: () => 5000 });
+const cpuMs = (c) => (c.user + c.system) / 1000;
 (async () => {
+  const c2 = process.cpuUsage();
   const t2 = performance.now();
-  const a = await mod.handler(event('rt-' + process.pid + '-1'), ctx('a'));
+  const a = await mod.handler(event('rt-' + process.pid + '-0'), ctx('a0'));
   const t3 = performance.now();
-  const cpu = process.cpuUsage(); // the process so far: node's start, the bundle, the first request
-  const b = await mod.handler(event('rt-' + process.pid + '-2'), ctx('b'));
-  const t4 = performance.now();
-  const codes = (i) => { try { return JSON.parse(records[i]).verdicts.map((v) => v.code).filter((c) => /unavailable|not_coordinated|timeout/.test(c)); } catch { return ['?']; } };
-  write(JSON.stringify({ requireMs: t1 - t0, firstMs: t3 - t2, secondMs: t4 - t3, cpuMs: (cpu.user + cpu.system) / 1000, firstStatus: a.statusCode, secondStatus: b.statusCode, firstProblems: codes(0) }));
+  const firstCpuMs = cpuMs(process.cpuUsage(c2));
+  const coldCpuMs = cpuMs(process.cpuUsage()); // the process so far: node's start, the bundle, the first request
+  const warm = [];
+  for (let i = 1; i <= Number(process.env.BENCH_WARM); i++) {
+    const c = process.cpuUsage();
+    const w0 = performance.now();
+    const r = await mod.handler(event('rt-' + process.pid + '-' + i), ctx('a' + i));
+    warm.push({ ms: performance.now() - w0, cpuMs: cpuMs(process.cpuUsage(c)), status: r.statusCode });
+  }
+  const codes = (i) => { try { return JSON.parse(records[i]).verdicts.map((v) => v.code); } catch { return [String(records[i]).slice(0, 300)]; } };
+  write(JSON.stringify({ bootMs: t0, requireMs: t1 - t0, firstMs: t3 - t2, firstCpuMs, coldCpuMs, warm, maxRssMb: process.resourceUsage().maxRSS / 1024, firstStatus: a.statusCode, firstProblems: a.statusCode === 200 ? [] : [String(a.statusCode), ...codes(0)] }));
   process.exit(0);
 })();
 `;
 
 /** Runs `script` in a fresh node process at `share` of one CPU; resolves with what it printed. */
-function throttled(script: string, env: Record<string, string>, share: number): Promise<string> {
+function throttled(script: string, env: Record<string, string>, share: number, execArgv: string[] = []): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script], { env: { ...process.env, NODE_OPTIONS: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...execArgv, script], { env: { ...process.env, NODE_OPTIONS: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
@@ -96,11 +119,55 @@ function throttled(script: string, env: Record<string, string>, share: number): 
   });
 }
 
+/** What one probe process printed. */
+export interface ChildSample {
+  bootMs: number;
+  requireMs: number;
+  firstMs: number;
+  firstCpuMs: number;
+  coldCpuMs: number;
+  warm: { ms: number; cpuMs: number; status: number }[];
+  maxRssMb: number;
+  firstStatus: number;
+  firstProblems: string[];
+}
+
+/** One row of the table from the probes of one memory size: medians (pure; test/bench/cold-cpu.test.ts). */
+export function coldCpuRow(memoryMb: number, share: number, execArgv: string[], samples: readonly ChildSample[]): ColdCpuRow {
+  const med = (v: number[]) => summarize(v).p50;
+  const warm = samples.flatMap((s) => s.warm);
+  const cold = samples.map((s) => s.bootMs + s.requireMs + s.firstMs);
+  return {
+    memoryMb,
+    share,
+    runs: samples.length,
+    execArgv,
+    bootMs: med(samples.map((s) => s.bootMs)),
+    requireMs: med(samples.map((s) => s.requireMs)),
+    firstMs: med(samples.map((s) => s.firstMs)),
+    coldTotalMs: med(cold),
+    coldTotalMaxMs: Math.max(...cold),
+    firstCpuMs: med(samples.map((s) => s.firstCpuMs)),
+    coldCpuMs: med(samples.map((s) => s.coldCpuMs)),
+    warmMs: med(warm.map((w) => w.ms)),
+    warmCpuMs: summarize(warm.map((w) => w.cpuMs)).mean,
+    maxRssMb: med(samples.map((s) => s.maxRssMb)),
+    firstOk: samples.filter((s) => s.firstStatus === 200).length,
+    warmOk: warm.filter((w) => w.status === 200).length,
+    warmRequests: warm.length,
+    firstProblems: [...new Set(samples.flatMap((s) => s.firstProblems))],
+  };
+}
+
 export interface ColdCpuEnv {
   tokenBundle: string;
   /** DynamoDB Local's endpoint and a table made with createStateTable. */
   dynamodbEndpoint: string;
   tableName: string;
+  /** Node flags for a memory size (V8 heap limits). */
+  execArgvFor?: (memoryMb: number) => string[];
+  /** Warm requests after the first, per process (5). */
+  warmRequests?: number;
 }
 
 export async function coldStartsByMemory(env: ColdCpuEnv, memorySizes: readonly number[], runs: number): Promise<ColdCpuRow[]> {
@@ -127,6 +194,7 @@ export async function coldStartsByMemory(env: ColdCpuEnv, memorySizes: readonly 
     writeFileSync(script, CHILD);
     const childEnv = {
       BENCH_BUNDLE: env.tokenBundle,
+      BENCH_WARM: String(env.warmRequests ?? 5),
       NODE_EXTRA_CA_CERTS: join(dir, 'cert.pem'),
       ADAPTER_CONFIG: JSON.stringify({ provider: 'github-app', tokenUrl: `${base}/login/oauth/access_token` }),
       TABLE_NAME: env.tableName,
@@ -143,10 +211,10 @@ export async function coldStartsByMemory(env: ColdCpuEnv, memorySizes: readonly 
       const rows: ColdCpuRow[] = [];
       for (const memoryMb of memorySizes) {
         const share = Math.min(1, memoryMb / MB_FOR_ONE_VCPU);
-        const samples: { requireMs: number; firstMs: number; secondMs: number; cpuMs: number; firstStatus: number; firstProblems: string[] }[] = [];
-        for (let i = 0; i < runs; i++) samples.push(JSON.parse(await throttled(script, childEnv, share)));
-        const med = (f: (s: (typeof samples)[number]) => number) => summarize(samples.map(f)).p50;
-        rows.push({ memoryMb, share, runs, requireMs: med((s) => s.requireMs), firstMs: med((s) => s.firstMs), secondMs: med((s) => s.secondMs), coldTotalMs: med((s) => s.requireMs + s.firstMs), cpuMs: med((s) => s.cpuMs), firstOk: samples.filter((s) => s.firstStatus === 200).length, firstProblems: [...new Set(samples.flatMap((s) => s.firstProblems))] });
+        const execArgv = env.execArgvFor?.(memoryMb) ?? [];
+        const samples: ChildSample[] = [];
+        for (let i = 0; i < runs; i++) samples.push(JSON.parse(await throttled(script, childEnv, share, execArgv)));
+        rows.push(coldCpuRow(memoryMb, share, execArgv, samples));
       }
       return rows;
     } finally {

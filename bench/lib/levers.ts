@@ -39,7 +39,7 @@ export const LEVERS: Lever[] = [
   },
   { id: 'system-log-warn', title: 'Lambda system log level WARN (no platform.start/report lines)', apply: (f, o) => ({ f, o: { ...o, platformLines: false } }) },
   { id: 'lean-access-log', title: 'access log: request id, status, latency, Lambda request id only', apply: (f, o) => ({ f, o: { ...o, accessLogFormat: LEAN_ACCESS_LOG_FORMAT } }) },
-  { id: 'memory-128', title: '128 MB (CPU share halves: own CPU time ×13.8)', apply: (f, o) => ({ f, o: { ...o, memoryMb: 128 } }) },
+  { id: 'memory-128', title: '128 MB (own CPU ×13.8; its cold start does not fit: see the memory table)', apply: (f, o) => ({ f, o: { ...o, memoryMb: 128 } }) },
   {
     id: 'minimal-record',
     title: `minimal record (≤ ${MINIMAL_RECORD_BYTES} B: codes and numbers only)`,

@@ -1,4 +1,5 @@
 /** The bench's tables, printed as aligned text (the JSON file carries every figure unrounded). */
+import type { ColdCpuRow } from './cold-cpu';
 import type { Cost, CostOptions, ExchangeFigures, Prices } from './cost';
 import type { ScenarioResult } from './measure';
 import type { ProfileSummary } from './profile-summary';
@@ -164,4 +165,43 @@ export function renderBudget(out: Out, rows: { id: string; maxRssMb: number; han
   out(`Memory under a 128 MB budget, MEASURED: the adapter again with V8's heap held to it (${flags.join(' ')})`);
   out('');
   table(out, ['exchange', 'maxRSS, budget', 'maxRSS, free', 'handler CPU µs, budget', 'handler CPU µs, free'], rows.map((r) => [r.id, r.maxRssMb.toFixed(0), r.unconstrainedMaxRssMb.toFixed(0), us(r.handlerCpuUs), us(r.unconstrainedHandlerCpuUs)]));
+}
+
+export function renderColdCpu(out: Out, rows: ColdCpuRow[], deadlineMs: number, costs: { memoryMb: number; total: number }[]): void {
+  out('Memory size, MEASURED: a cold token-bundle process at the CPU share of each memory size (SIGSTOP/SIGCONT in 20 ms periods),');
+  out('first request = deployment key from Secrets Manager over TLS + rotating refresh (DynamoDB marker, provider over TLS, answer written)');
+  out('');
+  table(
+    out,
+    ['memory MB', 'CPU share', 'runs', 'boot', 'require', 'first', 'cold total p50 (max)', `left of ${deadlineMs / 1000} s`, 'first CPU', 'first CPU ÷ share', 'cold CPU', 'warm ms', 'warm CPU', 'maxRSS MB', 'ok', '$/M refresh (rotating)'],
+    rows.map((r) => {
+      const c = costs.find((x) => x.memoryMb === r.memoryMb);
+      return [
+        String(r.memoryMb) + (r.execArgv.length ? '*' : ''),
+        pct(r.share),
+        String(r.runs),
+        ms(r.bootMs),
+        ms(r.requireMs),
+        ms(r.firstMs),
+        `${ms(r.coldTotalMs)} (${ms(r.coldTotalMaxMs)})`,
+        ms(deadlineMs - r.coldTotalMaxMs),
+        ms(r.firstCpuMs),
+        ms(r.firstCpuMs / r.share),
+        ms(r.coldCpuMs),
+        ms(r.warmMs),
+        ms(r.warmCpuMs),
+        r.maxRssMb.toFixed(0),
+        `${r.firstOk}/${r.runs} ${r.warmOk}/${r.warmRequests}`,
+        c ? usd(c.total) : '',
+      ];
+    }),
+  );
+  out('  ms, medians over the runs. boot = node up to the script; cold total = boot + require + first: what the first Alexa request of a');
+  out('  new container waits before API Gateway\'s own time, with the provider answering at once; "left" = what remains of Alexa\'s budget');
+  out('  for the provider\'s own time in the slowest run. CPU = the process\'s own counters (cold = everything up to the end of the');
+  out('  first request); first CPU ÷ share = the least wall time the first request needs at that share with no other load.');
+  out('  warm = the requests after the first in the same process. * = V8 heap held to the 128 MB budget. ok = first / warm answered 200.');
+  out('  This x86 core stands in for a Graviton core and other work shares the 2 cores: the figures err high. $/M = the cost model');
+  out('  at that memory size (warm CPU from the timed run, stretched by the CPU share).');
+  out('');
 }

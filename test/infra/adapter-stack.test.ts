@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, runtimePart } from '../../lambda/core/config';
 import { AlexaLinkAdapterStack } from '../../lib/adapter-stack';
 import { loadConfigFromApp } from '../../lib/config-from-app';
-import { AUTHENTICATION_SCHEME, OUTPUT_KEYS, PASSTHROUGH_AUTHORIZATION_URI, PASSTHROUGH_DOMAIN_LIST } from '../../lib/defaults';
+import { AUTHENTICATION_SCHEME, DEFAULT_TOKEN_MEMORY_MB, OUTPUT_KEYS, PASSTHROUGH_AUTHORIZATION_URI, PASSTHROUGH_DOMAIN_LIST } from '../../lib/defaults';
 import { build, CDK_JSON_CONTEXT, config, ENV, onlyId, testApp } from './helpers';
 
 const CERT = 'arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-0000-1111-2222-333344445555';
@@ -49,9 +49,16 @@ describe('token function', () => {
       Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
       Handler: 'index.handler',
-      MemorySize: 256,
+      MemorySize: 512,
       LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: logGroup } },
     });
+  });
+
+  it('has 512 MB by default (measured: a cold first request fits at that CPU share, docs/performance.md), tokenMemorySize overrides it', () => {
+    expect(DEFAULT_TOKEN_MEMORY_MB).toBe(512);
+    expect(props().MemorySize).toBe(512);
+    const small = build({}, { adapter: { tokenMemorySize: 256 } }).template;
+    small.hasResourceProperties('AWS::Lambda::Function', { Handler: 'index.handler', MemorySize: 256 });
   });
 
   it('times out within Alexa budget but after the upstream budget', () => {
