@@ -10,7 +10,7 @@ import type { HttpAnswer } from '../../lambda/core/oauth-error';
 import { IN_FLIGHT_KEEP_SECONDS, LEADER_VERDICT, PURPOSE_SEAL, clientBinding, guardRefresh, keepSecondsOf, refreshItemKey, type RefreshAnswer, type RefreshGuardOptions } from '../../lambda/core/refresh-guard';
 import { seal } from '../../lambda/core/sealed';
 import { DynamoDbStateStore } from '../../lambda/store/dynamodb-store';
-import type { StateItem, StateStore } from '../../lambda/store/state-store';
+import { StoreUnavailableError, type StateItem, type StateStore } from '../../lambda/store/state-store';
 import { createStateTable } from '../../local/table-definition';
 import { useDynamoDbLocal } from '../support/dynamodb-local';
 
@@ -245,5 +245,181 @@ describe('keep times on a shared clock', () => {
     expect(keepSecondsOf(400, 600)).toBe(IN_FLIGHT_KEEP_SECONDS);
     expect(keepSecondsOf(503, 0)).toBe(IN_FLIGHT_KEEP_SECONDS);
     expect(IN_FLIGHT_KEEP_SECONDS).toBe(2);
+  });
+});
+
+/**
+ * The paths a refresh takes when it is not the first or a grace hit (docs/refresh-safety.md), on the
+ * real table with faults injected in front of it: the table failing (single use: 503, the token left
+ * alone; rotating: straight to the provider, said so), a waiter served, timed out or refused, an
+ * answer bound to other client credentials, and an unreadable cached answer.
+ */
+describe('store faults, followers and other clients', () => {
+  /** The real store, with `get`/`put` failing (StoreUnavailableError) while `failing` says so. */
+  function faulty(failing: { get?: boolean; put?: boolean }, reason = 'throttled'): StateStore {
+    return {
+      get: async (pk, sk, o) => {
+        if (failing.get) throw new StoreUnavailableError(reason);
+        return store.get(pk, sk, o);
+      },
+      put: async (item, condition) => {
+        if (failing.put) throw new StoreUnavailableError(reason);
+        return store.put(item, condition);
+      },
+      delete: (pk, sk) => store.delete(pk, sk),
+    };
+  }
+  const counted = () => {
+    const c = { calls: 0, work: async () => (c.calls++, ok({ access_token: 'at-x', token_type: 'Bearer', refresh_token: 'rt-next' })) };
+    return c;
+  };
+  /** What Alexa gets when a single-use token is left alone: 503 temporarily_unavailable, Retry-After 1. */
+  const expectUnavailable = (out: Awaited<ReturnType<typeof guardRefresh>>) => {
+    if (out.kind !== 'served') throw new Error('expected a served answer');
+    expect(out.served.answer.status).toBe(503);
+    expect(out.served.answer.headers['retry-after']).toBe('1');
+    expect(JSON.parse(out.served.answer.body)).toMatchObject({ error: 'temporarily_unavailable' });
+    expect(out.served.outcome).toBe('upstream_error');
+    expect(out.translated).toEqual([]);
+  };
+
+  it.each([
+    { thrown: new StoreUnavailableError('throttled'), reason: 'throttled' },
+    { thrown: new TypeError('no table'), reason: 'TypeError' },
+    { thrown: 'a string', reason: 'unknown' },
+  ])('the table cannot be opened ($reason): single use answers 503 without the provider; rotating calls it once and says so', async ({ thrown, reason }) => {
+    const open = () => Promise.reject(thrown);
+    const single = counted();
+    const refusedOut = await guardRefresh(options(newToken(), { store: open }), single.work, describeAnswer);
+    expect(single.calls).toBe(0);
+    expectUnavailable(refusedOut);
+    expect(refusedOut.refresh).toEqual({ role: 'refused', waitedMs: 0, graceHit: false, degraded: true, storeError: reason });
+    expect(refusedOut.verdicts.map((v) => [v.code, v.severity])).toEqual([['refresh_not_coordinated', 'error']]);
+    expect(refusedOut.verdicts[0]!.message).toContain(`the state table could not be used (${reason})`);
+    expect(JSON.parse((refusedOut as { served: RefreshAnswer }).served.answer.body).error_description).toContain('state table is unavailable');
+
+    const rotating = counted();
+    const degraded = await guardRefresh(options(newToken(), { store: open, rotation: 'rotating' }), rotating.work, describeAnswer);
+    expect(rotating.calls).toBe(1);
+    expect(degraded).toMatchObject({ kind: 'called', refresh: { role: 'degraded', degraded: true, storeError: reason, graceHit: false }, sleptMs: 0 });
+    expect(degraded.verdicts.map((v) => [v.code, v.severity])).toEqual([['refresh_store_degraded', 'warn']]);
+    expect(degraded.verdicts[0]!.message).toContain(`the state table was unavailable (${reason})`);
+  });
+
+  it('the marker write fails: single use answers 503 without the provider; rotating calls it once, degraded', async () => {
+    const single = counted();
+    const refusedOut = await guardRefresh(options(newToken(), { store: async () => faulty({ put: true }, 'ProvisionedThroughputExceeded') }), single.work, describeAnswer);
+    expect(single.calls).toBe(0);
+    expectUnavailable(refusedOut);
+    expect(refusedOut.refresh).toMatchObject({ role: 'refused', degraded: true, storeError: 'ProvisionedThroughputExceeded' });
+
+    const rotating = counted();
+    const degraded = await guardRefresh(options(newToken(), { rotation: 'rotating', store: async () => faulty({ put: true }, 'ProvisionedThroughputExceeded') }), rotating.work, describeAnswer);
+    expect(rotating.calls).toBe(1);
+    expect(degraded).toMatchObject({ kind: 'called', value: { status: 200 }, refresh: { role: 'degraded', degraded: true, storeError: 'ProvisionedThroughputExceeded' }, sleptMs: 0 });
+    expect(degraded.verdicts.map((v) => v.code)).toEqual(['refresh_store_degraded']);
+  });
+
+  it('a waiter gets the answer of the request in flight (follower, not grace): no second provider call, the leader\'s verdicts', async () => {
+    const token = newToken();
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let calls = 0;
+    const work = async () => {
+      calls++;
+      await held;
+      return ok({ access_token: 'at-f', token_type: 'Bearer', expires_in: 3600, refresh_token: 'rt-f2' });
+    };
+    const leader = guardRefresh(options(token), work, describeAnswer);
+    await new Promise((r) => setTimeout(r, 50)); // the leader's marker is written
+    const follower = guardRefresh(options(token, { pollMs: 10 }), work, describeAnswer);
+    await new Promise((r) => setTimeout(r, 60));
+    release();
+    const [lead, follow] = await Promise.all([leader, follower]);
+    expect(calls).toBe(1);
+    expect(lead).toMatchObject({ kind: 'called', refresh: { role: 'leader', waitedMs: 0 }, recorded: 'written', verdicts: [] });
+    if (follow.kind !== 'served') throw new Error('expected a served answer');
+    expect(follow.refresh).toMatchObject({ role: 'follower', graceHit: false, degraded: false, cachedAgeS: 0 });
+    expect(follow.verdicts.map((v) => [v.code, v.severity])).toEqual([['refresh_single_flight_follower', 'info']]);
+    expect(follow.verdicts[0]!.message).toContain('was already calling the provider');
+    expect(JSON.parse(follow.served.answer.body)).toEqual({ access_token: 'at-f', token_type: 'Bearer', expires_in: 3600, refresh_token: 'rt-f2' });
+    expect(follow.served.verdicts).toEqual([{ code: 'ok', severity: 'info', message: LEADER_VERDICT }]);
+    expect(follow.translated).toEqual(['answer served from the refresh cache']);
+  });
+
+  it('a waiter whose deadline comes first: 503, the provider not called, the time waited named; failed polls named too', async () => {
+    for (const failingPolls of [false, true]) {
+      const token = newToken();
+      const until = clock.t + 60_000;
+      await store.put({ pk: refreshItemKey(token), sk: 'flight', status: 'in_progress', owner: 'other', inProgressUntil: until, expiresAt: Math.ceil(until / 1000) + 1 });
+      const c = counted();
+      const fails = { get: failingPolls };
+      const out = await guardRefresh(options(token, { deadline: Date.now() + 10_000, now: Date.now, pollMs: 20, store: async () => faulty(fails, 'slow read'), ...{ deadline: Date.now() + 400 } }), c.work, describeAnswer);
+      expect(c.calls).toBe(0);
+      expectUnavailable(out);
+      expect(out.refresh.role).toBe('timeout');
+      expect(out.refresh.waitedMs).toBeGreaterThan(0);
+      expect(out.verdicts.map((v) => [v.code, v.severity])).toEqual([['refresh_single_flight_timeout', 'error']]);
+      expect(out.verdicts[0]!.message).toContain(`no answer after ${out.refresh.waitedMs} ms`);
+      if (failingPolls) {
+        expect(out.refresh.storeError).toBe('slow read');
+        expect(out.verdicts[0]!.message).toContain('(reading the table failed too: slow read)');
+      } else {
+        expect(out.refresh).not.toHaveProperty('storeError');
+        expect(out.verdicts[0]!.message).not.toContain('reading the table failed');
+      }
+      expect(out.sleptMs).toBeGreaterThan(0);
+    }
+  });
+
+  it('an answer obtained with other client credentials is never served: rotating asks the provider, single use answers 503', async () => {
+    for (const rotation of ['rotating', 'single_use'] as const) {
+      const token = newToken();
+      const c = counted();
+      await guardRefresh(options(token, { rotation }), c.work, describeAnswer);
+      clock.t += 1000;
+      const other = await guardRefresh(options(token, { rotation, clientSecret: 'other-secret' }), c.work, describeAnswer);
+      if (rotation === 'rotating') {
+        expect(c.calls).toBe(2);
+        expect(other).toMatchObject({ kind: 'called', refresh: { role: 'bypass', degraded: false }, verdicts: [] });
+      } else {
+        expect(c.calls).toBe(1);
+        expectUnavailable(other);
+        expect(other.refresh).toEqual({ role: 'refused', waitedMs: 0, graceHit: false, degraded: false });
+        expect(other.verdicts.map((v) => v.code)).toEqual(['refresh_not_coordinated']);
+        expect(other.verdicts[0]!.message).toContain('by a request with other client credentials');
+        expect(JSON.parse((other as { served: RefreshAnswer }).served.answer.body).error_description).toContain('by another client');
+      }
+      // The same credentials are still served from the cache.
+      const same = await guardRefresh(options(token, { rotation }), c.work, describeAnswer);
+      expect(same.refresh.role).toBe('grace');
+    }
+  });
+
+  it('a cached answer that cannot be opened is not served: rotating asks the provider, single use answers 503', async () => {
+    for (const rotation of ['rotating', 'single_use'] as const) {
+      const token = newToken();
+      await store.put({ pk: refreshItemKey(token), sk: 'flight', status: 'completed', owner: 'old', payload: seal('not json', token, PURPOSE_SEAL), completedAt: clock.t, expiresAt: Math.floor(clock.t / 1000) + 600 });
+      const c = counted();
+      const out = await guardRefresh(options(token, { rotation }), c.work, describeAnswer);
+      expect(c.calls).toBe(rotation === 'rotating' ? 1 : 0);
+      expect(out.refresh.role).toBe(rotation === 'rotating' ? 'bypass' : 'refused');
+    }
+  });
+
+  it('a waiter that outlives an abandoned marker takes over and says so (a marker already stale is simply overwritten)', async () => {
+    const token = newToken();
+    await store.put({ pk: refreshItemKey(token), sk: 'flight', status: 'in_progress', owner: 'dead', inProgressUntil: clock.t + 500, expiresAt: Math.ceil(clock.t / 1000) + 60 });
+    const c = counted();
+    // Each reading of the clock moves it 50 ms (the guard's and the store's clock): the marker goes stale while this request waits.
+    const out = await guardRefresh(options(token, { now: () => (clock.t += 50), pollMs: 5 }), c.work, describeAnswer);
+    expect(c.calls).toBe(1);
+    expect(out).toMatchObject({ kind: 'called', refresh: { role: 'leader', tookOver: true }, recorded: 'written' });
+    expect(out.refresh.waitedMs).toBeGreaterThanOrEqual(500);
+    const stale = newToken();
+    await store.put({ pk: refreshItemKey(stale), sk: 'flight', status: 'in_progress', owner: 'dead', inProgressUntil: clock.t - 1, expiresAt: Math.ceil(clock.t / 1000) + 60 });
+    const direct = await guardRefresh(options(stale), c.work, describeAnswer);
+    expect(direct.refresh.role).toBe('leader');
+    expect(direct.refresh).not.toHaveProperty('tookOver');
   });
 });
