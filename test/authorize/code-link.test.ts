@@ -70,6 +70,7 @@ describe('what is not a code link passes through untouched, without a table read
   it.each([
     ['passthrough mode', passthrough, tokenRequest({ code: 'c-1', redirect_uri: ALEXA_REDIRECT })],
     ['a refresh', interception, tokenRequest({ refresh_token: 'rt-1' }, 'refresh_token')],
+    ['a refresh that also carries a code parameter', interception, tokenRequest({ refresh_token: 'rt-1', code: 'c-1' }, 'refresh_token')],
     ['no code', interception, tokenRequest({ redirect_uri: ALEXA_REDIRECT })],
     ['an empty code', interception, tokenRequest({ code: '', redirect_uri: ALEXA_REDIRECT })],
   ])('%s', async (_name, config, req) => {
