@@ -293,6 +293,22 @@ describe('grant-store: what the table holds', () => {
     expect(await takeGrant(real, `${state}-other`, clock.t)).toEqual({ status: 'unknown' });
   });
 
+  it('two /callback requests with one state racing: one takes the grant, the other is told it was used', async () => {
+    const state = `our-state-${++n}-race-0123456789`;
+    await putGrant(real, state, 'lk_race', grant, 600, clock.t);
+    // Both read the grant before either uses it.
+    let reads = 0;
+    let bothRead!: () => void;
+    const read = new Promise<void>((r) => (bothRead = r));
+    const store = gated(async (op) => {
+      if (op === 'get' && ++reads === 2) bothRead();
+      if (op === 'put') await read;
+    });
+    const outcomes = await Promise.all([takeGrant(store, state, clock.t), takeGrant(store, state, clock.t)]);
+    expect(outcomes.map((o) => o.status).sort()).toEqual(['found', 'replayed']);
+    expect(outcomes.find((o) => o.status === 'replayed')).toEqual({ status: 'replayed', linkId: 'lk_race' });
+  });
+
   it('the same value under another purpose is another item (a state is never read as a code)', async () => {
     const value = `shared-value-${++n}-0123456789`;
     await putGrant(real, value, 'lk_both', grant, 600, clock.t);
