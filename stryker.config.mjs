@@ -13,6 +13,7 @@ export default {
     'lambda/core/form.ts',
     'lambda/core/token-request.ts',
     'lambda/core/upstream-request.ts',
+    'lambda/core/upstream-call.ts',
     'lambda/core/oauth-error.ts',
     'lambda/core/translate.ts',
     'lambda/core/scrub.ts',

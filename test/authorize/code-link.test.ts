@@ -70,6 +70,7 @@ describe('what is not a code link passes through untouched, without a table read
   it.each([
     ['passthrough mode', passthrough, tokenRequest({ code: 'c-1', redirect_uri: ALEXA_REDIRECT })],
     ['a refresh', interception, tokenRequest({ refresh_token: 'rt-1' }, 'refresh_token')],
+    ['a refresh that also carries a code parameter', interception, tokenRequest({ refresh_token: 'rt-1', code: 'c-1' }, 'refresh_token')],
     ['no code', interception, tokenRequest({ redirect_uri: ALEXA_REDIRECT })],
     ['an empty code', interception, tokenRequest({ code: '', redirect_uri: ALEXA_REDIRECT })],
   ])('%s', async (_name, config, req) => {
@@ -290,6 +291,22 @@ describe('grant-store: what the table holds', () => {
     expect(taken).toEqual({ status: 'found', payload: grant, linkId: 'lk_grant_1', createdAt: clock.t, expiresAt: Math.floor(clock.t / 1000) + 600 });
     expect(await takeGrant(real, state, clock.t)).toEqual({ status: 'replayed', linkId: 'lk_grant_1' });
     expect(await takeGrant(real, `${state}-other`, clock.t)).toEqual({ status: 'unknown' });
+  });
+
+  it('two /callback requests with one state racing: one takes the grant, the other is told it was used', async () => {
+    const state = `our-state-${++n}-race-0123456789`;
+    await putGrant(real, state, 'lk_race', grant, 600, clock.t);
+    // Both read the grant before either uses it.
+    let reads = 0;
+    let bothRead!: () => void;
+    const read = new Promise<void>((r) => (bothRead = r));
+    const store = gated(async (op) => {
+      if (op === 'get' && ++reads === 2) bothRead();
+      if (op === 'put') await read;
+    });
+    const outcomes = await Promise.all([takeGrant(store, state, clock.t), takeGrant(store, state, clock.t)]);
+    expect(outcomes.map((o) => o.status).sort()).toEqual(['found', 'replayed']);
+    expect(outcomes.find((o) => o.status === 'replayed')).toEqual({ status: 'replayed', linkId: 'lk_race' });
   });
 
   it('the same value under another purpose is another item (a state is never read as a code)', async () => {

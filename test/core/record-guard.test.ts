@@ -262,3 +262,39 @@ describe('guardAnswer output never holds a secret that was in it (WITHHELD as la
     expect(JSON.parse(out.body).error_description).toBe(WITHHELD);
   });
 });
+
+/** Survivors of the mutation run over record-guard.ts (test/mutation/equivalent.md), each a promise of its own. */
+describe('pinned by the mutation run', () => {
+  const wrap = (depth: number, leaf: unknown): unknown => (depth === 0 ? leaf : [wrap(depth - 1, leaf)]);
+  const alexa = 'https://layla.amazon.com/api/skill/link/M2AAAAAAAAAAAA';
+
+  it('a fingerprint field passes as it is in a record that does hold a secret elsewhere', () => {
+    const fp = fingerprint('some-token-value')!;
+    const inFp = new SecretSet([fp.slice(3)]);
+    const out = guardRecord({ accessTokenFp: fp, note: `echo ${fp.slice(3)}` }, inFp);
+    expect(out.accessTokenFp).toBe(fp);
+    expect(out.note).not.toContain(fp.slice(3));
+  });
+
+  it('arrays nested in arrays count towards the 8 levels too, in a record and in an answer', () => {
+    expect(guardRecord({ a: wrap(12, 'x') }, secrets())).toEqual({ a: wrap(7, null) });
+    const out = guardAnswer(json(200, { access_token: 'at-1', extra: wrap(12, `echo ${SECRET}`) }), secrets());
+    expect(JSON.parse(out.body)).toEqual({ access_token: 'at-1', extra: wrap(8, WITHHELD) });
+  });
+
+  it('a JSON answer whose body is `null` is checked as text, without failing', () => {
+    const answer: HttpAnswer = { status: 400, headers: { 'content-type': 'application/json' }, body: 'null' };
+    expect(guardAnswer(answer, secrets())).toEqual(answer);
+  });
+
+  it('an error redirect to a relative location is scrubbed too', () => {
+    const location = `?${new URLSearchParams({ error: 'access_denied', error_description: `provider said ${SECRET}` })}`;
+    expect(guardAnswer({ status: 302, headers: { location }, body: '' }, secrets()).headers.location).toBe(`?${new URLSearchParams({ error: 'access_denied', error_description: `provider said ${fingerprint(SECRET)}` })}`);
+  });
+
+  it('an error redirect without a description, or with one that holds no secret, is left byte for byte', () => {
+    for (const location of [`${alexa}?error=access_denied&state=st-1`, `${alexa}?error=access_denied&error_description=the%20user%20said%20no&state=st-1`]) {
+      expect(guardAnswer({ status: 302, headers: { location }, body: '' }, secrets()).headers.location).toBe(location);
+    }
+  });
+});

@@ -391,3 +391,74 @@ describe('the provider\'s words are kept only scrubbed and clipped', () => {
     expect(t.error!.description).toBe(`code ${fingerprint(secret)}`);
   });
 });
+
+/** Survivors of the mutation run over translate.ts (test/mutation/equivalent.md), each a promise of its own. */
+describe('pinned by the mutation run', () => {
+  const tokens = { access_token: 'at-0001', token_type: 'Bearer', expires_in: 3600 };
+  const codes = (t: Translation) => t.verdicts.map((v) => v.code);
+
+  it('a media type with white space before its parameters is still JSON (no mislabelling verdict)', () => {
+    expect(codes(translateResponse(generic, json(200, tokens, 'application/json ; charset=utf-8'), code()))).not.toContain('content_type_mismatch');
+  });
+
+  it('a JSON body without a Content-Type is read, and the verdict says it was labelled as nothing', () => {
+    const t = translateResponse(generic, answered(200, JSON.stringify(tokens)), code());
+    expect(t.outcome).toBe('success');
+    expect(t.verdicts.find((v) => v.code === 'content_type_mismatch')!.message).toContain('labelled a json body as "nothing"');
+  });
+
+  it.each([
+    'proxy error: the <!doctype html> <html> <head> <body> of the page were lost',
+    'upstream says retry=later',
+  ])('plain text that only mentions markup or an equals sign is text, not HTML or a form (%s)', (text) => {
+    const t = translateResponse(generic, answered(500, text, 'text/plain'), code());
+    expect(t.upstream.format).toBe('text');
+  });
+
+  it('Withings: a status-0 answer without its `body` envelope is an answer without tokens (502), not a crash', () => {
+    const t = translateResponse(withings, json(200, { status: 0 }), code());
+    expect(t.answer.status).toBe(502);
+    expect(codes(t)).toContain('missing_access_token');
+  });
+
+  it('a 4xx without an OAuth error body is an upstream error', () => {
+    const t = translateResponse(generic, answered(404, 'not here', 'text/plain'), code());
+    expect(t.outcome).toBe('upstream_error');
+    expect(t.answer.status).toBe(502);
+  });
+
+  it('a token_type that is not a string is not named in the record', () => {
+    const t = translateResponse(generic, json(200, { ...tokens, token_type: 7 }), code());
+    expect(t.tokens.tokenType).toBeUndefined();
+    expect(bodyOf(t).token_type).toBe('Bearer');
+  });
+
+  it('a refresh answered invalid_client is the client rejected, not the refresh token', () => {
+    const t = translateResponse(generic, json(401, { error: 'invalid_client' }), refresh());
+    expect(codes(t)).toEqual(['client_rejected']);
+  });
+
+  it.each([
+    [[3600], 'a JSON array'],
+    [true, 'a JSON boolean'],
+    [{ s: 1 }, 'a JSON object'],
+  ])('an expires_in of another JSON type is named by its type (%j)', (value, named) => {
+    const t = translateResponse(generic, json(200, { ...tokens, expires_in: value }), code());
+    expect(t.verdicts.find((v) => v.code === 'expires_in_invalid')!.message).toContain(`(${named})`);
+  });
+
+  it.each(['access_token', 'refresh_token', 'id_token'])('the %s the provider issued is a secret of the request: an echo of it elsewhere in the answer is scrubbed from the record', (member) => {
+    const issued = `issued-${member}-5678`;
+    const body = { ...tokens, refresh_token: 'rt-0001', [member]: issued, expires_in: issued };
+    const t = withSecretScope(() => translateResponse(generic, json(200, body), code()));
+    expect(JSON.stringify(t.verdicts)).not.toContain(issued);
+    expect(JSON.stringify(t.verdicts)).toContain(fingerprint(issued)!);
+  });
+
+  it.each(['access_token', 'refresh_token', 'id_token'])('the %s the provider issued is scrubbed from the scope summary, in a secret scope or not', (member) => {
+    const issued = `issued-${member}-5678`;
+    const body = { ...tokens, refresh_token: 'rt-0001', [member]: issued, scope: `read ${issued}` };
+    const t = translateResponse(generic, json(200, body), code());
+    expect(t.tokens.scope).not.toContain(issued);
+  });
+});

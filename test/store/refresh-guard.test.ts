@@ -8,9 +8,10 @@ import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { HttpAnswer } from '../../lambda/core/oauth-error';
 import { IN_FLIGHT_KEEP_SECONDS, LEADER_VERDICT, PURPOSE_SEAL, clientBinding, guardRefresh, keepSecondsOf, refreshItemKey, type RefreshAnswer, type RefreshGuardOptions } from '../../lambda/core/refresh-guard';
+import { IN_PROGRESS_MARGIN_MS } from '../../lambda/core/deadline';
 import { seal } from '../../lambda/core/sealed';
 import { DynamoDbStateStore } from '../../lambda/store/dynamodb-store';
-import type { StateItem, StateStore } from '../../lambda/store/state-store';
+import { StoreUnavailableError, type StateItem, type StateStore } from '../../lambda/store/state-store';
 import { createStateTable } from '../../local/table-definition';
 import { useDynamoDbLocal } from '../support/dynamodb-local';
 
@@ -75,6 +76,7 @@ describe('guardRefresh', () => {
     expect(JSON.parse(replay.served.answer.body)).toEqual({ access_token: 'at-1', token_type: 'Bearer', expires_in: 3480, refresh_token: 'rt-next' });
     expect(replay.refresh).toMatchObject({ role: 'grace', graceHit: true, cachedAgeS: 120 });
     expect(replay.translated).toContain('expires_in 3600 → 3480 (cached answer is 120 s old)');
+    expect(replay.verdicts.map((v) => [v.code, v.severity])).toEqual([['refresh_grace_served', 'info']]);
     expect(replay.verdicts[0]!.message).toContain('refresh token rotated; old one replayed within the grace window, cached answer served');
     // The leader's verdicts travel with the answer.
     expect(replay.served.verdicts.map((v) => v.code)).toEqual(['ok']);
@@ -87,7 +89,7 @@ describe('guardRefresh', () => {
     clock.t += 1000;
     const replay = await guardRefresh(options(token), work, describeAnswer);
     expect(replay.kind).toBe('served');
-    expect(replay.verdicts[0]).toMatchObject({ code: 'refresh_grace_served' });
+    expect(replay.verdicts[0]).toMatchObject({ code: 'refresh_grace_served', severity: 'info' });
     expect(replay.verdicts[0]!.message).toContain('the same refresh token was presented again within the grace window');
   });
 
@@ -97,7 +99,7 @@ describe('guardRefresh', () => {
       calls++;
       return ok({ access_token: 'x' });
     }, describeAnswer);
-    expect(out).toMatchObject({ kind: 'called', refresh: { role: 'stateless', degraded: false }, verdicts: [] });
+    expect(out).toMatchObject({ kind: 'called', refresh: { role: 'stateless', degraded: false, waitedMs: 0 }, verdicts: [] });
     expect(calls).toBe(1);
   });
 
@@ -157,6 +159,26 @@ describe('what is stored for followers and replays', () => {
     expect(replay.translated).toEqual(['answer served from the refresh cache', 'members other than RFC 6749 §5.1\'s were not kept in the cache', 'expires_in 28800 → 28799 (cached answer is 1 s old)']);
   });
 
+  it('a success with fewer members than RFC 6749 §5.1 lists, and one extra: only the extra is left out', async () => {
+    const token = newToken();
+    await guardRefresh(options(token), async () => ok({ access_token: 'at-s', token_type: 'Bearer', id_token: 'eyJx' }), describeAnswer);
+    const replay = await guardRefresh(options(token), async () => ok({ access_token: 'never' }), describeAnswer);
+    if (replay.kind !== 'served') throw new Error('expected a served answer');
+    expect(JSON.parse(replay.served.answer.body)).toEqual({ access_token: 'at-s', token_type: 'Bearer' });
+    expect(replay.translated).toContain('members other than RFC 6749 §5.1\'s were not kept in the cache');
+  });
+
+  it('a success body that is not JSON is kept and served as it is, and is no rotation', async () => {
+    const token = newToken();
+    const odd: HttpAnswer = { status: 200, headers: { 'content-type': 'text/plain' }, body: 'access_token=x' };
+    await guardRefresh(options(token), async () => odd, describeAnswer);
+    clock.t += 3000;
+    const replay = await guardRefresh(options(token), async () => ok({ access_token: 'never' }), describeAnswer);
+    if (replay.kind !== 'served') throw new Error('expected a served answer');
+    expect(replay.served.answer).toEqual(odd);
+    expect(replay.verdicts[0]!.message).toContain('the same refresh token was presented again');
+  });
+
   it('an error answer is kept whole (headers, body): it is what the requests in flight get', async () => {
     const token = newToken();
     const challenge: HttpAnswer = { status: 401, headers: { 'content-type': 'application/json', 'www-authenticate': 'Basic realm="x"' }, body: JSON.stringify({ error: 'invalid_client', error_description: 'no', extra: 'kept' }) };
@@ -195,9 +217,15 @@ describe('refresh tokens that never change (rotation none)', () => {
     ]);
     const rotated = await guardRefresh(counting, async () => (calls++, ok({ access_token: 'c', refresh_token: 'rt-new' })), describeAnswer);
     expect(rotated.verdicts.map((x) => [x.code, x.severity])).toEqual([['refresh_rotation_unexpected', 'warn']]);
+    expect(rotated.verdicts[0]!.message).toContain('Set refresh.rotation to single_use');
     const failed = await guardRefresh(counting, async () => (calls++, bad()), describeAny);
     expect(failed.verdicts).toEqual([]);
-    expect(calls).toBe(4);
+    // Only a success can rotate: an error body naming a refresh token, or a success that is not JSON, is no rotation.
+    const errorNaming = { ...bad(), body: JSON.stringify({ error: 'invalid_grant', refresh_token: 'rt-other' }) };
+    expect((await guardRefresh(counting, async () => (calls++, errorNaming), describeAny)).verdicts).toEqual([]);
+    const notJson: HttpAnswer = { status: 200, headers: {}, body: 'not json' };
+    expect((await guardRefresh(counting, async () => (calls++, notJson), describeAny)).verdicts).toEqual([]);
+    expect(calls).toBe(6);
     expect(opened).toBe(0);
   });
 });
@@ -239,11 +267,222 @@ describe('keep times on a shared clock', () => {
     expect(await replayAfter(success, 2600, 0, 300)).toBe('called');
   });
 
+  it('the request that holds the marker is not taken over before its deadline plus the margin (IN_PROGRESS_MARGIN_MS)', async () => {
+    const token = newToken();
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let calls = 0;
+    const work = async () => {
+      calls++;
+      await held;
+      return success();
+    };
+    const leaderDeadline = clock.t + 4000;
+    const leader = guardRefresh(options(token, { deadline: leaderDeadline }), work, describeAny);
+    await new Promise((r) => setTimeout(r, 50));
+    clock.t = leaderDeadline + IN_PROGRESS_MARGIN_MS - 10; // past the leader's deadline, inside its margin
+    const late = await guardRefresh(options(token, { deadline: clock.t + 1 }), work, describeAny);
+    release();
+    await leader;
+    expect(calls).toBe(1);
+    expect(late.refresh.role).toBe('timeout');
+  });
+
   it('keepSecondsOf: success → grace window; anything else, or grace 0 → 2 s', () => {
     expect(keepSecondsOf(200, 600)).toBe(600);
     expect(keepSecondsOf(200, 0)).toBe(IN_FLIGHT_KEEP_SECONDS);
     expect(keepSecondsOf(400, 600)).toBe(IN_FLIGHT_KEEP_SECONDS);
     expect(keepSecondsOf(503, 0)).toBe(IN_FLIGHT_KEEP_SECONDS);
     expect(IN_FLIGHT_KEEP_SECONDS).toBe(2);
+  });
+});
+
+/**
+ * The paths a refresh takes when it is not the first or a grace hit (docs/refresh-safety.md), on the
+ * real table with faults injected in front of it: the table failing (single use: 503, the token left
+ * alone; rotating: straight to the provider, said so), a waiter served, timed out or refused, an
+ * answer bound to other client credentials, and an unreadable cached answer.
+ */
+describe('store faults, followers and other clients', () => {
+  /** The real store, with `get`/`put` failing (StoreUnavailableError) while `failing` says so. */
+  function faulty(failing: { get?: boolean; put?: boolean }, reason = 'throttled'): StateStore {
+    return {
+      get: async (pk, sk, o) => {
+        if (failing.get) throw new StoreUnavailableError(reason);
+        return store.get(pk, sk, o);
+      },
+      put: async (item, condition) => {
+        if (failing.put) throw new StoreUnavailableError(reason);
+        return store.put(item, condition);
+      },
+      delete: (pk, sk) => store.delete(pk, sk),
+    };
+  }
+  const counted = () => {
+    const c = { calls: 0, work: async () => (c.calls++, ok({ access_token: 'at-x', token_type: 'Bearer', refresh_token: 'rt-next' })) };
+    return c;
+  };
+  /** What Alexa gets when a single-use token is left alone: 503 temporarily_unavailable, Retry-After 1. */
+  const expectUnavailable = (out: Awaited<ReturnType<typeof guardRefresh>>) => {
+    if (out.kind !== 'served') throw new Error('expected a served answer');
+    expect(out.served.answer.status).toBe(503);
+    expect(out.served.answer.headers['retry-after']).toBe('1');
+    expect(JSON.parse(out.served.answer.body)).toMatchObject({ error: 'temporarily_unavailable' });
+    expect(out.served.outcome).toBe('upstream_error');
+    expect(out.served.verdicts).toEqual([]);
+    expect(out.served.tokens).toEqual({});
+    expect(out.translated).toEqual([]);
+  };
+
+  it.each([
+    { thrown: new StoreUnavailableError('throttled'), reason: 'throttled' },
+    { thrown: new TypeError('no table'), reason: 'TypeError' },
+    { thrown: 'a string', reason: 'unknown' },
+  ])('the table cannot be opened ($reason): single use answers 503 without the provider; rotating calls it once and says so', async ({ thrown, reason }) => {
+    const open = () => Promise.reject(thrown);
+    const single = counted();
+    const refusedOut = await guardRefresh(options(newToken(), { store: open }), single.work, describeAnswer);
+    expect(single.calls).toBe(0);
+    expectUnavailable(refusedOut);
+    expect(refusedOut.refresh).toEqual({ role: 'refused', waitedMs: 0, graceHit: false, degraded: true, storeError: reason });
+    expect(refusedOut.verdicts.map((v) => [v.code, v.severity])).toEqual([['refresh_not_coordinated', 'error']]);
+    expect(refusedOut.verdicts[0]!.message).toContain(`the state table could not be used (${reason})`);
+    expect(JSON.parse((refusedOut as { served: RefreshAnswer }).served.answer.body).error_description).toContain('state table is unavailable');
+
+    const rotating = counted();
+    const degraded = await guardRefresh(options(newToken(), { store: open, rotation: 'rotating' }), rotating.work, describeAnswer);
+    expect(rotating.calls).toBe(1);
+    expect(degraded).toMatchObject({ kind: 'called', refresh: { role: 'degraded', degraded: true, storeError: reason, graceHit: false, waitedMs: 0 }, sleptMs: 0 });
+    expect(degraded.verdicts.map((v) => [v.code, v.severity])).toEqual([['refresh_store_degraded', 'warn']]);
+    expect(degraded.verdicts[0]!.message).toContain(`the state table was unavailable (${reason})`);
+  });
+
+  it('the marker write fails: single use answers 503 without the provider; rotating calls it once, degraded', async () => {
+    const single = counted();
+    const refusedOut = await guardRefresh(options(newToken(), { store: async () => faulty({ put: true }, 'ProvisionedThroughputExceeded') }), single.work, describeAnswer);
+    expect(single.calls).toBe(0);
+    expectUnavailable(refusedOut);
+    expect(refusedOut.refresh).toEqual({ role: 'refused', waitedMs: 0, graceHit: false, degraded: true, storeError: 'ProvisionedThroughputExceeded' });
+    expect(refusedOut.verdicts[0]!.message).toContain('the state table could not be used (ProvisionedThroughputExceeded)');
+
+    const rotating = counted();
+    const degraded = await guardRefresh(options(newToken(), { rotation: 'rotating', store: async () => faulty({ put: true }, 'ProvisionedThroughputExceeded') }), rotating.work, describeAnswer);
+    expect(rotating.calls).toBe(1);
+    expect(degraded).toMatchObject({ kind: 'called', value: { status: 200 }, refresh: { role: 'degraded', degraded: true, storeError: 'ProvisionedThroughputExceeded', waitedMs: 0 }, sleptMs: 0 });
+    expect(degraded.verdicts.map((v) => v.code)).toEqual(['refresh_store_degraded']);
+  });
+
+  it('a waiter gets the answer of the request in flight (follower, not grace): no second provider call, the leader\'s verdicts', async () => {
+    const token = newToken();
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let calls = 0;
+    const work = async () => {
+      calls++;
+      await held;
+      return ok({ access_token: 'at-f', token_type: 'Bearer', expires_in: 3600, refresh_token: 'rt-f2' });
+    };
+    const leader = guardRefresh(options(token), work, describeAnswer);
+    await new Promise((r) => setTimeout(r, 50)); // the leader's marker is written
+    const follower = guardRefresh(options(token, { pollMs: 10 }), work, describeAnswer);
+    await new Promise((r) => setTimeout(r, 60));
+    release();
+    const [lead, follow] = await Promise.all([leader, follower]);
+    expect(calls).toBe(1);
+    expect(lead).toMatchObject({ kind: 'called', refresh: { role: 'leader', waitedMs: 0 }, recorded: 'written', verdicts: [] });
+    if (follow.kind !== 'served') throw new Error('expected a served answer');
+    expect(follow.refresh).toMatchObject({ role: 'follower', graceHit: false, degraded: false, cachedAgeS: 0 });
+    expect(follow.verdicts.map((v) => [v.code, v.severity])).toEqual([['refresh_single_flight_follower', 'info']]);
+    expect(follow.verdicts[0]!.message).toContain('was already calling the provider');
+    expect(JSON.parse(follow.served.answer.body)).toEqual({ access_token: 'at-f', token_type: 'Bearer', expires_in: 3600, refresh_token: 'rt-f2' });
+    expect(follow.served.verdicts).toEqual([{ code: 'ok', severity: 'info', message: LEADER_VERDICT }]);
+    expect(LEADER_VERDICT).toContain('its record has the details');
+    expect(follow.translated).toEqual(['answer served from the refresh cache']);
+  });
+
+  it('a waiter whose deadline comes first: 503, the provider not called, the time waited named; failed polls named too', async () => {
+    for (const failingPolls of [false, true]) {
+      const token = newToken();
+      const until = clock.t + 60_000;
+      await store.put({ pk: refreshItemKey(token), sk: 'flight', status: 'in_progress', owner: 'other', inProgressUntil: until, expiresAt: Math.ceil(until / 1000) + 1 });
+      const c = counted();
+      const fails = { get: failingPolls };
+      const out = await guardRefresh(options(token, { deadline: Date.now() + 400, now: Date.now, pollMs: 20, store: async () => faulty(fails, 'slow read') }), c.work, describeAnswer);
+      expect(c.calls).toBe(0);
+      expectUnavailable(out);
+      expect(out.refresh.role).toBe('timeout');
+      expect(out.refresh.waitedMs).toBeGreaterThan(0);
+      expect(out.verdicts.map((v) => [v.code, v.severity])).toEqual([['refresh_single_flight_timeout', 'error']]);
+      expect(JSON.parse((out as { served: RefreshAnswer }).served.answer.body).error_description).toContain('is in progress');
+      if (failingPolls) {
+        expect(out.refresh.storeError).toBe('slow read');
+        expect(out.verdicts[0]!.message).toContain(`no answer after ${out.refresh.waitedMs} ms (reading the table failed too: slow read); this request answered 503`);
+      } else {
+        expect(out.refresh).not.toHaveProperty('storeError');
+        expect(out.verdicts[0]!.message).toContain(`no answer after ${out.refresh.waitedMs} ms; this request answered 503`);
+      }
+      expect(out.sleptMs).toBeGreaterThan(0);
+    }
+  });
+
+  it('an answer obtained with other client credentials is never served: rotating asks the provider, single use answers 503', async () => {
+    for (const rotation of ['rotating', 'single_use'] as const) {
+      const token = newToken();
+      const c = counted();
+      await guardRefresh(options(token, { rotation }), c.work, describeAnswer);
+      clock.t += 1000;
+      const other = await guardRefresh(options(token, { rotation, clientSecret: 'other-secret' }), c.work, describeAnswer);
+      if (rotation === 'rotating') {
+        expect(c.calls).toBe(2);
+        expect(other).toMatchObject({ kind: 'called', refresh: { role: 'bypass', degraded: false }, verdicts: [] });
+      } else {
+        expect(c.calls).toBe(1);
+        expectUnavailable(other);
+        expect(other.refresh).toEqual({ role: 'refused', waitedMs: 0, graceHit: false, degraded: false });
+        expect(other.verdicts.map((v) => v.code)).toEqual(['refresh_not_coordinated']);
+        expect(other.verdicts[0]!.message).toContain('by a request with other client credentials');
+        expect(JSON.parse((other as { served: RefreshAnswer }).served.answer.body).error_description).toContain('by another client');
+      }
+      // Another client id with the same secret is other credentials too.
+      const otherId = await guardRefresh(options(token, { rotation, clientId: 'other-id' }), c.work, describeAnswer);
+      expect(otherId.refresh.role).toBe(rotation === 'rotating' ? 'bypass' : 'refused');
+      // The same credentials are still served from the cache.
+      const same = await guardRefresh(options(token, { rotation }), c.work, describeAnswer);
+      expect(same.refresh.role).toBe('grace');
+    }
+  });
+
+  it('no client credentials, or empty ones, are the same credentials (a public client)', () => {
+    expect(clientBinding(undefined, undefined)).toBe(clientBinding('', ''));
+    expect(clientBinding('c', undefined)).toBe(clientBinding('c', ''));
+    expect(clientBinding(undefined, 's')).toBe(clientBinding('', 's'));
+    expect(clientBinding('c', 's')).not.toBe(clientBinding('cs', ''));
+  });
+
+  it('a cached answer that cannot be opened is not served: rotating asks the provider, single use answers 503', async () => {
+    for (const rotation of ['rotating', 'single_use'] as const) {
+      const token = newToken();
+      await store.put({ pk: refreshItemKey(token), sk: 'flight', status: 'completed', owner: 'old', payload: seal('not json', token, PURPOSE_SEAL), completedAt: clock.t, expiresAt: Math.floor(clock.t / 1000) + 600 });
+      const c = counted();
+      const out = await guardRefresh(options(token, { rotation }), c.work, describeAnswer);
+      expect(c.calls).toBe(rotation === 'rotating' ? 1 : 0);
+      expect(out.refresh.role).toBe(rotation === 'rotating' ? 'bypass' : 'refused');
+    }
+  });
+
+  it('a waiter that outlives an abandoned marker takes over and says so (a marker already stale is simply overwritten)', async () => {
+    const token = newToken();
+    await store.put({ pk: refreshItemKey(token), sk: 'flight', status: 'in_progress', owner: 'dead', inProgressUntil: clock.t + 500, expiresAt: Math.ceil(clock.t / 1000) + 60 });
+    const c = counted();
+    // Each reading of the clock moves it 50 ms (the guard's and the store's clock): the marker goes stale while this request waits.
+    const out = await guardRefresh(options(token, { now: () => (clock.t += 50), pollMs: 5 }), c.work, describeAnswer);
+    expect(c.calls).toBe(1);
+    expect(out).toMatchObject({ kind: 'called', refresh: { role: 'leader', tookOver: true }, recorded: 'written' });
+    expect(out.refresh.waitedMs).toBeGreaterThanOrEqual(500);
+    const stale = newToken();
+    await store.put({ pk: refreshItemKey(stale), sk: 'flight', status: 'in_progress', owner: 'dead', inProgressUntil: clock.t - 1, expiresAt: Math.ceil(clock.t / 1000) + 60 });
+    const direct = await guardRefresh(options(stale), c.work, describeAnswer);
+    expect(direct.refresh.role).toBe('leader');
+    expect(direct.refresh).not.toHaveProperty('tookOver');
   });
 });

@@ -86,6 +86,8 @@ describe('the stored format', () => {
     expect(Buffer.from(open(sealed, 's', 'p')).toString()).toBe('');
     for (const length of [0, 1, 13, 29, 44]) expect(() => open(sealed.subarray(0, length), 's', 'p')).toThrow(new SealError('not a sealed payload'));
     expect(() => open(sealed, 'other', 'p')).toThrow(new SealError('payload could not be opened with this secret'));
+    // Named as such where errors are named by their class (a store failure's reason, a record).
+    expect(() => open(sealed, 'other', 'p')).toThrow(expect.objectContaining({ name: 'SealError' }));
   });
 });
 

@@ -143,6 +143,16 @@ describe('the leader', () => {
     expect(outcome).toMatchObject({ role: 'leader', recorded: 'failed' });
     expect(text((await real.get(pk, 'flight'))!.payload as Uint8Array)).toBe("the taker-over's");
   });
+
+  it('releasing the key is conditional on still owning it too (a taker-over\'s marker is not released)', async () => {
+    const pk = newKey();
+    const outcome = await singleFlight(options(pk), async () => {
+      await real.put(othersMarker(pk, clock.t + 5000));
+      return { value: 'failed' };
+    });
+    expect(outcome).toMatchObject({ role: 'leader', recorded: 'failed' });
+    expect(await real.get(pk, 'flight')).toMatchObject({ status: 'in_progress', owner: 'other-owner' });
+  });
 });
 
 describe('followers', () => {
@@ -369,6 +379,19 @@ describe('writeOutcomeOf', () => {
 });
 
 // A flight the tests above do not cover: the store answers a lost condition without the winner (it expired meanwhile).
+describe('the default sleep', () => {
+  it('a waiter without an injected sleep really waits pollMs between polls (no busy polling of the table)', async () => {
+    const pk = newKey();
+    await real.put(othersMarker(pk, clock.t + 60_000));
+    const start = Date.now();
+    // The store's clock stays on the shared clock (the marker stays alive); the flight's runs on real time.
+    const outcome = await singleFlight({ store: real, pk, inProgressUntil: clock.t + 5000, waitUntil: start + 300, pollMs: 60 }, async () => ({ value: 'never' }));
+    expect(outcome.role).toBe('timeout');
+    if (outcome.role !== 'timeout') return;
+    expect(outcome.sleptMs).toBeGreaterThanOrEqual(55);
+  });
+});
+
 describe('a lost marker write whose winner is not returned', () => {
   it('reads it at once, without sleeping first', async () => {
     const pk = newKey();

@@ -13,6 +13,7 @@
  * Where the jar comes from, and why it is not a dependency: ./dynamodb-local-jar.ts.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll } from 'vitest';
@@ -164,11 +165,34 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   }
 }
 
+/**
+ * Mutation runs only (test/mutation/dynamodb-local.sh): an instance started once, without
+ * `-sharedDb`, so each run's clients, under an access key of their own, see an empty database of
+ * their own (DynamoDB Local keeps one per access key and region). Saves a JVM start per mutant.
+ */
+function reused(endpoint: string): DynamoDbLocal {
+  const accessKeyId = `run${randomUUID().replaceAll('-', '')}`;
+  const clients: DynamoDBClient[] = [];
+  return {
+    endpoint,
+    port: Number(new URL(endpoint).port),
+    client() {
+      const c = new DynamoDBClient({ endpoint, region: 'local', credentials: { accessKeyId, secretAccessKey: 'local' }, maxAttempts: 1 });
+      clients.push(c);
+      return c;
+    },
+    stop: async () => {
+      for (const c of clients.splice(0)) c.destroy();
+    },
+  };
+}
+
 /** Registers beforeAll/afterAll in the calling test file; the getter returns the running instance. */
 export function useDynamoDbLocal(options: DynamoDbLocalOptions = {}): () => DynamoDbLocal {
   let instance: DynamoDbLocal | undefined;
+  const reuse = process.env.MUTATION_DYNAMODB_LOCAL;
   beforeAll(async () => {
-    instance = await startDynamoDbLocal(options);
+    instance = reuse ? reused(reuse) : await startDynamoDbLocal(options);
   }, (options.startTimeoutMs ?? 30_000) + 10_000);
   afterAll(async () => {
     await instance?.stop();
