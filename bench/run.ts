@@ -13,7 +13,7 @@
  *
  * Options: --quick (small counts, no profile, for CI smoke runs; no timing is asserted anywhere)
  *   --requests N (2000) --warmup N (300) --count N (100: exchanges in the DynamoDB counting pass)
- *   --max-seconds S (60 per scenario) --provider-wait-ms MS (200) --memory MB (the stack's, 512)
+ *   --max-seconds S (60 per scenario) --provider-wait-ms MS (200) --memory MB (the stack's, 256)
  *   --dynamodb-latency-ms MS (4) --only id,id --json PATH (bench/results/latest.json)
  *   --scale (print the sizing table) --users N --active SHARE --peak F --no-profile --spawns N (10)
  *   --keep-profiles DIR (keep the .cpuprofile files: open them in Chrome DevTools > Performance)

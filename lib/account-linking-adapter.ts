@@ -46,7 +46,7 @@ export interface AccountLinkingAdapterProps {
 
   /**
    * Memory of the token function, in MB (CPU scales with it).
-   * @default 512 (see DEFAULT_TOKEN_MEMORY_MB for why)
+   * @default 256 (see DEFAULT_TOKEN_MEMORY_MB for why)
    */
   readonly tokenMemorySize?: number;
 

@@ -9,16 +9,16 @@ import { FUNCTION_TIMEOUT_MS } from '../lambda/contract/deadlines';
 import { TABLE_KEYS } from '../lambda/contract/table';
 
 /**
- * 512 MB, from measurement (docs/performance.md "Memory size"): Lambda gives a function CPU in
+ * 256 MB, from measurement (docs/performance.md "Memory size"): Lambda gives a function CPU in
  * proportion to its memory, and the first request of a new container loads the AWS SDK, reads the
  * deployment key from Secrets Manager over TLS and calls the provider over a fresh TLS handshake on
- * that share. At 256 MB (14% of a vCPU) the key read missed its 1 s wait in 11 of 16 measured cold
- * starts, and a rotating provider's first refresh was then answered 503 (not coordinated); at 512 MB
- * none of 16 did, with the cold answer ready in about 1.1 s (1.4 s at worst) of Alexa's 4.5 s. 128 MB
- * leaves under 0.7 s for the provider. The price: about $0.70 per million exchanges more duration
- * at a 200 ms provider wait; set `tokenMemorySize: 256` where every container stays warm and cost rules.
+ * that share (14% of a vCPU at 256 MB). That request waits up to 2.5 s for the key and its time counts
+ * against Alexa's 4.5 s: measured on a quiet machine, 8 of 8 cold first requests (a rotating refresh)
+ * answered 200, ready after 1.8 s (2.0 s at worst), leaving 2.4 s for the provider. 128 MB leaves
+ * under 0.7 s. 512 MB halves the cold answer (0.9 s) for about $0.70 more per million exchanges at a
+ * 200 ms provider wait: set `tokenMemorySize: 512` for a provider slower than about 2 s.
  */
-export const DEFAULT_TOKEN_MEMORY_MB = 512;
+export const DEFAULT_TOKEN_MEMORY_MB = 256;
 
 /** 5 s: above the upstream budget, barely above Alexa's 4.5 s (lambda/contract/deadlines.ts says why). */
 export const DEFAULT_TOKEN_TIMEOUT = Duration.millis(FUNCTION_TIMEOUT_MS.token);

@@ -49,16 +49,16 @@ describe('token function', () => {
       Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
       Handler: 'index.handler',
-      MemorySize: 512,
+      MemorySize: 256,
       LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: logGroup } },
     });
   });
 
-  it('has 512 MB by default (measured: a cold first request fits at that CPU share, docs/performance.md), tokenMemorySize overrides it', () => {
-    expect(DEFAULT_TOKEN_MEMORY_MB).toBe(512);
-    expect(props().MemorySize).toBe(512);
-    const small = build({}, { adapter: { tokenMemorySize: 256 } }).template;
-    small.hasResourceProperties('AWS::Lambda::Function', { Handler: 'index.handler', MemorySize: 256 });
+  it('has 256 MB by default (measured: a cold first request fits at that CPU share, docs/performance.md), tokenMemorySize overrides it', () => {
+    expect(DEFAULT_TOKEN_MEMORY_MB).toBe(256);
+    expect(props().MemorySize).toBe(256);
+    const larger = build({}, { adapter: { tokenMemorySize: 512 } }).template;
+    larger.hasResourceProperties('AWS::Lambda::Function', { Handler: 'index.handler', MemorySize: 512 });
   });
 
   it('times out within Alexa budget but after the upstream budget', () => {
