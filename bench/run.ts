@@ -42,8 +42,8 @@ import { DEFAULT_SIZING, sizing, type SizingRow } from './lib/sizing';
 import { ladder } from './lib/levers';
 import { renderBudget, renderCalibration, renderColdCpu, renderCost, renderLatency, renderLevers, renderProcess, renderProfile, renderSizing, renderState, renderWhatIf, type Out } from './lib/report';
 
-/** The stack's memory size for the token function (lib/defaults.ts; imported lazily: aws-cdk-lib is large). */
-const { DEFAULT_TOKEN_MEMORY_MB } = await import('../lib/defaults');
+/** The stack's memory size for the token function and its Lambda system log level (lib/defaults.ts; imported lazily: aws-cdk-lib is large). */
+const { DEFAULT_TOKEN_MEMORY_MB, DEFAULT_SYSTEM_LOG_LEVEL } = await import('../lib/defaults');
 
 const { values: opts } = parseArgs({
   options: {
@@ -290,6 +290,8 @@ async function main(): Promise<void> {
     providerWaitMs: Number(opts['provider-wait-ms']),
     dynamodbLatencyMs: Number(opts['dynamodb-latency-ms']),
     accessLogFormat: await accessLogFormatOfStack(),
+    // The stack's functions log platform lines only at INFO (platform.start/report): none at its WARN.
+    platformLines: (DEFAULT_SYSTEM_LOG_LEVEL as string) === 'INFO',
   };
   const figures = figuresOf(results).map((f) => {
     const scenario = EXCHANGES.find((x) => x.id === f.id)!.scenario;

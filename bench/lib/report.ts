@@ -146,7 +146,7 @@ export function renderProfile(out: Out, id: string, p: ProfileSummary, r: Scenar
 }
 
 export function renderLevers(out: Out, rows: { lever: string; totals: number[] }[], exchanges: { title: string; goal?: number }[]): void {
-  out('Levers (MODELLED, cumulative, applied to the measured figures; nothing here is implemented in the product): $ per million');
+  out('Levers not in the product (MODELLED, cumulative, applied to the measured figures): $ per million');
   out('');
   table(
     out,

@@ -128,22 +128,20 @@ describe('log lines', () => {
 
 describe('levers', () => {
   it('apply cumulatively; each changes only what it names', async () => {
-    const { ladder, LEAN_ACCESS_LOG_FORMAT } = await import('../../bench/lib/levers');
+    const { ladder } = await import('../../bench/lib/levers');
     const refresh: ExchangeFigures = { id: 'refresh', title: 'r', legs: [leg({ dynamodbCalls: 2, writeUnits: 4, recordBytes: 1400, recordLines: 1 })], maxRssMb: 90 };
     const steps = ladder(refresh, options);
-    expect(steps[0]!.lever).toBe('as measured');
+    expect(steps.map((s) => s.lever)[0]).toBe('as measured');
     const after = (id: number) => steps[id]!;
-    expect(after(1).f.legs[0]!.writeUnits).toBe(0);
-    expect(after(3).f.legs[0]!.recordBytes).toBe(700);
-    expect(after(4).o.platformLines).toBe(false);
-    expect(after(5).o.accessLogFormat).toBe(LEAN_ACCESS_LOG_FORMAT);
-    expect(after(6).o.memoryMb).toBe(128);
-    expect(after(7).f.legs[0]!.recordBytes).toBe(350);
-    expect(after(8).o.front).toBe('function-url');
+    // The rotating-refresh lever leaves a non-rotating exchange alone.
+    expect(after(1).f.legs[0]).toMatchObject({ dynamodbCalls: 2, writeUnits: 4 });
+    expect(after(2).o.memoryMb).toBe(128);
+    expect(after(3).f.legs[0]!.recordBytes).toBe(350);
+    expect(after(4).o.front).toBe('function-url');
     const totals = steps.map((s) => costPerMillion(s.f, s.o, prices).perMillion.total);
     for (let i = 1; i < totals.length; i++) expect(totals[i]!).toBeLessThanOrEqual(totals[i - 1]! + 1e-9);
-    // The rotating-refresh lever leaves a non-rotating exchange alone.
-    expect(after(2).f.legs[0]!.dynamodbCalls).toBe(0);
+    const rotating: ExchangeFigures = { ...refresh, id: 'refresh-rotating' };
+    expect(ladder(rotating, options)[1]!.f.legs[0]).toMatchObject({ dynamodbCalls: 1, writeUnits: 1 });
   });
 
   it('system log level WARN drops the platform lines; an empty access-log format drops the access line', () => {
