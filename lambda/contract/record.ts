@@ -9,12 +9,17 @@
  *
  * No imports but types: used by lambda/, local/ and cli/ alike.
  */
+import { TOKEN_BUDGET_MS } from './deadlines';
 import { RECORD_TYPE } from './record-type';
 import type { Verdict } from './verdicts';
 
 /** The record type string every record carries (`type`, lambda/contract/record-type.ts), and the schema version (`v`). */
 export { RECORD_TYPE };
-export const RECORD_VERSION: 1 = 1;
+/**
+ * 2: the compact record (issue 12): info verdicts as code and parameters (`note()`), and the
+ * defaults below left out. The CLI reads both (`expandRecord`).
+ */
+export const RECORD_VERSION: 2 = 2;
 
 /** The writes a token request may make after (or to protect) the provider's answer. */
 export type StoreWrite = 'refresh_answer' | 'grantee';
@@ -44,7 +49,7 @@ export interface Timing {
 export interface RecordBase {
   /** Record type and schema version. */
   type: typeof RECORD_TYPE;
-  v: typeof RECORD_VERSION;
+  v: 1 | typeof RECORD_VERSION;
   time: string;
   requestId: string;
   /**
@@ -93,4 +98,113 @@ export function closeRecord<T extends RecordBase>(record: T, start: number, end:
   record.timing.totalMs = end - start;
   record.timing.ownMs = Math.max(0, record.timing.totalMs - elsewhereMs);
   return record;
+}
+
+/**
+ * What a v2 record leaves out because it is the default, defined once for the writer
+ * (`compactRecord`) and the reader (`expandRecord`): `[object, field, value]`.
+ */
+const DEFAULTS = [
+  ['upstream', 'method', 'POST'],
+  ['upstream', 'outcome', 'answered'],
+  ['tokens', 'codeVerifierPresent', false],
+  ['tokens', 'idTokenPresent', false],
+  ['refresh', 'waitedMs', 0],
+  ['refresh', 'graceHit', false],
+  ['refresh', 'degraded', false],
+  ['timing', 'upstreamMs', 0],
+  ['timing', 'ownMs', 0],
+  ['timing', 'storeMs', 0],
+  ['timing', 'waitMs', 0],
+  ['timing', 'deadlineMs', TOKEN_BUDGET_MS],
+  ['response', 'status', 200],
+] as const;
+
+/** The media type a body of each format is labelled with when the label agrees (v2 leaves it out then). */
+const MEDIA_TYPE_OF_FORMAT: Readonly<Record<string, string>> = { json: 'application/json', form: 'application/x-www-form-urlencoded' };
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** `GET /authorize` → method and path, for routes named that way. */
+function routeParts(route: unknown): { method: string; path: string } | undefined {
+  const m = typeof route === 'string' ? /^([A-Z]+) (\/\S*)$/.exec(route) : null;
+  return m ? { method: m[1]!, path: m[2]! } : undefined;
+}
+
+/**
+ * The record as it is written (v2): defaults, zero timings, empty lists and the `method`/`path`
+ * its route already names left out. A new object; the record itself is not changed.
+ */
+export function compactRecord<T extends RecordBase>(record: T): T {
+  const out: Obj = { ...(record as unknown as Obj) };
+  const parts = routeParts(out['route']);
+  if (parts && out['method'] === parts.method && out['path'] === parts.path) {
+    delete out['method'];
+    delete out['path'];
+  }
+  if (Array.isArray(out['translated']) && out['translated'].length === 0) delete out['translated'];
+  const copies = new Map<string, Obj>();
+  const copyOf = (name: string): Obj | undefined => {
+    if (!copies.has(name) && isObj(out[name])) copies.set(name, (out[name] = { ...(out[name] as Obj) }) as Obj);
+    return copies.get(name);
+  };
+  for (const [name, field, value] of DEFAULTS) {
+    const o = copyOf(name);
+    if (o && o[field] === value && (name !== 'response' || parts)) delete o[field];
+  }
+  const timing = copyOf('timing');
+  if (timing) for (const [k, v] of Object.entries(timing)) if (Array.isArray(v) && v.length === 0) delete timing[k];
+  const upstream = copyOf('upstream');
+  if (upstream && typeof upstream['format'] === 'string' && upstream['contentType'] === MEDIA_TYPE_OF_FORMAT[upstream['format']]) delete upstream['contentType'];
+  // The provider's time is the timing's (the dashboard reads timing.upstreamMs).
+  if (upstream && timing && upstream['latencyMs'] === timing['upstreamMs']) delete upstream['latencyMs'];
+  // A refresh answer without a new refresh token returns the one Alexa presented.
+  const tokens = copyOf('tokens');
+  if (tokens && tokens['refreshTokenOutFp'] !== undefined && tokens['refreshTokenOutFp'] === tokens['refreshTokenInFp']) delete tokens['refreshTokenOutFp'];
+  if (tokens && tokens['scope'] === '') delete tokens['scope'];
+  // How Alexa authenticated is the record's clientAuth: a success does not say it twice.
+  if (out['route'] === 'POST /token' && out['outcome'] === 'success' && Array.isArray(out['verdicts'])) {
+    out['verdicts'] = (out['verdicts'] as Obj[]).filter((v) => v['code'] !== `alexa_auth_${String(out['clientAuth'])}`);
+  }
+  if (isObj(out['response']) && Object.keys(out['response']).length === 0) delete out['response'];
+  return out as unknown as T;
+}
+
+/**
+ * A record as read, in the shape v1 wrote it: what `compactRecord` left out put back. A v1 record
+ * (or any without `v` 2) is returned as it is.
+ */
+export function expandRecord<T extends Obj>(record: T): T {
+  if (record['v'] !== 2) return record;
+  const out: Obj = { ...record };
+  const parts = routeParts(out['route']);
+  if (parts) {
+    out['method'] ??= parts.method;
+    out['path'] ??= parts.path;
+    out['response'] = { status: 200, ...(isObj(out['response']) ? out['response'] : {}) };
+  }
+  if (out['route'] === 'POST /token' || out['route'] === 'unmatched') out['translated'] ??= [];
+  for (const [name, field, value] of DEFAULTS) {
+    if (name === 'response' || name === 'timing' || !isObj(out[name])) continue;
+    if (name === 'tokens' && field === 'codeVerifierPresent' && out['grantType'] !== 'authorization_code') continue;
+    const o = (out[name] = { ...(out[name] as Obj) }) as Obj;
+    o[field] ??= value;
+  }
+  const upstream = out['upstream'];
+  if (isObj(upstream)) {
+    const up: Obj = (out['upstream'] = { ...upstream });
+    if (up['contentType'] === undefined && typeof up['format'] === 'string' && MEDIA_TYPE_OF_FORMAT[up['format']]) up['contentType'] = MEDIA_TYPE_OF_FORMAT[up['format']];
+    if (up['latencyMs'] === undefined && up['outcome'] === 'answered') up['latencyMs'] = isObj(out['timing']) && typeof out['timing']['upstreamMs'] === 'number' ? out['timing']['upstreamMs'] : 0;
+  }
+  const tokens = out['tokens'];
+  if (isObj(tokens) && out['outcome'] === 'success' && tokens['refreshTokenInFp'] !== undefined && tokens['refreshTokenOutFp'] === undefined) out['tokens'] = { ...tokens, refreshTokenOutFp: tokens['refreshTokenInFp'] };
+  const scheme = out['clientAuth'];
+  if (out['route'] === 'POST /token' && out['outcome'] === 'success' && (scheme === 'basic' || scheme === 'body') && Array.isArray(out['verdicts'])) {
+    const verdicts = out['verdicts'] as Obj[];
+    const okAt = verdicts.findIndex((v) => v['code'] === 'ok');
+    const at = okAt >= 0 ? okAt + 1 : verdicts.length;
+    out['verdicts'] = [...verdicts.slice(0, at), { code: `alexa_auth_${scheme}` }, ...verdicts.slice(at)];
+  }
+  return out as T;
 }
