@@ -601,6 +601,7 @@ export const VERDICTS = /* @__PURE__ */ (() => ({
     routes: ['POST /token'],
     meaning: 'The code came through /callback: it was exchanged with the adapter\'s own redirect_uri and PKCE verifier after Alexa\'s were checked.',
     basis: 'RFC 6749 §4.1.3; RFC 7636 §4.6',
+    text: (p) => `code from /callback: exchanged with our /callback as redirect_uri${p['ourPkce'] ? ' and our PKCE verifier' : ''}${p['alexaPkce'] ? "; Alexa's code_verifier matched its challenge" : ''}`,
   },
   code_replayed: {
     severity: 'error',
