@@ -6,7 +6,7 @@
  */
 import { expandRecord, type RecordBase } from '../lambda/contract/record';
 import { RECORD_TYPE } from '../lambda/contract/record-type';
-import { VERDICTS, isVerdictCode, renderVerdict, type Severity } from '../lambda/contract/verdicts';
+import { VERDICTS, isVerdictCode, renderVerdict, type Severity, type VerdictParams } from '../lambda/contract/verdicts';
 import { BUILT_IN_PROFILES } from '../lambda/core/profiles';
 import { visibleField } from './terminal';
 
@@ -63,19 +63,24 @@ function fromObject(written: Record<string, unknown>): LogRecord | undefined {
 
 /**
  * What a compact verdict's text may take from its record rather than carry: a built-in profile's
- * no_refresh_token hint (only a custom profile's own hint is written; lambda/core/translate.ts).
+ * no_refresh_token hint and single-use rotation (only a custom profile's are written;
+ * lambda/core/translate.ts), and which grant `ok` is about.
  */
-function recordContext(record: Record<string, unknown>): Record<string, Record<string, string>> {
+function recordContext(record: Record<string, unknown>): Record<string, VerdictParams> {
   const provider = typeof record['provider'] === 'string' && Object.hasOwn(BUILT_IN_PROFILES, record['provider']) ? BUILT_IN_PROFILES[record['provider']] : undefined;
   const hint = provider?.refresh.noRefreshTokenHint;
-  return { ...(hint ? { no_refresh_token: { hint } } : {}), ...(record['grantType'] === 'refresh_token' ? { ok: { grant: 'refresh' } } : {}) };
+  return {
+    ...(hint ? { no_refresh_token: { hint } } : {}),
+    ...(provider?.refresh.rotation === 'single_use' ? { refresh_token_rotated: { singleUse: true } } : {}),
+    ...(record['grantType'] === 'refresh_token' ? { ok: { grant: 'refresh' } } : {}),
+  };
 }
 
 /**
  * One verdict as written: `{code, severity, message}`. A compact verdict (only the code and its
  * parameters, v2 records) gets its severity and text from the catalogue (lambda/contract/verdicts.ts).
  */
-function readVerdict(v: Record<string, unknown>, context: Record<string, Record<string, string>> = {}): LoggedVerdict[] {
+function readVerdict(v: Record<string, unknown>, context: Record<string, VerdictParams> = {}): LoggedVerdict[] {
   const code = v['code'];
   if (typeof code !== 'string') return [];
   const known = isVerdictCode(code);

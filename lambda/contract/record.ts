@@ -102,29 +102,61 @@ export function closeRecord<T extends RecordBase>(record: T, start: number, end:
 
 /**
  * What a v2 record leaves out because it is the default, defined once for the writer
- * (`compactRecord`) and the reader (`expandRecord`): `[object, field, value]`.
+ * (`compactRecord`) and the reader (`expandRecord`): `[object, field, value, route]` (the route the
+ * default holds on; any route when absent).
  */
-const DEFAULTS = [
+const DEFAULTS: readonly (readonly [string, string, string | number | boolean, string?])[] = [
   ['upstream', 'method', 'POST'],
-  ['upstream', 'outcome', 'answered'],
   ['tokens', 'codeVerifierPresent', false],
   ['tokens', 'idTokenPresent', false],
   ['refresh', 'waitedMs', 0],
   ['refresh', 'graceHit', false],
   ['refresh', 'degraded', false],
   ['timing', 'upstreamMs', 0],
-  ['timing', 'ownMs', 0],
   ['timing', 'storeMs', 0],
   ['timing', 'waitMs', 0],
-  ['timing', 'deadlineMs', TOKEN_BUDGET_MS],
-  ['response', 'status', 200],
+  ['timing', 'deadlineMs', TOKEN_BUDGET_MS, 'POST /token'],
+  ['lwa', 'grantType', 'authorization_code', 'AcceptGrant'],
+  ['lwa', 'grantType', 'refresh_token', 'lwa_refresh'],
+  ['gateway', 'attempts', 0],
+  ['directive', 'namespace', 'Alexa.Authorization', 'AcceptGrant'],
+  ['directive', 'name', 'AcceptGrant', 'AcceptGrant'],
+  ['directive', 'payloadVersion', '3'],
+  ['directive', 'correlationTokenPresent', false],
+];
+
+/** What a call that was answered says unless it says otherwise (`upstream` and `lwa`: outcome first, the rest only then). */
+const ANSWERED_DEFAULTS = [
+  ['outcome', 'answered'],
+  ['status', 200],
 ] as const;
 
 /** The media type a body of each format is labelled with when the label agrees (v2 leaves it out then). */
 const MEDIA_TYPE_OF_FORMAT: Readonly<Record<string, string>> = { json: 'application/json', form: 'application/x-www-form-urlencoded' };
 
+/** The answer a successful AcceptGrant gets (Alexa.Authorization AcceptGrant.Response). */
+const ACCEPT_GRANT_RESPONSE = { namespace: 'Alexa.Authorization', name: 'AcceptGrant.Response' } as const;
+
+/**
+ * `translated` entries a v2 record writes as a code: each renders back, from the record, to the text
+ * v1 wrote (lambda/core/translate.ts); an entry that renders to nothing else stays text.
+ */
+const TRANSLATION_CODES: Readonly<Record<string, (r: Obj) => string | undefined>> = {
+  form: () => 'form → JSON',
+  status: (r) => (typeof sub(r, 'upstream')['status'] === 'number' ? `status ${sub(r, 'upstream')['status']} → 200` : undefined),
+  token_type_missing: () => 'token_type → Bearer (missing)',
+  token_type: (r) => (typeof sub(r, 'tokens')['tokenType'] === 'string' ? `token_type ${sub(r, 'tokens')['tokenType']} → Bearer` : undefined),
+  retained: () => 'refresh_token retained',
+  expires_in_number: () => 'expires_in string → number',
+  expires_in_default: (r) => (typeof sub(r, 'tokens')['expiresIn'] === 'number' ? `expires_in ${sub(r, 'tokens')['expiresIn']} synthesised` : undefined),
+  scope_array: () => 'scope array → space-delimited',
+  scope_comma: () => 'scope comma → space',
+};
+
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const sub = (r: Obj, name: string): Obj => (isObj(r[name]) ? r[name] : {});
+const n = (v: unknown): number => (typeof v === 'number' ? v : 0);
 
 /** `GET /authorize` → method and path, for routes named that way. */
 function routeParts(route: unknown): { method: string; path: string } | undefined {
@@ -132,41 +164,67 @@ function routeParts(route: unknown): { method: string; path: string } | undefine
   return m ? { method: m[1]!, path: m[2]! } : undefined;
 }
 
+/** The adapter's own time, as closeRecord computed it: what the provider, the table and waiting left of the total. */
+const ownMsOf = (t: Obj): number => Math.max(0, n(t['totalMs']) - n(t['upstreamMs']) - n(t['storeMs']) - n(t['waitMs']));
+
+/** A successful refresh whose answer carried a refresh token other than the one Alexa presented. */
+const wasRotated = (r: Obj): boolean => r['grantType'] === 'refresh_token' && sub(r, 'tokens')['refreshTokenOutFp'] !== undefined && sub(r, 'tokens')['refreshTokenInFp'] !== undefined && sub(r, 'tokens')['refreshTokenOutFp'] !== sub(r, 'tokens')['refreshTokenInFp'];
+
+/** The defaults that hold on `route`. */
+const defaultsOf = (route: unknown) => DEFAULTS.filter(([, , , r]) => r === undefined || r === route);
+
 /**
- * The record as it is written (v2): defaults, zero timings, empty lists and the `method`/`path`
- * its route already names left out. A new object; the record itself is not changed.
+ * The record as it is written (v2): defaults, zero timings, empty lists, what the route already
+ * names and what another field already says left out; `translated` entries as codes. A new
+ * object; the record itself is not changed. `expandRecord` puts it all back.
  */
 export function compactRecord<T extends RecordBase>(record: T): T {
   const out: Obj = { ...(record as unknown as Obj) };
-  const parts = routeParts(out['route']);
+  const route = out['route'];
+  const copy = (name: string): Obj | undefined => (isObj(out[name]) ? (out[name] = { ...(out[name] as Obj) }) : undefined) as Obj | undefined;
+  const upstream = copy('upstream');
+  const tokens = copy('tokens');
+  const timing = copy('timing');
+  const lwa = copy('lwa');
+  for (const name of ['refresh', 'gateway', 'directive', 'response']) copy(name);
+  // Derived from other fields: read before anything is left out.
+  if (Array.isArray(out['translated'])) {
+    const translated = (out['translated'] as unknown[]).map((t) => Object.keys(TRANSLATION_CODES).find((c) => TRANSLATION_CODES[c]!(out) === t) ?? t);
+    if (translated.length) out['translated'] = translated;
+    else delete out['translated'];
+  }
+  if (timing && timing['ownMs'] === ownMsOf(timing)) delete timing['ownMs'];
+  for (const call of [upstream, lwa]) {
+    if (!call || call['outcome'] !== 'answered') continue;
+    if (timing && call['latencyMs'] === timing['upstreamMs']) delete call['latencyMs'];
+    if (call === upstream) {
+      if (typeof call['format'] === 'string' && call['contentType'] === MEDIA_TYPE_OF_FORMAT[call['format']]) delete call['contentType'];
+      if (call['format'] === 'json') delete call['format'];
+      if (call['clientAuth'] === 'basic' && out['clientAuth'] === 'basic' && call['basicEncoding'] === 'forwarded') delete call['basicEncoding'];
+      if (call['clientAuth'] !== undefined && call['clientAuth'] === out['clientAuth']) delete call['clientAuth'];
+    }
+    for (const [field, value] of [...ANSWERED_DEFAULTS].reverse()) if (call[field] === value) delete call[field];
+  }
+  // A refresh answer without a new refresh token returns the one Alexa presented.
+  if (tokens && tokens['refreshTokenOutFp'] !== undefined && tokens['refreshTokenOutFp'] === tokens['refreshTokenInFp']) delete tokens['refreshTokenOutFp'];
+  if (tokens && tokens['scope'] === '') delete tokens['scope'];
+  // How Alexa authenticated is the record's clientAuth: a success does not say it twice. A refresh
+  // that returned a new refresh token was rotated (lambda/core/translate.ts), just before its `ok`.
+  if (route === 'POST /token' && out['outcome'] === 'success' && Array.isArray(out['verdicts'])) {
+    const rotated = wasRotated(out);
+    out['verdicts'] = (out['verdicts'] as Obj[]).filter(
+      (v, i, all) => v['code'] !== `alexa_auth_${String(out['clientAuth'])}` && !(rotated && v['code'] === 'refresh_token_rotated' && Object.keys(v).length === 1 && all[i + 1]?.['code'] === 'ok'),
+    );
+  }
+  const parts = routeParts(route);
   if (parts && out['method'] === parts.method && out['path'] === parts.path) {
     delete out['method'];
     delete out['path'];
   }
-  if (Array.isArray(out['translated']) && out['translated'].length === 0) delete out['translated'];
-  const copies = new Map<string, Obj>();
-  const copyOf = (name: string): Obj | undefined => {
-    if (!copies.has(name) && isObj(out[name])) copies.set(name, (out[name] = { ...(out[name] as Obj) }) as Obj);
-    return copies.get(name);
-  };
-  for (const [name, field, value] of DEFAULTS) {
-    const o = copyOf(name);
-    if (o && o[field] === value && (name !== 'response' || parts)) delete o[field];
-  }
-  const timing = copyOf('timing');
+  if (parts && isObj(out['response']) && out['response']['status'] === 200) delete out['response']['status'];
+  if (route === 'AcceptGrant' && out['outcome'] === 'success' && isObj(out['response']) && out['response']['namespace'] === ACCEPT_GRANT_RESPONSE.namespace && out['response']['name'] === ACCEPT_GRANT_RESPONSE.name && Object.keys(out['response']).length === 2) delete out['response'];
+  for (const [name, field, value] of defaultsOf(route)) if (isObj(out[name]) && out[name][field] === value) delete out[name][field];
   if (timing) for (const [k, v] of Object.entries(timing)) if (Array.isArray(v) && v.length === 0) delete timing[k];
-  const upstream = copyOf('upstream');
-  if (upstream && typeof upstream['format'] === 'string' && upstream['contentType'] === MEDIA_TYPE_OF_FORMAT[upstream['format']]) delete upstream['contentType'];
-  // The provider's time is the timing's (the dashboard reads timing.upstreamMs).
-  if (upstream && timing && upstream['latencyMs'] === timing['upstreamMs']) delete upstream['latencyMs'];
-  // A refresh answer without a new refresh token returns the one Alexa presented.
-  const tokens = copyOf('tokens');
-  if (tokens && tokens['refreshTokenOutFp'] !== undefined && tokens['refreshTokenOutFp'] === tokens['refreshTokenInFp']) delete tokens['refreshTokenOutFp'];
-  if (tokens && tokens['scope'] === '') delete tokens['scope'];
-  // How Alexa authenticated is the record's clientAuth: a success does not say it twice.
-  if (out['route'] === 'POST /token' && out['outcome'] === 'success' && Array.isArray(out['verdicts'])) {
-    out['verdicts'] = (out['verdicts'] as Obj[]).filter((v) => v['code'] !== `alexa_auth_${String(out['clientAuth'])}`);
-  }
   if (isObj(out['response']) && Object.keys(out['response']).length === 0) delete out['response'];
   return out as unknown as T;
 }
@@ -178,29 +236,47 @@ export function compactRecord<T extends RecordBase>(record: T): T {
 export function expandRecord<T extends Obj>(record: T): T {
   if (record['v'] !== 2) return record;
   const out: Obj = { ...record };
-  const parts = routeParts(out['route']);
+  const route = out['route'];
+  const copy = (name: string): Obj | undefined => (isObj(out[name]) ? (out[name] = { ...(out[name] as Obj) }) : undefined) as Obj | undefined;
+  const upstream = copy('upstream');
+  const tokens = copy('tokens');
+  const timing = copy('timing');
+  const lwa = copy('lwa');
+  for (const name of ['refresh', 'gateway', 'directive']) copy(name);
+  for (const [name, field, value] of defaultsOf(route)) {
+    if (name === 'timing' && field !== 'deadlineMs') continue;
+    if (name === 'tokens' && field === 'codeVerifierPresent' && out['grantType'] !== 'authorization_code') continue;
+    if (isObj(out[name])) (out[name] as Obj)[field] ??= value;
+  }
+  const parts = routeParts(route);
   if (parts) {
     out['method'] ??= parts.method;
     out['path'] ??= parts.path;
-    out['response'] = { status: 200, ...(isObj(out['response']) ? out['response'] : {}) };
+    out['response'] = { status: 200, ...sub(out, 'response') };
   }
-  if (out['route'] === 'POST /token' || out['route'] === 'unmatched') out['translated'] ??= [];
-  for (const [name, field, value] of DEFAULTS) {
-    if (name === 'response' || name === 'timing' || !isObj(out[name])) continue;
-    if (name === 'tokens' && field === 'codeVerifierPresent' && out['grantType'] !== 'authorization_code') continue;
-    const o = (out[name] = { ...(out[name] as Obj) }) as Obj;
-    o[field] ??= value;
+  if (route === 'AcceptGrant' && out['outcome'] === 'success' && out['response'] === undefined) out['response'] = { ...ACCEPT_GRANT_RESPONSE };
+  if (timing) timing['ownMs'] ??= ownMsOf(timing);
+  for (const call of [upstream, lwa]) {
+    if (!call || (call['outcome'] !== undefined && call['outcome'] !== 'answered')) continue;
+    for (const [field, value] of ANSWERED_DEFAULTS) call[field] ??= value;
+    call['latencyMs'] ??= timing ? n(timing['upstreamMs']) : 0;
+    if (call === upstream) {
+      call['format'] ??= 'json';
+      if (typeof call['format'] === 'string' && MEDIA_TYPE_OF_FORMAT[call['format']]) call['contentType'] ??= MEDIA_TYPE_OF_FORMAT[call['format']];
+      if (out['clientAuth'] !== undefined) call['clientAuth'] ??= out['clientAuth'];
+      if (call['clientAuth'] === 'basic' && out['clientAuth'] === 'basic') call['basicEncoding'] ??= 'forwarded';
+    }
   }
-  const upstream = out['upstream'];
-  if (isObj(upstream)) {
-    const up: Obj = (out['upstream'] = { ...upstream });
-    if (up['contentType'] === undefined && typeof up['format'] === 'string' && MEDIA_TYPE_OF_FORMAT[up['format']]) up['contentType'] = MEDIA_TYPE_OF_FORMAT[up['format']];
-    if (up['latencyMs'] === undefined && up['outcome'] === 'answered') up['latencyMs'] = isObj(out['timing']) && typeof out['timing']['upstreamMs'] === 'number' ? out['timing']['upstreamMs'] : 0;
-  }
-  const tokens = out['tokens'];
-  if (isObj(tokens) && out['outcome'] === 'success' && tokens['refreshTokenInFp'] !== undefined && tokens['refreshTokenOutFp'] === undefined) out['tokens'] = { ...tokens, refreshTokenOutFp: tokens['refreshTokenInFp'] };
+  if (tokens && out['outcome'] === 'success' && tokens['refreshTokenInFp'] !== undefined) tokens['refreshTokenOutFp'] ??= tokens['refreshTokenInFp'];
+  if (Array.isArray(out['translated'])) out['translated'] = (out['translated'] as unknown[]).map((t) => (typeof t === 'string' && Object.hasOwn(TRANSLATION_CODES, t) ? (TRANSLATION_CODES[t]!(out) ?? t) : t));
+  else if (route === 'POST /token' || route === 'unmatched') out['translated'] = [];
   const scheme = out['clientAuth'];
-  if (out['route'] === 'POST /token' && out['outcome'] === 'success' && (scheme === 'basic' || scheme === 'body') && Array.isArray(out['verdicts'])) {
+  if (route === 'POST /token' && out['outcome'] === 'success' && wasRotated(out) && Array.isArray(out['verdicts'])) {
+    const verdicts = out['verdicts'] as Obj[];
+    const okAt = verdicts.findIndex((v) => v['code'] === 'ok');
+    if (okAt >= 0 && !verdicts.some((v) => v['code'] === 'refresh_token_rotated')) out['verdicts'] = [...verdicts.slice(0, okAt), { code: 'refresh_token_rotated' }, ...verdicts.slice(okAt)];
+  }
+  if (route === 'POST /token' && out['outcome'] === 'success' && (scheme === 'basic' || scheme === 'body') && Array.isArray(out['verdicts'])) {
     const verdicts = out['verdicts'] as Obj[];
     const okAt = verdicts.findIndex((v) => v['code'] === 'ok');
     const at = okAt >= 0 ? okAt + 1 : verdicts.length;

@@ -360,7 +360,8 @@ function normaliseSuccess(profile: ProviderProfile, ctx: TranslateContext, a: Pa
       verdicts.push(note('no_refresh_token', 'warn', { ...(expiresIn !== undefined ? { expiresIn } : {}), ...ownHint(profile) }));
     }
   } else if (ctx.grantType === 'refresh_token' && refreshToken !== ctx.presentedRefreshToken) {
-    verdicts.push(note('refresh_token_rotated', 'info', profile.refresh.rotation === 'single_use' ? { singleUse: true } : {}));
+    // A built-in profile's rotation is rendered by the CLI from the profile the record names.
+    verdicts.push(note('refresh_token_rotated', 'info', profile.refresh.rotation === 'single_use' && BUILT_IN_PROFILES[profile.id]?.refresh.rotation !== 'single_use' ? { singleUse: true } : {}));
   }
   if (refreshToken !== undefined) out.refresh_token = refreshToken;
 
@@ -396,7 +397,7 @@ function normaliseSuccess(profile: ProviderProfile, ctx: TranslateContext, a: Pa
 }
 
 /**
- * no_refresh_token's fix: a built-in profile's hint is rendered by the CLI from the profile the
+ * no_refresh_token's fix (and refresh_token_rotated's single use, above): a built-in profile's hint is rendered by the CLI from the profile the
  * record names (`provider`); only a custom profile's own hint is written into the record.
  */
 function ownHint(profile: ProviderProfile): { hint?: string } {
