@@ -57,7 +57,7 @@ function fromObject(written: Record<string, unknown>): LogRecord | undefined {
     ...value,
     requestId: typeof value['requestId'] === 'string' ? value['requestId'] : '',
     verdicts,
-    timing: { totalMs: Number(timing['totalMs'] ?? 0), upstreamMs: Number(timing['upstreamMs'] ?? 0), ownMs: Number(timing['ownMs'] ?? 0) },
+    timing: { ...timing, totalMs: Number(timing['totalMs'] ?? 0), upstreamMs: Number(timing['upstreamMs'] ?? 0), ownMs: Number(timing['ownMs'] ?? 0) },
   } as LogRecord;
 }
 

@@ -276,7 +276,8 @@ export function expandRecord<T extends Obj>(record: T): T {
     const okAt = verdicts.findIndex((v) => v['code'] === 'ok');
     if (okAt >= 0 && !verdicts.some((v) => v['code'] === 'refresh_token_rotated')) out['verdicts'] = [...verdicts.slice(0, okAt), { code: 'refresh_token_rotated' }, ...verdicts.slice(okAt)];
   }
-  if (route === 'POST /token' && out['outcome'] === 'success' && (scheme === 'basic' || scheme === 'body') && Array.isArray(out['verdicts'])) {
+  // (Idempotent: a record read twice gets it once.)
+  if (route === 'POST /token' && out['outcome'] === 'success' && (scheme === 'basic' || scheme === 'body') && Array.isArray(out['verdicts']) && !(out['verdicts'] as Obj[]).some((v) => v['code'] === `alexa_auth_${scheme}`)) {
     const verdicts = out['verdicts'] as Obj[];
     const okAt = verdicts.findIndex((v) => v['code'] === 'ok');
     const at = okAt >= 0 ? okAt + 1 : verdicts.length;
