@@ -11,3 +11,22 @@ export function readBack<T>(record: object): T {
   if (!read) throw new Error(`not a record: ${JSON.stringify(record).slice(0, 200)}`);
   return read as unknown as T;
 }
+
+/**
+ * Verdicts as the CLI shows them (`{code, severity, message}`, compact ones rendered from the
+ * catalogue), for the record of this provider and grant they would be written in.
+ */
+export function renderedVerdicts(verdicts: readonly object[], record: { provider: string; grantType?: string }): { code: string; severity: string; message: string }[] {
+  return readBack<{ verdicts: { code: string; severity: string; message: string }[] }>({
+    type: 'alexa-link-adapter.exchange',
+    v: 2,
+    time: '2026-12-01T00:00:00.000Z',
+    requestId: 'r',
+    route: 'POST /token',
+    outcome: 'success',
+    timing: { totalMs: 0 },
+    ...record,
+    clientAuth: 'none',
+    verdicts,
+  }).verdicts;
+}
