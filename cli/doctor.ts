@@ -14,7 +14,7 @@ import { selectProfile } from '../lambda/core/profiles/resolve';
 import { createTokenHandler } from '../lambda/handlers/token';
 import { loadConfigFile } from '../local/config-file';
 import { ALEXA_TOKEN_DEADLINE_MS } from './constants';
-import { codesOf, num, str, type LogRecord } from './records';
+import { codesOf, num, parseRecordLine, str, type LogRecord } from './records';
 
 export type CheckStatus = 'pass' | 'warn' | 'fail' | 'skip';
 
@@ -56,7 +56,7 @@ export async function probeTokenEndpoint(config: AdapterConfig, opts: ProbeOptio
   const { profile, problems } = selectProfile(config);
   if (!profile) return { checks: [{ name: 'token endpoint', status: 'fail', detail: problems.join('; ') }] };
   let record: LogRecord | undefined;
-  const handler = createTokenHandler({ config: runtimePart(config), log: (r) => (record = r as LogRecord), ...(opts.fetch ? { fetch: opts.fetch } : {}) });
+  const handler = createTokenHandler({ config: runtimePart(config), log: (r) => (record = parseRecordLine(JSON.stringify(r))), ...(opts.fetch ? { fetch: opts.fetch } : {}) });
   const clientId = opts.clientId ?? DOCTOR_CLIENT_ID;
   const body = new URLSearchParams({ grant_type: 'authorization_code', code: DOCTOR_CODE, redirect_uri: DOCTOR_REDIRECT_URI }).toString();
   const basic = `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(opts.clientSecret ?? 'invalid-secret')}`).toString('base64')}`;

@@ -4,9 +4,10 @@
  * is relied on; route-specific fields are read defensively so records of routes added later (and of
  * older or newer schema minor changes) never break the reader.
  */
-import type { RecordBase } from '../lambda/contract/record';
+import { expandRecord, type RecordBase } from '../lambda/contract/record';
 import { RECORD_TYPE } from '../lambda/contract/record-type';
-import { VERDICTS, isVerdictCode, renderVerdict, type Severity } from '../lambda/contract/verdicts';
+import { VERDICTS, isVerdictCode, renderVerdict, type Severity, type VerdictParams } from '../lambda/contract/verdicts';
+import { BUILT_IN_PROFILES } from '../lambda/core/profiles';
 import { visibleField } from './terminal';
 
 /** A verdict as read from a log: any code (a newer adapter may write codes this CLI does not know). */
@@ -46,31 +47,48 @@ export function parseRecordLine(line: string): LogRecord | undefined {
  * The record from its parsed object. Anyone who may write to the log group can write a record, so
  * every field has been made one line of visible text first (cli/terminal.ts).
  */
-function fromObject(value: Record<string, unknown>): LogRecord | undefined {
-  if (typeof value['time'] !== 'string' || typeof value['route'] !== 'string' || typeof value['outcome'] !== 'string') return undefined;
-  const verdicts = Array.isArray(value['verdicts']) ? value['verdicts'].flatMap((v) => (isObject(v) ? readVerdict(v) : [])) : [];
+function fromObject(written: Record<string, unknown>): LogRecord | undefined {
+  if (typeof written['time'] !== 'string' || typeof written['route'] !== 'string' || typeof written['outcome'] !== 'string') return undefined;
+  const value = expandRecord(written);
+  const context = recordContext(value);
+  const verdicts = Array.isArray(value['verdicts']) ? value['verdicts'].flatMap((v) => (isObject(v) ? readVerdict(v, context) : [])) : [];
   const timing = isObject(value['timing']) ? value['timing'] : {};
   return {
     ...value,
     requestId: typeof value['requestId'] === 'string' ? value['requestId'] : '',
     verdicts,
-    timing: { totalMs: Number(timing['totalMs'] ?? 0), upstreamMs: Number(timing['upstreamMs'] ?? 0), ownMs: Number(timing['ownMs'] ?? 0) },
+    timing: { ...timing, totalMs: Number(timing['totalMs'] ?? 0), upstreamMs: Number(timing['upstreamMs'] ?? 0), ownMs: Number(timing['ownMs'] ?? 0) },
   } as LogRecord;
 }
 
 /**
- * One verdict as written: `{code, severity, message}`. A compact verdict (only the code and its
- * parameters) gets its severity and text from the catalogue (lambda/contract/verdicts.ts).
+ * What a compact verdict's text may take from its record rather than carry: a built-in profile's
+ * no_refresh_token hint and single-use rotation (only a custom profile's are written;
+ * lambda/core/translate.ts), and which grant `ok` is about.
  */
-function readVerdict(v: Record<string, unknown>): LoggedVerdict[] {
+function recordContext(record: Record<string, unknown>): Record<string, VerdictParams> {
+  const provider = typeof record['provider'] === 'string' && Object.hasOwn(BUILT_IN_PROFILES, record['provider']) ? BUILT_IN_PROFILES[record['provider']] : undefined;
+  const hint = provider?.refresh.noRefreshTokenHint;
+  return {
+    ...(hint ? { no_refresh_token: { hint } } : {}),
+    ...(provider?.refresh.rotation === 'single_use' ? { refresh_token_rotated: { singleUse: true } } : {}),
+    ...(record['grantType'] === 'refresh_token' ? { ok: { grant: 'refresh' } } : {}),
+  };
+}
+
+/**
+ * One verdict as written: `{code, severity, message}`. A compact verdict (only the code and its
+ * parameters, v2 records) gets its severity and text from the catalogue (lambda/contract/verdicts.ts).
+ */
+function readVerdict(v: Record<string, unknown>, context: Record<string, VerdictParams> = {}): LoggedVerdict[] {
   const code = v['code'];
   if (typeof code !== 'string') return [];
   const known = isVerdictCode(code);
   const stated = v['severity'];
-  const severity = typeof stated === 'string' && SEVERITIES.has(stated) ? (stated as Severity) : known ? VERDICTS[code].severity : 'error';
+  const severity = typeof stated === 'string' && SEVERITIES.has(stated) ? (stated as Severity) : known ? VERDICTS[code].severity : typeof v['message'] === 'string' ? 'error' : 'info';
   if (typeof v['message'] === 'string') return [{ code, severity, message: v['message'] }];
   const params = Object.fromEntries(Object.entries(v).filter(([k, x]) => k !== 'code' && k !== 'severity' && (typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean'))) as Record<string, string | number | boolean>;
-  return [{ code, severity, message: renderVerdict(code, params) ?? code }];
+  return [{ code, severity, message: renderVerdict(code, { ...(Object.hasOwn(context, code) ? context[code] : {}), ...params }) ?? code }];
 }
 
 /** Every string in the value with control and format characters shown as `\uXXXX` (cli/terminal.ts). */

@@ -8,7 +8,7 @@
  * `isBase64Encoded: true` (a form-encoded token request included); header names are lower-case;
  * repeated headers are joined with commas; cookies move to `cookies`.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 
@@ -57,7 +57,8 @@ export function buildEvent(req: IncomingMessage, body: Buffer, routeKey: string)
   const cookies = req.headers.cookie ? req.headers.cookie.split(/;\s*/).filter(Boolean) : undefined;
   const text = isTextContentType(headers['content-type']);
   const now = Date.now();
-  const requestId = randomUUID();
+  // API Gateway's request ids are 16 characters (e.g. `Jz6X2hYzoAMEMdA=`), not UUIDs: records measure as deployed.
+  const requestId = `${randomBytes(11).toString('base64url')}=`;
   return {
     version: '2.0',
     routeKey,

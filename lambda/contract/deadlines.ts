@@ -8,6 +8,15 @@ import type { HandlerName } from './routes';
 /** Alexa's deadline for the whole token answer, in ms (Alexa docs: configure-authorization-code-grant, "respond within 4.5 seconds"). */
 export const ALEXA_TOKEN_DEADLINE_MS = 4500;
 
+/**
+ * Kept back from Alexa's deadline (and from the Lambda's remaining time): shaping the answer, writing
+ * the record, and the way back through API Gateway after the handler returns (lambda/core/deadline.ts).
+ */
+export const ANSWER_MARGIN_MS = 250;
+
+/** A token request's deadline when the Lambda has time enough: what a record's `timing.deadlineMs` usually is (left out then, record v2). */
+export const TOKEN_BUDGET_MS = ALEXA_TOKEN_DEADLINE_MS - ANSWER_MARGIN_MS;
+
 /** Alexa's deadline for a smart-home directive's answer, in ms (Alexa docs: smarthome/troubleshooting-guide, SKILL_RESPONSE_TIMEOUT_EXCEPTION after 8 seconds). */
 export const ALEXA_DIRECTIVE_DEADLINE_MS = 8000;
 

@@ -37,7 +37,15 @@ export interface VerdictEntry {
   fix?: string;
   /** What it rests on: the debugging tip (quoted), the Alexa documentation page or the RFC section. */
   basis: string;
+  /**
+   * Codes a handler writes compact (`note()`: the code and a few parameters, no prose): this
+   * occurrence's text, rendered by the CLI from those parameters. Absent: the record carries a message.
+   */
+  text?: (p: VerdictParams) => string;
 }
+
+/** A compact verdict's parameters: numbers, booleans and values from closed sets, never prose from outside. */
+export type VerdictParams = Readonly<Record<string, string | number | boolean>>;
 
 const TIPS = 'Alexa Account Linking Debugging Tips';
 const CONSOLE = 'Alexa developer console > your skill > Build > Account Linking';
@@ -167,6 +175,7 @@ export const VERDICTS = /* @__PURE__ */ (() => ({
     routes: ['POST /token'],
     meaning: 'Alexa authenticated with HTTP Basic ("Your Authentication Scheme": "HTTP Basic (Recommended)").',
     basis: 'RFC 6749 §2.3.1',
+    text: () => 'Alexa authenticated with HTTP Basic ("HTTP Basic (Recommended)")',
   },
   alexa_auth_body: {
     severity: 'info',
@@ -174,6 +183,7 @@ export const VERDICTS = /* @__PURE__ */ (() => ({
     routes: ['POST /token'],
     meaning: 'Alexa sent the client credentials in the body ("Your Authentication Scheme": "Credentials in request body").',
     basis: 'RFC 6749 §2.3.1',
+    text: () => 'Alexa sent the client credentials in the body ("Credentials in request body")',
   },
   parameters_dropped: {
     severity: 'info',
@@ -198,6 +208,7 @@ export const VERDICTS = /* @__PURE__ */ (() => ({
     routes: ['POST /token'],
     meaning: 'The code was exchanged (or the refresh succeeded) and Alexa received a token answer as RFC 6749 §5.1 describes it.',
     basis: 'RFC 6749 §5.1',
+    text: (p) => `${p['grant'] === 'refresh' ? 'refresh succeeded' : 'code exchanged'}; Alexa received a spec-compliant token answer`, // grant: from the record's grantType,
   },
   upstream_timeout: {
     severity: 'error',
@@ -300,6 +311,7 @@ export const VERDICTS = /* @__PURE__ */ (() => ({
     routes: ['POST /token', 'GET /callback'],
     meaning: 'The provider answered a successful token request with a 2xx other than 200 (e.g. 201); the adapter answered Alexa 200.',
     basis: `${TIPS}: "When sending your response with the access token, make sure you send a 200 OK status code"`,
+    text: (p) => `the provider answered HTTP ${p['status']}; Alexa requires 200, so the status was changed`,
   },
   upstream_form_encoded: {
     severity: 'info',
@@ -307,6 +319,7 @@ export const VERDICTS = /* @__PURE__ */ (() => ({
     routes: ['POST /token', 'GET /callback'],
     meaning: 'The provider answered the token request form-encoded; the adapter translated it to JSON.',
     basis: `${TIPS}: "the access token must be sent in JSON … Notably, Github will fail for this reason"; RFC 6749 §5.1`,
+    text: () => 'upstream answered form-encoded; translated to JSON (Alexa accepts only JSON, RFC 6749 §5.1)',
   },
   content_type_mismatch: {
     severity: 'info',
@@ -321,6 +334,7 @@ export const VERDICTS = /* @__PURE__ */ (() => ({
     routes: ['POST /token', 'GET /callback'],
     meaning: 'The provider sent no token_type; Bearer was filled in.',
     basis: 'RFC 6749 §5.1: token_type is required; Alexa supports Bearer',
+    text: () => 'the provider sent no token_type; Bearer was filled in',
   },
   token_type_replaced: {
     severity: 'warn',
@@ -337,6 +351,7 @@ export const VERDICTS = /* @__PURE__ */ (() => ({
     meaning: 'The provider sent no expires_in; Alexa uses the console\'s "Default Access Token Expiration Time".',
     fix: `${CONSOLE}: set "Default Access Token Expiration Time" to the provider's real access-token lifetime.`,
     basis: 'RFC 6749 §5.1: expires_in is recommended; Alexa SMAPI account-linking schema: defaultTokenExpirationInSeconds',
+    text: () => 'the provider sent no expires_in: Alexa will use the console\'s "Default Access Token Expiration Time"',
   },
   expires_in_synthesised: {
     severity: 'info',
@@ -344,6 +359,7 @@ export const VERDICTS = /* @__PURE__ */ (() => ({
     routes: ['POST /token', 'GET /callback'],
     meaning: 'The provider sent no expires_in; the provider profile\'s known lifetime was filled in.',
     basis: 'RFC 6749 §5.1',
+    text: (p) => `the provider sent no expires_in; the profile's default of ${p['expiresIn']} s was filled in`,
   },
   expires_in_invalid: {
     severity: 'warn',
@@ -368,6 +384,7 @@ export const VERDICTS = /* @__PURE__ */ (() => ({
     meaning: 'The code exchange returned no refresh_token: the link breaks when the access token expires.',
     fix: 'Enable refresh tokens for this client at the provider (often an "offline_access" scope, or access_type=offline for Google) and add that scope under "Scope" in the console; then link again.',
     basis: `${TIPS}: "the refresh_token is only provided the first time a user authorizes … you haven't set access_type=offline"`,
+    text: (p) => `no refresh_token: the link breaks when the access token expires${p['expiresIn'] !== undefined ? ` (in ${p['expiresIn']} s)` : ''}${p['hint'] ? `. Fix: ${p['hint']}` : ''}`,
   },
   refresh_token_retained: {
     severity: 'info',
@@ -375,6 +392,7 @@ export const VERDICTS = /* @__PURE__ */ (() => ({
     routes: ['POST /token'],
     meaning: 'The provider\'s refresh answer had no refresh_token; the one Alexa presented was returned, so Alexa keeps a refresh token.',
     basis: 'RFC 6749 §6: the server may keep the refresh token unchanged',
+    text: () => 'the provider\'s refresh answer had no refresh_token; the one Alexa presented was returned so Alexa keeps a refresh token',
   },
   refresh_token_rotated: {
     severity: 'info',
@@ -382,6 +400,7 @@ export const VERDICTS = /* @__PURE__ */ (() => ({
     routes: ['POST /token'],
     meaning: 'The provider replaced the refresh token (rotation); Alexa stores the new one.',
     basis: 'RFC 6749 §6',
+    text: (p) => `the provider rotated the refresh token${p['singleUse'] ? ' (single use: the old one no longer works)' : ''}`,
   },
   refresh_rejected: {
     severity: 'error',
@@ -471,6 +490,7 @@ export const VERDICTS = /* @__PURE__ */ (() => ({
     routes: ['GET /authorize'],
     meaning: 'The authorization request was valid; the user was sent to the provider with the adapter\'s /callback, its own state and PKCE.',
     basis: 'RFC 6749 §4.1.1',
+    text: (p) => `sent the user to the provider with our /callback, our own state${p['pkce'] ? `, PKCE ${p['pkce']}` : ''}${p['extras'] ? ` and ${p['extras']}` : ''}`,
   },
   authorize_invalid_request: {
     severity: 'error',
@@ -573,6 +593,7 @@ export const VERDICTS = /* @__PURE__ */ (() => ({
     routes: ['GET /callback'],
     meaning: 'The state matched; the user was sent back to Alexa with the code (implicit grant: the token in the fragment) and Alexa\'s own state.',
     basis: 'RFC 6749 §4.1.2',
+    text: (p) => (p['implicit'] ? 'implicit grant: exchanged the code at the provider (public client, PKCE) and sent the access token to Alexa in the fragment' : 'state matched; sent the user back to Alexa with the code and Alexa\'s own state'),
   },
   code_via_callback: {
     severity: 'info',
@@ -580,6 +601,7 @@ export const VERDICTS = /* @__PURE__ */ (() => ({
     routes: ['POST /token'],
     meaning: 'The code came through /callback: it was exchanged with the adapter\'s own redirect_uri and PKCE verifier after Alexa\'s were checked.',
     basis: 'RFC 6749 §4.1.3; RFC 7636 §4.6',
+    text: (p) => `code from /callback: exchanged with our /callback as redirect_uri${p['ourPkce'] ? ' and our PKCE verifier' : ''}${p['alexaPkce'] ? "; Alexa's code_verifier matched its challenge" : ''}`,
   },
   code_replayed: {
     severity: 'error',
@@ -613,6 +635,7 @@ export const VERDICTS = /* @__PURE__ */ (() => ({
     routes: ['AcceptGrant'],
     meaning: 'AcceptGrant handled: the Login with Amazon tokens are stored for this user.',
     basis: 'Alexa docs "Request Access to the Alexa Event Gateway" (AcceptGrant)',
+    text: (p) => `AcceptGrant handled: Login with Amazon tokens stored for this user; events go to the ${p['region']} Event Gateway`,
   },
   accept_grant_malformed: {
     severity: 'error',
@@ -707,6 +730,7 @@ export const VERDICTS = /* @__PURE__ */ (() => ({
     routes: ['lwa_refresh'],
     meaning: 'The Login with Amazon access token was refreshed.',
     basis: 'Alexa docs "Request Access to the Alexa Event Gateway": refresh about every 60 minutes',
+    text: (p) => `Login with Amazon access token refreshed (valid ${p['expiresIn']} s)`,
   },
   lwa_revoked: {
     severity: 'warn',
@@ -833,12 +857,32 @@ export type SeverityOf<C extends VerdictCode> = (typeof VERDICTS)[C]['severity']
  * a code with another severity than the catalogue's does not compile, whether built here or by hand.
  */
 export type Verdict = { [C in VerdictCode]: VerdictOf<C> }[VerdictCode];
-/** The verdict of one code (of each code, for a union). */
-export type VerdictOf<C extends VerdictCode> = C extends VerdictCode ? { code: C; severity: SeverityOf<C>; message: string } : never;
+/**
+ * The verdict of one code (of each code, for a union): with its message, or compact (`note()`):
+ * the code and its parameters, the severity only when it is not `info`, the text left to the CLI.
+ */
+export type VerdictOf<C extends VerdictCode> = C extends VerdictCode ? { code: C; severity: SeverityOf<C>; message: string } | CompactVerdictOf<C> : never;
+export type CompactVerdictOf<C extends VerdictCode> = { code: C; severity?: SeverityOf<C>; message?: undefined } & { readonly [param: string]: string | number | boolean | undefined };
 
 /** The one verdict constructor: the code, its catalogue severity, and what happened this time. */
 export function verdict<C extends VerdictCode>(code: C, severity: SeverityOf<C>, message: string): VerdictOf<C> {
   return { code, severity, message } as VerdictOf<C>;
+}
+
+/** Codes a handler may write compact: those whose catalogue entry renders the text (`text`). */
+export type CompactCode = { [C in VerdictCode]: (typeof VERDICTS)[C] extends { text: unknown } ? C : never }[VerdictCode];
+
+/**
+ * A compact verdict (issue 12: the record carries codes and numbers): the code and a few
+ * parameters, the severity only when it is not `info`; the CLI renders the text from the catalogue.
+ */
+export function note<C extends CompactCode>(code: C, severity: SeverityOf<C>, params: VerdictParams = {}): VerdictOf<C> {
+  return (severity === 'info' ? { code, ...params } : { code, severity, ...params }) as unknown as VerdictOf<C>;
+}
+
+/** A verdict's severity: stated, or `info` for a compact verdict that states none. */
+export function severityOf(v: { severity?: Severity }): Severity {
+  return v.severity ?? 'info';
 }
 
 /** Whether a string read from a log is a code this version knows. */
@@ -853,12 +897,14 @@ export const VERDICT_CODES = /* @__PURE__ */ Object.keys(VERDICTS) as VerdictCod
 export type CodeOf<S extends Severity> = { [C in VerdictCode]: SeverityOf<C> extends S ? C : never }[VerdictCode];
 
 /**
- * A verdict's text from its code and a few parameters (what a compact record carries): the
- * catalogue's meaning, then the parameters as `name value` pairs. Undefined for a code this
- * version does not know.
+ * A verdict's text from its code and a few parameters (what a compact record carries): the text
+ * the catalogue renders for the code, else its meaning, then the parameters as `name value` pairs.
+ * Undefined for a code this version does not know.
  */
-export function renderVerdict(code: string, params: Readonly<Record<string, string | number | boolean>> = {}): string | undefined {
+export function renderVerdict(code: string, params: VerdictParams = {}): string | undefined {
   if (!isVerdictCode(code)) return undefined;
+  const entry: VerdictEntry = VERDICTS[code];
+  if (entry.text) return entry.text(params);
   const shown = Object.entries(params).map(([k, v]) => `${k} ${String(v)}`);
   return shown.length > 0 ? `${VERDICTS[code].meaning} (${shown.join(', ')})` : VERDICTS[code].meaning;
 }

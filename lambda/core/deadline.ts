@@ -6,15 +6,12 @@
  * invocation, and never later than the Lambda's own remaining time allows. No AWS imports.
  */
 
-import { ALEXA_TOKEN_DEADLINE_MS } from '../contract/deadlines';
+import { ALEXA_TOKEN_DEADLINE_MS, ANSWER_MARGIN_MS } from '../contract/deadlines';
 
 export { ALEXA_TOKEN_DEADLINE_MS };
 
-/**
- * Kept back from Alexa's deadline (and from the Lambda's remaining time): shaping the answer, writing
- * the record, and the way back through API Gateway after the handler returns.
- */
-export const ANSWER_MARGIN_MS = 250;
+/** Kept back from Alexa's deadline (lambda/contract/deadlines.ts). */
+export { ANSWER_MARGIN_MS };
 
 /**
  * Longest a single state-table call may take. A table that hangs (throttling with the SDK's retries

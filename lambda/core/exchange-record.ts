@@ -8,7 +8,7 @@
  * a closed set (log-values.ts), a number, a keyed fingerprint, or text that went through the one
  * scrubber (redact.ts); and every record passes record-guard.ts on its way to the log.
  */
-import { openRecord, type RecordBase } from '../contract/record';
+import { compactRecord, openRecord, type RecordBase } from '../contract/record';
 import { verdict, type Verdict } from '../contract/verdicts';
 import { deploymentKeyStatus } from './deployment-key';
 import { methodName } from './log-values';
@@ -122,10 +122,11 @@ export function deploymentKeyVerdict(): Verdict | undefined {
 
 /**
  * The last gate every record passes on its way to the log, whatever the route: the deployment-key
- * verdict when the key is unavailable, then the guard (record-guard.ts) in the request's secret scope.
+ * verdict when the key is unavailable, the record as written (compact, lambda/contract/record.ts),
+ * then the guard (record-guard.ts) in the request's secret scope, on exactly what is written.
  */
 export function releaseRecord<T extends RecordBase>(record: T): T {
   const keyVerdict = deploymentKeyVerdict();
   if (keyVerdict) record.verdicts.push(keyVerdict);
-  return guardRecord(record);
+  return guardRecord(compactRecord(record));
 }

@@ -5,7 +5,7 @@
 import type { RuntimeConfig } from './config';
 import { RequestDeadline, STORE_CALL_MAX_MS, WRITE_RESERVE_MS } from './deadline';
 import { closeRecord } from '../contract/record';
-import { verdict, type Verdict } from '../contract/verdicts';
+import { note, verdict, type Verdict } from '../contract/verdicts';
 import { httpRecordStart, type ExchangeRecord, type StoreWrite } from './exchange-record';
 import { fingerprint, publicFingerprint } from './fingerprint';
 import type { HttpRequest } from './http-types';
@@ -132,8 +132,8 @@ export function rejectRoute(req: HttpRequest, deps: TokenExchangeDeps): Exchange
 }
 
 const ALEXA_SCHEME_NOTE = {
-  basic: verdict('alexa_auth_basic', 'info', 'Alexa authenticated with HTTP Basic ("HTTP Basic (Recommended)")'),
-  body: verdict('alexa_auth_body', 'info', 'Alexa sent the client credentials in the body ("Credentials in request body")'),
+  basic: note('alexa_auth_basic', 'info'),
+  body: note('alexa_auth_body', 'info'),
 };
 
 /** RFC 6749 §2.3.1 form-encoding changed the credentials: the first thing to try when the provider says invalid_client. */

@@ -6,12 +6,13 @@
  * transport outcome, the body's syntax, where an error code sits), error mapping (an error body
  * whatever the status, or an HTTP error without one), success normalisation (field by field).
  */
-import { verdict, type Verdict } from '../contract/verdicts';
+import { note, severityOf, verdict, type Verdict } from '../contract/verdicts';
 import type { TokenSummary, UpstreamSummary } from './exchange-record';
 import { fingerprint } from './fingerprint';
 import { FormParseError, parseForm } from './form';
 import { OAUTH_ERROR_CODES, identifierName, mediaTypeName, tokenTypeName } from './log-values';
 import { OAuthError, RFC6749_TOKEN_ERRORS, TOKEN_RESPONSE_HEADERS, errorAnswer, invalidClientStatus, type HttpAnswer, type OAuthErrorCode } from './oauth-error';
+import { BUILT_IN_PROFILES } from './profiles';
 import type { ProviderProfile } from './profiles/types';
 import { prose } from './redact';
 import { noteSecret } from './secret-scope';
@@ -320,11 +321,11 @@ function normaliseSuccess(profile: ProviderProfile, ctx: TranslateContext, a: Pa
 
   if (status !== 200) {
     translated.push(`status ${status} → 200`);
-    verdicts.push(verdict('success_status_normalized', 'info', `the provider answered HTTP ${status}; Alexa requires 200, so the status was changed`));
+    verdicts.push(note('success_status_normalized', 'info', { status }));
   }
   if (body.format === 'form') {
     translated.push('form → JSON');
-    verdicts.push(verdict('upstream_form_encoded', 'info', 'upstream answered form-encoded; translated to JSON (Alexa accepts only JSON, RFC 6749 §5.1)'));
+    verdicts.push(note('upstream_form_encoded', 'info'));
   }
   const mt = mediaType(a.headers);
   if ((body.format === 'json' && !isJsonMedia(mt)) || (body.format === 'form' && mt !== 'application/x-www-form-urlencoded')) {
@@ -337,7 +338,7 @@ function normaliseSuccess(profile: ProviderProfile, ctx: TranslateContext, a: Pa
   const tokenType = tokens.token_type;
   if (typeof tokenType !== 'string' || tokenType === '') {
     translated.push('token_type → Bearer (missing)');
-    verdicts.push(verdict('token_type_defaulted', 'info', 'the provider sent no token_type; Bearer was filled in'));
+    verdicts.push(note('token_type_defaulted', 'info'));
   } else if (tokenType !== 'Bearer') {
     translated.push(`token_type ${tokenTypeName(tokenType)} → Bearer`);
     if (tokenType.toLowerCase() !== 'bearer') {
@@ -354,12 +355,13 @@ function normaliseSuccess(profile: ProviderProfile, ctx: TranslateContext, a: Pa
     if (ctx.grantType === 'refresh_token' && ctx.presentedRefreshToken) {
       refreshToken = ctx.presentedRefreshToken;
       translated.push('refresh_token retained');
-      verdicts.push(verdict('refresh_token_retained', 'info', 'the provider\'s refresh answer had no refresh_token; the one Alexa presented was returned so Alexa keeps a refresh token'));
+      verdicts.push(note('refresh_token_retained', 'info'));
     } else if (ctx.grantType === 'authorization_code') {
-      verdicts.push(verdict('no_refresh_token', 'warn', `no refresh_token: the link breaks when the access token expires${expiresIn !== undefined ? ` (in ${expiresIn} s)` : ''}${profile.refresh.noRefreshTokenHint ? `. Fix: ${profile.refresh.noRefreshTokenHint}` : ''}`));
+      verdicts.push(note('no_refresh_token', 'warn', { ...(expiresIn !== undefined ? { expiresIn } : {}), ...ownHint(profile) }));
     }
   } else if (ctx.grantType === 'refresh_token' && refreshToken !== ctx.presentedRefreshToken) {
-    verdicts.push(verdict('refresh_token_rotated', 'info', `the provider rotated the refresh token${profile.refresh.rotation === 'single_use' ? ' (single use: the old one no longer works)' : ''}`));
+    // A built-in profile's rotation is rendered by the CLI from the profile the record names.
+    verdicts.push(note('refresh_token_rotated', 'info', profile.refresh.rotation === 'single_use' && BUILT_IN_PROFILES[profile.id]?.refresh.rotation !== 'single_use' ? { singleUse: true } : {}));
   }
   if (refreshToken !== undefined) out.refresh_token = refreshToken;
 
@@ -374,8 +376,8 @@ function normaliseSuccess(profile: ProviderProfile, ctx: TranslateContext, a: Pa
     if (!handled.has(k) && !Object.hasOwn(out, k)) out[k] = v;
   }
 
-  if (verdicts.every((v) => v.severity === 'info')) {
-    verdicts.push(verdict('ok', 'info', ctx.grantType === 'authorization_code' ? 'code exchanged; Alexa received a spec-compliant token answer' : 'refresh succeeded; Alexa received a spec-compliant token answer'));
+  if (verdicts.every((v) => severityOf(v) === 'info')) {
+    verdicts.push(note('ok', 'info')); // which grant: the record's grantType
   }
   return {
     answer: { status: 200, headers: { ...TOKEN_RESPONSE_HEADERS }, body: JSON.stringify(out) },
@@ -392,6 +394,15 @@ function normaliseSuccess(profile: ProviderProfile, ctx: TranslateContext, a: Pa
     translated,
     verdicts,
   };
+}
+
+/**
+ * no_refresh_token's fix (and refresh_token_rotated's single use, above): a built-in profile's hint is rendered by the CLI from the profile the
+ * record names (`provider`); only a custom profile's own hint is written into the record.
+ */
+function ownHint(profile: ProviderProfile): { hint?: string } {
+  const hint = profile.refresh.noRefreshTokenHint;
+  return hint && hint !== BUILT_IN_PROFILES[profile.id]?.refresh.noRefreshTokenHint ? { hint: prose(hint, 300) } : {};
 }
 
 function normaliseExpiry(profile: ProviderProfile, tokens: Json, translated: string[], verdicts: Verdict[]): number | undefined {
@@ -427,10 +438,10 @@ function normaliseExpiry(profile: ProviderProfile, tokens: Json, translated: str
   if (value === undefined && profile.fields.defaultExpiresIn !== undefined) {
     value = profile.fields.defaultExpiresIn;
     translated.push(`expires_in ${value} synthesised`);
-    verdicts.push(verdict('expires_in_synthesised', 'info', `the provider sent no expires_in; the profile's default of ${value} s was filled in`));
+    verdicts.push(note('expires_in_synthesised', 'info', { expiresIn: value }));
   }
   if (value === undefined) {
-    verdicts.push(verdict('no_expires_in', 'info', 'the provider sent no expires_in: Alexa will use the console\'s "Default Access Token Expiration Time"'));
+    verdicts.push(note('no_expires_in', 'info'));
   } else if (value < ALEXA_MIN_EXPIRES_IN) {
     verdicts.push(verdict('expires_in_short', 'warn', `expires_in ${value} s is below Alexa's 6-minute minimum: raise the provider's access-token lifetime to at least 360 s (an hour is recommended)`));
   }

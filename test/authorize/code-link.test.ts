@@ -18,6 +18,7 @@ import { DynamoDbStateStore } from '../../lambda/store/dynamodb-store';
 import { ConditionFailedError, StoreTimeoutError, StoreUnavailableError, type StateStore } from '../../lambda/store/state-store';
 import { createStateTable } from '../../local/table-definition';
 import { useDynamoDbLocal } from '../support/dynamodb-local';
+import { renderVerdict } from '../../lambda/contract/verdicts';
 
 const ddb = useDynamoDbLocal();
 const TABLE = 'state';
@@ -107,9 +108,9 @@ describe('check first, spend after', () => {
     expect(result.request).toMatchObject({ grantType: 'authorization_code', scheme: 'body', credentials: req.credentials });
     // Alexa's request itself is not changed.
     expect(Object.fromEntries(req.params)).toEqual({ code, redirect_uri: ALEXA_REDIRECT, code_verifier: alexaVerifier });
-    expect(result.notes).toEqual([
-      { code: 'code_via_callback', severity: 'info', message: "code from /callback: exchanged with our /callback as redirect_uri and our PKCE verifier; Alexa's code_verifier matched its challenge" },
-    ]);
+    // Compact (the record carries the code and what happened; the CLI renders the text from the catalogue).
+    expect(result.notes).toEqual([{ code: 'code_via_callback', ourPkce: true, alexaPkce: true }]);
+    expect(renderVerdict('code_via_callback', { ourPkce: true, alexaPkce: true })).toBe("code from /callback: exchanged with our /callback as redirect_uri and our PKCE verifier; Alexa's code_verifier matched its challenge");
     // Spent: the same code again is a replay, refused before the provider.
     const again = await apply(req);
     expect(expectRefused(again, 'code_replayed', 'the authorization code was already used')).toBe('this authorization code was already exchanged once; a code is single-use (RFC 6749 §4.1.2, §10.5)');
@@ -121,7 +122,8 @@ describe('check first, spend after', () => {
     await linked(code);
     const result = await apply(tokenRequest({ code, redirect_uri: ALEXA_REDIRECT }));
     expect(Object.fromEntries(result.request.params)).toEqual({ code, redirect_uri: OUR_CALLBACK });
-    expect(result.notes[0]!.message).toBe('code from /callback: exchanged with our /callback as redirect_uri');
+    expect(result.notes).toEqual([{ code: 'code_via_callback' }]);
+    expect(renderVerdict('code_via_callback', {})).toBe('code from /callback: exchanged with our /callback as redirect_uri');
   });
 
   it('plain PKCE is the default method when /authorize named none (RFC 7636 §4.3)', async () => {

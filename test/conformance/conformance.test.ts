@@ -15,6 +15,7 @@ import { startLocalAdapter, type RunningServer } from '../../local/adapter';
 import { ALEXA_REDIRECT_URI, alexaTokenRequest, tokenHeadersOf, verdictCodes, type TokenAnswer } from '../support/fake-alexa';
 import { BEHAVIOURS, type ErrorCase, type Marks, type ProviderBehaviour } from './behaviours';
 import { GOOD_CODE, startFakeProvider, type FakeProvider } from './fake-provider';
+import { readBack } from '../support/read-back';
 
 const SECRET = 'alexa-s3cret+/=';
 const VERIFIER = 'v'.repeat(64);
@@ -67,7 +68,7 @@ describe.each(BEHAVIOURS.map((b) => [b.profile, b] as const))('%s', (_id, b: Pro
       : {};
     adapter = await startLocalAdapter({
       config: parseRuntimeConfig({ provider: b.profile, tokenUrl: provider.tokenUrl, ...apple }, 'conformance'),
-      log: (r) => records.push(r as ExchangeRecord),
+      log: (r) => records.push(readBack<ExchangeRecord>(r)),
       applePrivateKey: async () => appleKeys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
     });
   });
@@ -82,7 +83,7 @@ describe.each(BEHAVIOURS.map((b) => [b.profile, b] as const))('%s', (_id, b: Pro
     const res = await alexaTokenRequest(adapter.url, { scheme: 'basic', ...who, params });
     expect(records).toHaveLength(before + 1);
     const record = records.at(-1)!;
-    expect(record).toMatchObject({ type: 'alexa-link-adapter.exchange', v: 1, provider: b.profile, route: 'POST /token' });
+    expect(record).toMatchObject({ type: 'alexa-link-adapter.exchange', v: 2, provider: b.profile, route: 'POST /token' });
     return { res, record };
   }
   const codeParams = (code: string) => ({ grant_type: 'authorization_code', code, redirect_uri: ALEXA_REDIRECT_URI, code_verifier: VERIFIER });

@@ -48,7 +48,11 @@ describe('the verdict catalogue', () => {
 
   it('renders a verdict from its code and a few parameters (what a compact record carries)', () => {
     expect(renderVerdict('upstream_html', { status: 200 })).toBe(`${VERDICTS.upstream_html.meaning} (status 200)`);
-    expect(renderVerdict('ok')).toBe(VERDICTS.ok.meaning);
+    expect(renderVerdict('upstream_html')).toBe(VERDICTS.upstream_html.meaning);
+    // A code the handlers write compact renders this occurrence's text from its parameters.
+    expect(renderVerdict('ok')).toBe('code exchanged; Alexa received a spec-compliant token answer');
+    expect(renderVerdict('ok', { grant: 'refresh' })).toBe('refresh succeeded; Alexa received a spec-compliant token answer');
+    expect(renderVerdict('authorize_redirected', { pkce: 'S256' })).toBe('sent the user to the provider with our /callback, our own state, PKCE S256');
     expect(renderVerdict('some_future_code', { status: 1 })).toBeUndefined();
   });
 });

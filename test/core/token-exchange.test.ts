@@ -87,7 +87,7 @@ describe('exchangeToken', () => {
     expect(JSON.parse(answer.body)).toMatchObject({ access_token: 'at-1', refresh_token: 'rt-1', token_type: 'Bearer', expires_in: 3600 });
     expect(record).toMatchObject({
       type: 'alexa-link-adapter.exchange',
-      v: 1,
+      v: 2,
       time: '2026-11-25T10:00:00.000Z',
       requestId: 'req-1',
       fpKey: deploymentKeyStatus().id,

@@ -9,6 +9,10 @@ import { generic } from '../../lambda/core/profiles/generic';
 import { github } from '../../lambda/core/profiles/github';
 import { ALEXA_MIN_EXPIRES_IN, translateResponse, type TranslateContext, type Translation } from '../../lambda/core/translate';
 import type { UpstreamResult } from '../../lambda/core/upstream-call';
+import { renderedVerdicts } from '../support/read-back';
+
+/** The verdicts as the CLI shows them (compact ones rendered from the catalogue), word for word. */
+const shown = (t: { verdicts: readonly object[] }, provider: string, grantType = 'authorization_code') => renderedVerdicts(t.verdicts, { provider, grantType });
 
 function answered(status: number, body: string, contentType = 'application/json'): UpstreamResult {
   return { outcome: 'answered', status, headers: new Headers({ 'content-type': contentType }), body: new TextEncoder().encode(body), latencyMs: 7 };
@@ -58,9 +62,9 @@ describe('refresh_token in a refresh answer (RFC 6749 §6: the client keeps its 
     expect(body(same).refresh_token).toBe('RT');
     const rotated = translateResponse(generic, json({ access_token: 'AT', refresh_token: 'RT2' }), refreshCtx('RT'));
     expect(codes(rotated)).toContain('refresh_token_rotated');
-    expect(rotated.verdicts.find((v) => v.code === 'refresh_token_rotated')!.message).not.toContain('single use');
+    expect(renderedVerdicts(rotated.verdicts, { provider: 'generic', grantType: 'refresh_token' }).find((v) => v.code === 'refresh_token_rotated')!.message).not.toContain('single use');
     const singleUse = extendProfile(generic, { id: 's', displayName: 'S', refresh: { rotation: 'single_use' } });
-    expect(translateResponse(singleUse, json({ access_token: 'AT', refresh_token: 'RT2' }), refreshCtx('RT')).verdicts.find((v) => v.code === 'refresh_token_rotated')!.message).toContain('single use');
+    expect(shown(translateResponse(singleUse, json({ access_token: 'AT', refresh_token: 'RT2' }), refreshCtx('RT')), 's', 'refresh_token').find((v) => v.code === 'refresh_token_rotated')!.message).toContain('single use');
   });
 });
 
@@ -204,7 +208,7 @@ describe('success-side verdicts, word for word (the log is the product: README "
 
   it('201, form-encoded, labelled text/plain, token_type mac, short expiry, no refresh token', () => {
     const t = translateResponse(generic, answered(201, 'access_token=A&token_type=mac&expires_in=100', 'text/plain'), codeCtx);
-    expect(t.verdicts).toEqual([
+    expect(shown(t, 'generic')).toEqual([
       v('success_status_normalized', 'info', 'the provider answered HTTP 201; Alexa requires 200, so the status was changed'),
       v('upstream_form_encoded', 'info', 'upstream answered form-encoded; translated to JSON (Alexa accepts only JSON, RFC 6749 §5.1)'),
       v('content_type_mismatch', 'info', 'the provider labelled a form body as "text/plain"; the adapter read the body as it is'),
@@ -218,7 +222,7 @@ describe('success-side verdicts, word for word (the log is the product: README "
 
   it('JSON without a Content-Type, expires_in not a number', () => {
     const t = translateResponse(generic, answered(200, '{"access_token":"A","token_type":"Bearer","refresh_token":"R","expires_in":"x1"}', ''), codeCtx);
-    expect(t.verdicts).toEqual([
+    expect(shown(t, 'generic')).toEqual([
       v('content_type_mismatch', 'info', 'the provider labelled a json body as "nothing"; the adapter read the body as it is'),
       v('expires_in_invalid', 'warn', `the provider's expires_in ("x1") is not a number; it was dropped`),
       NO_EXPIRES_IN,
@@ -227,17 +231,17 @@ describe('success-side verdicts, word for word (the log is the product: README "
 
   it('refresh: retained token, then ok', () => {
     const t = translateResponse(generic, json({ access_token: 'A', token_type: 'Bearer', expires_in: 3600 }), refreshCtx('RT0'));
-    expect(t.verdicts).toEqual([
+    expect(shown(t, 'generic', 'refresh_token')).toEqual([
       v('refresh_token_retained', 'info', "the provider's refresh answer had no refresh_token; the one Alexa presented was returned so Alexa keeps a refresh token"),
       v('ok', 'info', 'refresh succeeded; Alexa received a spec-compliant token answer'),
     ]);
     const same = translateResponse(generic, json({ access_token: 'A', token_type: 'Bearer', refresh_token: 'RT0', expires_in: 3600 }), refreshCtx('RT0'));
-    expect(same.verdicts).toEqual([v('ok', 'info', 'refresh succeeded; Alexa received a spec-compliant token answer')]);
+    expect(shown(same, 'generic', 'refresh_token')).toEqual([v('ok', 'info', 'refresh succeeded; Alexa received a spec-compliant token answer')]);
   });
 
   it('single-use rotation, expires_in 0', () => {
     const t = translateResponse(single, json({ access_token: 'A', token_type: 'Bearer', refresh_token: 'R2', expires_in: 0 }), refreshCtx('RT0'));
-    expect(t.verdicts).toEqual([
+    expect(shown(t, 's', 'refresh_token')).toEqual([
       v('expires_in_invalid', 'warn', "the provider's expires_in 0 is not positive; it was dropped"),
       NO_EXPIRES_IN,
       v('refresh_token_rotated', 'info', 'the provider rotated the refresh token (single use: the old one no longer works)'),
@@ -246,7 +250,7 @@ describe('success-side verdicts, word for word (the log is the product: README "
 
   it('expires_at in the past, no refresh token with the profile\'s hint', () => {
     const t = translateResponse(single, json({ access_token: 'A', token_type: 'Bearer', expires_at: Math.floor(Date.now() / 1000) - 10 }), codeCtx);
-    expect(t.verdicts).toEqual([
+    expect(shown(t, 's')).toEqual([
       v('expires_in_invalid', 'warn', "the provider's expires_at lies in the past; it was dropped"),
       NO_EXPIRES_IN,
       v('no_refresh_token', 'warn', 'no refresh_token: the link breaks when the access token expires. Fix: ask for offline access'),
@@ -255,7 +259,7 @@ describe('success-side verdicts, word for word (the log is the product: README "
 
   it("the profile's default expiry, then ok for a code exchange", () => {
     const t = translateResponse(dflt, json({ access_token: 'A', token_type: 'Bearer', refresh_token: 'R' }), codeCtx);
-    expect(t.verdicts).toEqual([
+    expect(shown(t, 'd')).toEqual([
       v('expires_in_synthesised', 'info', "the provider sent no expires_in; the profile's default of 7200 s was filled in"),
       v('ok', 'info', 'code exchanged; Alexa received a spec-compliant token answer'),
     ]);
@@ -311,7 +315,7 @@ describe('success-side edges (issue 10 mutation survivors)', () => {
 
   it('token_type_defaulted and the non-single-use rotation message, word for word', () => {
     const t = translateResponse(generic, json({ access_token: 'A', refresh_token: 'R2', expires_in: 3600 }), refreshCtx('R1'));
-    expect(t.verdicts).toEqual([
+    expect(shown(t, 'generic', 'refresh_token')).toEqual([
       { code: 'token_type_defaulted', severity: 'info', message: 'the provider sent no token_type; Bearer was filled in' },
       { code: 'refresh_token_rotated', severity: 'info', message: 'the provider rotated the refresh token' },
       { code: 'ok', severity: 'info', message: 'refresh succeeded; Alexa received a spec-compliant token answer' },

@@ -7,6 +7,7 @@ import type { ProviderProfile } from '../../lambda/core/profiles/types';
 import { fingerprint } from '../../lambda/core/fingerprint';
 import { translateResponse, type TranslateContext, type Translation } from '../../lambda/core/translate';
 import type { UpstreamResult } from '../../lambda/core/upstream-call';
+import { renderedVerdicts } from '../support/read-back';
 
 function answered(status: number, body: string | Uint8Array, contentType?: string, extraHeaders: Record<string, string> = {}): UpstreamResult {
   const headers = new Headers(extraHeaders);
@@ -141,7 +142,8 @@ describe('translateResponse: success answers', () => {
     const t = translateResponse(google, json(200, { access_token: 'A', expires_in: 3599, token_type: 'Bearer' }), codeCtx());
     const body = expectSuccess(t);
     expect(body).not.toHaveProperty('refresh_token');
-    const v = t.verdicts.find((x) => x.code === 'no_refresh_token');
+    // As the CLI shows it: the built-in profile's hint comes from the record's provider.
+    const v = renderedVerdicts(t.verdicts, { provider: 'google' }).find((x) => x.code === 'no_refresh_token');
     expect(v?.severity).toBe('warn');
     expect(v?.message).toContain('access_type=offline');
     expect(v?.message).toContain('3599');

@@ -24,6 +24,7 @@ import { createStateTable } from '../../local/table-definition';
 import { useDynamoDbLocal } from '../support/dynamodb-local';
 import { browseUntil } from '../support/browser';
 import { oidcTestConfiguration } from '../support/oidc-provider-config';
+import { readBack } from '../support/read-back';
 
 const ALEXA_REDIRECT_URI = 'https://pitangui.amazon.com/api/skill/link/M2E2EVENDOR';
 const CONFIDENTIAL = { client_id: 'alexa-skill', client_secret: 'skill s3cret+/:%&=~', token_endpoint_auth_method: 'client_secret_basic' } as const;
@@ -45,7 +46,7 @@ beforeAll(async () => {
     { provider: 'generic', tokenUrl: `${issuer}/token`, authorizeUrl: `${issuer}/auth`, mode: 'interception', vendorId: 'M2E2EVENDOR' },
     'e2e',
   );
-  adapter = await startLocalAdapter({ config, log: (r) => records.push(r as AuthorizeRecord & Record<string, unknown>), store: () => Promise.resolve(store) });
+  adapter = await startLocalAdapter({ config, log: (r) => records.push(readBack<AuthorizeRecord & Record<string, unknown>>(r)), store: () => Promise.resolve(store) });
   const callback = `${adapter.url}/callback`;
   const provider = new Provider(
     issuer,

@@ -5,6 +5,7 @@ import type { ExchangeRecord } from '../../lambda/core/exchange-record';
 import { startLocalAdapter, type RunningServer } from '../../local/adapter';
 import { ALEXA_REDIRECT_URI, alexaTokenRequest, verdictCodes } from '../support/fake-alexa';
 import { sendJson, startFakeServer, type FakeServer } from '../support/fake-server';
+import { readBack } from '../support/read-back';
 
 let provider: FakeServer;
 let adapter: RunningServer;
@@ -29,7 +30,7 @@ beforeAll(async () => {
         fields: { responseScopeDelimiter: ',' },
       },
     }),
-    log: (r) => records.push(r as ExchangeRecord),
+    log: (r) => records.push(readBack<ExchangeRecord>(r)),
   });
 });
 afterAll(async () => {

@@ -26,6 +26,7 @@ import { alexaTokenRequest, tokenHeadersOf, verdictCodes, type TokenAnswer } fro
 import { startDynamoDbProxy, type DynamoDbProxy } from '../support/dynamodb-proxy';
 import { startFakeGoogle, type FakeGoogle } from '../support/fake-google';
 import { startFakeRotating, type FakeRotating } from '../support/fake-rotating';
+import { readBack } from '../support/read-back';
 
 const CLIENT_ID = 'Iv1.rotating-client';
 const CLIENT_SECRET = `canary-secret-${randomBytes(8).toString('hex')}`;
@@ -53,7 +54,8 @@ async function adapterOn(store: () => Promise<StateStore>, config: Record<string
   const server = await startLocalAdapter({
     config: parseRuntimeConfig({ provider: 'generic', tokenUrl: provider.tokenUrl, ...config }, 'test'),
     log: (r) => {
-      records.push(r as ExchangeRecord);
+      records.push(readBack<ExchangeRecord>(r));
+      // As written, for the secret check at the end.
       allRecords.push(r as ExchangeRecord);
     },
     store,

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { BUILT_IN_PROFILES } from '../../lambda/core/profiles';
 import { freePort } from '../support/dynamodb-local';
+import { readBack } from '../support/read-back';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 // tsx's own CLI, as `npm start` runs it (tsx relays SIGINT/SIGTERM to the node process it starts).
@@ -99,7 +100,8 @@ describe('npm start (local mode)', () => {
     await new Promise((r) => setTimeout(r, 200));
     const lines = run.stdout().split('\n').filter((l) => l.trim() !== '');
     expect(lines).toHaveLength(1);
-    const record = JSON.parse(lines[0]!) as { type: string; outcome: string; grantType: string; clientAuth: string; verdicts: { code: string }[]; response: { status: number } };
+    // Read as `logs`/`diagnose` read it (a compact record leaves response.status 200 to the reader).
+    const record = readBack<{ type: string; outcome: string; grantType: string; clientAuth: string; verdicts: { code: string }[]; response: { status: number } }>(JSON.parse(lines[0]!) as object);
     expect(record).toMatchObject({ type: 'alexa-link-adapter.exchange', outcome: 'success', grantType: 'authorization_code', clientAuth: 'basic', response: { status: 200 } });
     expect(record.verdicts.map((v) => v.code)).toContain('upstream_form_encoded');
     // Secret-free: no token, code or client secret in the line.

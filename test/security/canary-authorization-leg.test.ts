@@ -31,6 +31,7 @@ import { alexaTokenRequest, type TokenAnswer, type TokenCall } from '../support/
 import { clientCredentials, sendJson, startFakeServer, type FakeServer } from '../support/fake-server';
 import { ENCODINGS, canaryIn, encodedForms } from '../support/encoded-forms';
 import { tableDump } from '../support/table-dump';
+import { readBack } from '../support/read-back';
 
 const VENDOR = 'M2TESTVENDOR';
 const TABLE = 'canary-authz';
@@ -206,7 +207,8 @@ async function step<T>(run: () => Promise<T>, count = 1): Promise<{ res: T; reco
   const fresh = recordLines().slice(before);
   expect(fresh).toHaveLength(count);
   expect(leaksIn(fresh.join('\n'))).toEqual([]);
-  return { res, records: fresh.map((l) => JSON.parse(l) as Rec) };
+  // The lines as written were checked for canaries; the test reads them as the CLI does.
+  return { res, records: fresh.map((l) => readBack<Rec>(JSON.parse(l) as object)) };
 }
 const one = async (run: () => Promise<Hop>) => {
   const { res, records } = await step(run);

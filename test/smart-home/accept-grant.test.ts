@@ -20,6 +20,7 @@ import { alexaTokenRequest, ALEXA_REDIRECT_URI } from '../support/fake-alexa';
 import { useDynamoDbLocal } from '../support/dynamodb-local';
 import { acceptGrant, deps, makeStore } from './harness';
 import { invokeSmartHome } from '../support/smart-home-handlers';
+import { readBack } from '../support/read-back';
 
 const ddb = useDynamoDbLocal();
 let store: DynamoDbStateStore & { tableName: string };
@@ -36,7 +37,7 @@ beforeAll(async () => {
   demo = await startDemoProvider({ answerFormat: 'accept' });
   adapter = await startLocalAdapter({
     config: parseRuntimeConfig({ provider: 'github', tokenUrl: demo.tokenUrl, recordGrantees: true }),
-    log: (r) => tokenRecords.push(r as Record<string, unknown>),
+    log: (r) => tokenRecords.push(readBack<Record<string, unknown>>(r)),
     store: () => Promise.resolve(store),
   });
 });
@@ -82,7 +83,7 @@ describe('AcceptGrant', () => {
     }
     expect(records).toHaveLength(1);
     const rec = records[0]!;
-    expect(rec).toMatchObject({ type: 'alexa-link-adapter.exchange', v: 1, route: 'AcceptGrant', outcome: 'success', granteeTokenFp: fingerprint(accessToken) });
+    expect(rec).toMatchObject({ type: 'alexa-link-adapter.exchange', v: 2, route: 'AcceptGrant', outcome: 'success', granteeTokenFp: fingerprint(accessToken) });
     expect(rec.verdicts.map((v) => v.code)).toEqual(['accept_grant_ok']);
     expect(rec.lwa).toMatchObject({ grantType: 'authorization_code', status: 200, outcome: 'answered' });
     // Timeline: the grantee fingerprint is the token record's accessTokenFp.

@@ -7,6 +7,7 @@ import type { SmartHomeDeps } from '../../lambda/core/smart-home/directive';
 import type { SmartHomeRecord } from '../../lambda/core/smart-home/records';
 import { DynamoDbStateStore } from '../../lambda/store/dynamodb-store';
 import type { DynamoDbLocal } from '../support/dynamodb-local';
+import { readBack } from '../support/read-back';
 
 export const SKILL_ID = 'amzn1.ask.skill.11111111-2222-3333-4444-555555555555';
 
@@ -26,7 +27,7 @@ export function deps(store: DynamoDbStateStore, lwa: FakeLwa, gateway: FakeGatew
     store: () => Promise.resolve(store),
     clientSecret: () => Promise.resolve(FAKE_ALEXA_CLIENT_SECRET),
     awsRegion: 'eu-west-1',
-    log: (r) => records.push(r as SmartHomeRecord),
+    log: (r) => records.push(readBack<SmartHomeRecord>(r)),
     ...overrides,
   };
   return { deps: d, records };

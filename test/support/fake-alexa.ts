@@ -6,6 +6,7 @@
 import type { ExchangeRecord } from '../../lambda/core/exchange-record';
 import { parseRuntimeConfig } from '../../lambda/core/config';
 import { startLocalAdapter } from '../../local/adapter';
+import { readBack } from './read-back';
 
 export const ALEXA_REDIRECT_URI = 'https://layla.amazon.com/api/skill/link/M2TESTVENDOR';
 export const ALEXA_USER_AGENT = 'Apache-HttpClient/4.5.13 (Java/1.8.0_152)';
@@ -72,7 +73,7 @@ export async function startTestAdapter(config: { provider: string; tokenUrl: str
   const records: ExchangeRecord[] = [];
   const running = await startLocalAdapter({
     config: parseRuntimeConfig(config, 'test'),
-    log: (r) => records.push(r as ExchangeRecord),
+    log: (r) => records.push(readBack<ExchangeRecord>(r)),
   });
   return { url: running.url, records, close: () => running.close() };
 }

@@ -16,6 +16,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { DEPLOYMENT_KEY_ENV } from '../../lambda/core/deployment-key';
 import type { ExchangeRecord } from '../../lambda/core/exchange-record';
+import { readBack } from './read-back';
 
 export interface HandlerProcessOptions {
   /** Which Lambda entry point; default `token`. */
@@ -34,7 +35,7 @@ export interface HandlerProcessOptions {
 export interface HandlerProcess {
   url: string;
   pid: number;
-  /** Exchange records the process wrote to stdout, in order. */
+  /** Exchange records the process wrote to stdout, in order, as the CLI reads them (read-back.ts). */
   records: ExchangeRecord[];
   /** Everything else it wrote (stdout lines that are not records, and stderr). */
   output(): string;
@@ -80,7 +81,7 @@ export async function startHandlerProcess(options: HandlerProcessOptions): Promi
       try {
         const parsed = JSON.parse(line) as ExchangeRecord;
         if (parsed && parsed.type === 'alexa-link-adapter.exchange') {
-          records.push(parsed);
+          records.push(readBack<ExchangeRecord>(parsed));
           continue;
         }
       } catch {

@@ -6,7 +6,7 @@
  * back to Alexa's redirect_uri with `error`, `error_description` and Alexa's `state`.
  */
 import { fingerprint, publicFingerprint } from '../fingerprint';
-import { verdict, type CodeOf } from '../../contract/verdicts';
+import { note, verdict, type CodeOf } from '../../contract/verdicts';
 import { parameterNames, responseTypeName } from '../log-values';
 import { prose } from '../redact';
 import { noteSecret } from '../secret-scope';
@@ -129,12 +129,6 @@ export async function handleAuthorize(req: import('../http-types').HttpRequest, 
   }
   record.response.to = 'provider';
   const extras = Object.keys(shaping.extraParams);
-  record.verdicts.push(
-    verdict(
-      'authorize_redirected',
-      'info',
-      `sent the user to the provider with our /callback, our own state${verifier ? ', PKCE S256' : ''}${extras.length ? ` and ${extras.join(', ')}` : ''}`,
-    ),
-  );
+  record.verdicts.push(note('authorize_redirected', 'info', { ...(verifier ? { pkce: 'S256' } : {}), ...(extras.length ? { extras: extras.join(', ') } : {}) }));
   return finish(record, redirectTo(target.toString()), start, now);
 }

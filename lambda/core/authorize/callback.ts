@@ -5,7 +5,7 @@
  * original redirect_uri with Alexa's original state: the code (RFC 6749 §4.1.2), or the provider's
  * error (§4.1.2.1). Implicit-grant skills get their parameters in the fragment (§4.2.2, seed tip 2).
  */
-import { verdict, type CodeOf } from '../../contract/verdicts';
+import { note, verdict, type CodeOf } from '../../contract/verdicts';
 import { fingerprint } from '../fingerprint';
 import type { HttpRequest } from '../http-types';
 import { OAUTH_ERROR_CODES, tokenTypeName } from '../log-values';
@@ -138,7 +138,7 @@ export async function handleCallback(req: HttpRequest, deps: AuthorizeLegDeps): 
     record.verdicts.push(verdict('store_unavailable', 'error', 'the code could not be linked to its grant (state table unavailable)'));
     return toAlexa({ error: 'temporarily_unavailable', error_description: 'try linking again in a moment' });
   }
-  record.verdicts.push(verdict('callback_redirected', 'info', 'state matched; sent the user back to Alexa with the code and Alexa\'s own state'));
+  record.verdicts.push(note('callback_redirected', 'info'));
   return toAlexa({ code });
 }
 
@@ -178,7 +178,7 @@ async function implicitExchange(
   const body = JSON.parse(t.answer.body) as Record<string, unknown>;
   const str = (v: unknown) => (v === undefined || v === null ? undefined : String(v));
   record.tokens = { accessTokenFp: fingerprint(str(body.access_token)), tokenType: tokenTypeName(str(body.token_type)), ...(typeof body.expires_in === 'number' ? { expiresIn: body.expires_in } : {}) };
-  record.verdicts.push(verdict('callback_redirected', 'info', 'implicit grant: exchanged the code at the provider (public client, PKCE) and sent the access token to Alexa in the fragment'));
+  record.verdicts.push(note('callback_redirected', 'info', { implicit: true }));
   // RFC 6749 §4.2.2: no refresh token in an implicit-grant answer.
   return toAlexa({ access_token: str(body.access_token), token_type: str(body.token_type), expires_in: str(body.expires_in), scope: str(body.scope) });
 }

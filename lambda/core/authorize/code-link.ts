@@ -10,7 +10,7 @@
  * Every store call here runs on the request's store, bounded by its deadline (token-exchange.ts).
  */
 import type { RuntimeConfig } from '../config';
-import { verdict, type CodeOf, type Verdict } from '../../contract/verdicts';
+import { note, verdict, type CodeOf, type Verdict } from '../../contract/verdicts';
 import { OAuthError } from '../oauth-error';
 import type { TokenRequest } from '../token-request';
 import { StoreTimeoutError, StoreUnavailableError, type StateStore } from '../../store/state-store';
@@ -108,11 +108,7 @@ export async function applyCodeLink(
     request: { ...parsed, params },
     linkId: found.linkId,
     notes: [
-      verdict(
-        'code_via_callback',
-        'info',
-        `code from /callback: exchanged with our /callback as redirect_uri${link.providerVerifier ? ' and our PKCE verifier' : ''}${link.alexaChallenge ? "; Alexa's code_verifier matched its challenge" : ''}`,
-      ),
+      note('code_via_callback', 'info', { ...(link.providerVerifier ? { ourPkce: true } : {}), ...(link.alexaChallenge ? { alexaPkce: true } : {}) }),
     ],
   };
 }

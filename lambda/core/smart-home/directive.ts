@@ -21,7 +21,7 @@ import {
   type AlexaResponse,
   type DirectiveHeader,
 } from './messages';
-import { verdict } from '../../contract/verdicts';
+import { note, verdict } from '../../contract/verdicts';
 import { finishRecord, newRecord, type SmartHomeRecord, type SmartHomeSink } from './records';
 
 export interface SmartHomeDeps {
@@ -189,7 +189,7 @@ async function acceptGrant(
   const { region } = gatewayUrlFor(deps.config, deps.awsRegion);
   await saveTokens(store, userKey, { ...r.tokens, region }, now());
   record.gateway = { url: gatewayUrlFor(deps.config, deps.awsRegion).url, region, attempts: 0 };
-  record.verdicts.push(verdict('accept_grant_ok', 'info', `AcceptGrant handled: Login with Amazon tokens stored for this user; events go to the ${region} Event Gateway`));
+  record.verdicts.push(note('accept_grant_ok', 'info', { region }));
   return acceptGrantResponse(ct);
 }
 

@@ -175,7 +175,7 @@ async function send(req: SendEventRequest, deps: GatewayDeps, requestId: string)
     record.gateway.status = answer.status;
     record.gateway.code = answer.code;
     const desc = answer.description ? `: ${answer.description}` : '';
-    const result = (code: string, outcome: SmartHomeRecord['outcome']): SendEventResult => done({ status: answer.status, accepted: answer.status === 202, code: answer.code ?? code, message: record.verdicts.at(-1)!.message }, outcome);
+    const result = (code: string, outcome: SmartHomeRecord['outcome']): SendEventResult => done({ status: answer.status, accepted: answer.status === 202, code: answer.code ?? code, message: record.verdicts.at(-1)!.message ?? '' }, outcome);
     if (answer.status === 202) {
       record.verdicts.push(verdict('gateway_accepted', 'info', `the ${region} Event Gateway accepted the event (202)`));
       return result('accepted', 'success');

@@ -13,7 +13,7 @@ import { noteSecret } from '../secret-scope';
 import { open, seal, secretKey } from '../sealed';
 import { isSecretSet, type GatewayRegion } from './config';
 import { callLwa, type LwaCredentials, type LwaTokens } from './lwa-client';
-import { verdict } from '../../contract/verdicts';
+import { note, verdict } from '../../contract/verdicts';
 import { finishRecord, newRecord, type SmartHomeSink } from './records';
 
 export const REFRESH_BEFORE_MS = 5 * 60 * 1000;
@@ -153,7 +153,7 @@ async function refresh(deps: LwaServiceDeps, userKey: string, current: StoredLwa
       const tokens: StoredLwaTokens = { ...r.tokens, region: current.region };
       record.lwaTokens = { accessTokenFp: fingerprint(tokens.accessToken), refreshTokenFp: fingerprint(tokens.refreshToken), expiresIn: r.expiresIn };
       await saveTokens(deps.store, userKey, tokens, now());
-      record.verdicts.push(verdict('lwa_refreshed', 'info', `Login with Amazon access token refreshed (valid ${r.expiresIn} s)`));
+      record.verdicts.push(note('lwa_refreshed', 'info', { expiresIn: r.expiresIn }));
       return { ok: true, accessToken: tokens.accessToken, region: tokens.region, refreshed: true };
     }
     if (r.kind === 'invalid_grant') {
