@@ -80,7 +80,7 @@ export function renderState(out: Out, figures: ExchangeFigures[], costs: { figur
   ]);
   table(out, ['exchange', 'invocations', 'DynamoDB calls', 'write units', 'read units', 'record B', 'platform B', 'access log B', 'logged B'], rows);
   out(`  Bytes as CloudWatch meters them: each line + ${o.eventOverheadBytes} B per event. record = the handler's line(s) as written;`);
-  out('  platform = platform.start + platform.report when the functions log platform lines at INFO (the stack's WARN: none); access log = the stack\'s format rendered.');
+  out('  platform = platform.start + platform.report when the functions log platform lines at INFO (none at the stack\'s WARN); access log = the stack\'s format rendered.');
   const ops = figures.map((f) => `${f.id}: ${f.legs.map((l) => `${l.leg} ${l.dynamodbCalls.toFixed(2)} calls`).join(', ')}`).join('; ');
   out(`  ${ops}`);
   out('');
