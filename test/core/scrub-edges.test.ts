@@ -1,0 +1,90 @@
+/**
+ * The scrubber's edges found by mutation testing (lambda/core/scrub.ts; test/mutation/equivalent.md
+ * names the survivors that cannot change behaviour): copies that need two decodings of one kind or
+ * two kinds together, bytes that are not UTF-8, lone surrogates next to a copy, and astral letters
+ * whose case spans two code units. Each case states what the promise needs: the copy is cut, the
+ * characters around it are kept exactly, and a text without a copy comes back byte-identical.
+ */
+import { describe, expect, it } from 'vitest';
+import { fingerprint } from '../../lambda/core/fingerprint';
+import { SecretSet } from '../../lambda/core/scrub';
+
+const scrub = (secret: string, text: string) => new SecretSet([secret]).scrub(text);
+const fp = (s: string) => fingerprint(s)!;
+
+describe('two layers of one kind, when it is the only kind in the text', () => {
+  it('double HTML escaping (&amp;lt;, &amp;#47;) is decoded twice', () => {
+    expect(scrub('ab<cd1234', 'error: ab&amp;lt;cd1234.')).toBe(`error: ${fp('ab<cd1234')}.`);
+    expect(scrub('ab/cd1234', 'error: ab&amp;#47;cd1234.')).toBe(`error: ${fp('ab/cd1234')}.`);
+  });
+
+  it('JSON inside JSON (\\\\u00e9, \\\\\\") is decoded twice', () => {
+    const secret = 'ab\u00e9cd"1234';
+    const once = JSON.stringify(secret).replace(/\u00e9/g, '\\u00e9');
+    const twice = JSON.stringify(once);
+    expect(twice).toContain('\\\\u00e9');
+    expect(scrub(secret, `{"error_description":${twice}}`)).toBe(`{"error_description":"\\"${fp(secret)}\\""}`);
+  });
+});
+
+describe('two kinds of escape in one copy', () => {
+  it('a JSON escape and a percent-escape', () => {
+    const secret = 'ab/cd/1234';
+    expect(scrub(secret, 'x ab\\u002Fcd%2F1234 y')).toBe(`x ${fp(secret)} y`);
+    expect(scrub(secret, 'x ab%2Fcd\\/1234 y')).toBe(`x ${fp(secret)} y`);
+  });
+
+  it('a character reference and a JSON escape', () => {
+    const secret = 'ab/cd/1234';
+    expect(scrub(secret, 'x ab&#47;cd\\u002F1234 y')).toBe(`x ${fp(secret)} y`);
+    expect(scrub(secret, 'x ab\\/cd&sol;1234 y')).toBe(`x ${fp(secret)} y`);
+  });
+});
+
+describe('percent-escapes that are not UTF-8', () => {
+  it('an invalid sequence is not read as U+FFFD: a secret holding a real U+FFFD is not matched by it', () => {
+    const secret = 'ab\ufffd(cd12';
+    for (const text of ['ab%C3%28cd12', 'ab%E2%82cd12', 'ab%F0%9F%98cd12', 'ab%C0%AFcd12', 'ab%ED%A0%80cd12']) {
+      expect(scrub(secret, text), text).toBe(text);
+    }
+    expect(scrub(secret, 'ab%EF%BF%BD(cd12')).toBe(fp(secret));
+  });
+
+  it('a byte that starts no sequence (%80, %C1, %F5, %FF) is read alone, and the text goes on', () => {
+    for (const bad of ['%80', '%BF', '%C1', '%F5', '%FF']) {
+      const text = `a${bad}b ab/cd1234`;
+      expect(scrub('ab/cd1234', `a${bad}b ab%2Fcd1234`), bad).toBe(`a${bad}b ${fp('ab/cd1234')}`);
+      expect(scrub('zz/yy9876', text), bad).toBe(text);
+    }
+  });
+});
+
+describe('code points and surrogates around a copy', () => {
+  it('a lone surrogate next to a copy is kept, the copy cut', () => {
+    const secret = 'abcd1234';
+    for (const lone of ['\ud801', '\udc00', '\udfff', '\ud800']) {
+      expect(scrub(secret, `${lone}${secret}`), escape(lone)).toBe(`${lone}${fp(secret)}`);
+      expect(scrub(secret, `${secret}${lone}`), escape(lone)).toBe(`${fp(secret)}${lone}`);
+    }
+  });
+
+  it('a lone high surrogate before a copy that starts with a character from U+E000 up is kept', () => {
+    for (const secret of ['\ue000bcd1234', '\uff71bcd1234', '\ufffdbcd1234']) {
+      expect(scrub(secret, `\ud801${secret}!`), escape(secret)).toBe(`\ud801${fp(secret)}!`);
+    }
+  });
+
+  it('a secret made of lone low surrogates is cut without the one after it', () => {
+    const secret = 'abcd\udc00';
+    expect(scrub(secret, `${secret}\udc00`)).toBe(`${fp(secret)}\udc00`);
+    expect(scrub(secret, `${secret}\udc01x`)).toBe(`${fp(secret)}\udc01x`);
+  });
+
+  it('an upper-cased astral letter (Deseret) at the start, middle and end of a copy is cut, not withheld', () => {
+    const secret = '\u{10428}bcd1234\u{10429}';
+    expect(scrub(secret, '[\u{10400}BCD1234\u{10401}]')).toBe(`[${fp(secret)}]`);
+    expect(scrub(secret, 'x\u{10400}bcd1234\u{10401}')).toBe(`x${fp(secret)}`);
+    // One code point that is not a letter (U+10000, the first astral) before the copy stays.
+    expect(scrub(secret, '\u{10000}\u{10428}BCD1234\u{10429}')).toBe(`\u{10000}${fp(secret)}`);
+  });
+});
