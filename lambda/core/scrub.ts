@@ -391,9 +391,12 @@ export class SecretSet {
     return (this.ordered ??= [...this.known.values()].sort((a, b) => b.value.length - a.value.length));
   }
 
-  /** Whether the text holds a copy of any of the secrets, in any encoding. */
+  /**
+   * Whether the text holds a copy of any of the secrets, in any encoding. Any length: a text shorter
+   * than a secret can still hold a case variant of it (`ẞẞ` is `SSSS`, `ﬀﬀ` is `FFFF`).
+   */
   holdsSecret(text: string): boolean {
-    return this.known.size > 0 && text.length >= MIN_SECRET_LENGTH && detect(this.list(), text);
+    return this.known.size > 0 && detect(this.list(), text);
   }
 
   /** The text with every copy of every secret replaced by its fingerprint, or WITHHELD. */

@@ -88,3 +88,64 @@ describe('code points and surrogates around a copy', () => {
     expect(scrub(secret, '\u{10000}\u{10428}BCD1234\u{10429}')).toBe(`\u{10000}${fp(secret)}`);
   });
 });
+
+describe('texts shorter than the secret', () => {
+  it('a case variant that folds longer (ẞ is SS, ﬀ is FF) is a copy however short the text', () => {
+    expect(scrub('ssss', 'ẞẞ')).toBe(fp('ssss'));
+    expect(scrub('FFFF', '(ﬀﬀ)')).toBe(`(${fp('FFFF')})`);
+    expect(scrub('ssss', 'ss')).toBe('ss');
+    expect(scrub('ssss', '')).toBe('');
+  });
+});
+
+describe('base64 edges', () => {
+  it('a four-byte secret unpadded one character into a base64 run (six characters left) is found', () => {
+    const secret = 'Ab1?';
+    for (const b64 of [Buffer.from(secret).toString('base64url'), Buffer.from(secret).toString('base64').replace(/=+$/, '')]) {
+      expect(b64).toHaveLength(6);
+      // The core the secret's bytes fix (QWIx) is cut; `Pw` holds only part of the fourth byte.
+      expect(scrub(secret, `token Z${b64} end`)).toBe(`token Z${fp(secret)}${b64.slice(4)} end`);
+    }
+  });
+
+  it('with several secrets known, a base64 copy of any one of them is found', () => {
+    const secret = 'tok>>>??~~~en-0123';
+    const b64 = Buffer.from(secret).toString('base64');
+    for (const set of [new SecretSet([secret, 'other-secret-99']), new SecretSet(['other-secret-99', secret])]) {
+      expect(set.holdsSecret(`got ${b64} back`)).toBe(true);
+      expect(set.scrub(`got ${b64} back`)).toBe(`got ${fp(secret)} back`);
+    }
+  });
+
+  it('a base64 copy whose `+` is written as an upper-case character reference (&PLUS;) is decoded', () => {
+    const secret = 'tok>>>??~~~en-0123';
+    const b64 = Buffer.from(secret).toString('base64');
+    expect(b64).toContain('+');
+    expect(scrub(secret, `got ${b64.replace(/\+/g, '&PLUS;')} back`)).toBe(`got ${fp(secret)} back`);
+    expect(scrub(secret, `got ${b64.replace(/\+/g, '&Plus;')} back`)).toBe(`got ${fp(secret)} back`);
+  });
+});
+
+describe('whose fingerprint names a copy', () => {
+  it('of two secrets that start at the same place, the longer one (the one the copy is of) names it', () => {
+    for (const order of [['abcd1234', 'abcd1234XYZ9'], ['abcd1234XYZ9', 'abcd1234']]) {
+      expect(new SecretSet(order).scrub('x abcd1234XYZ9 y')).toBe(`x ${fp('abcd1234XYZ9')} y`);
+      expect(new SecretSet(order).scrub('x abcd1234 y')).toBe(`x ${fp('abcd1234')} y`);
+    }
+  });
+
+  it('a set made with no secrets holds none and changes nothing', () => {
+    const empty = new SecretSet();
+    expect(empty.size).toBe(0);
+    expect(empty.holdsSecret('abcd1234 and YWJjZDEyMzQ=')).toBe(false);
+    expect(empty.scrub('abcd1234 and YWJjZDEyMzQ=')).toBe('abcd1234 and YWJjZDEyMzQ=');
+  });
+});
+
+describe('the cut never splits a surrogate pair', () => {
+  it('a copy that begins or ends inside a pair takes the whole character', () => {
+    expect(scrub('\udc00bcd1234', 'x\ud800\udc00bcd1234')).toBe(`x${fp('\udc00bcd1234')}`);
+    expect(scrub('abcd123\ud800', 'abcd123\ud800\udc00x')).toBe(`${fp('abcd123\ud800')}x`);
+    expect(scrub('\udc37bcd1234', 'x\ud801\udc37bcd1234')).toBe(`x${fp('\udc37bcd1234')}`);
+  });
+});
