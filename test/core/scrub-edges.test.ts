@@ -71,6 +71,7 @@ describe('code points and surrogates around a copy', () => {
   it('a lone high surrogate before a copy that starts with a character from U+E000 up is kept', () => {
     for (const secret of ['\ue000bcd1234', '\uff71bcd1234', '\ufffdbcd1234']) {
       expect(scrub(secret, `\ud801${secret}!`), escape(secret)).toBe(`\ud801${fp(secret)}!`);
+      expect(scrub(secret, `x\ud801${secret}!`), escape(secret)).toBe(`x\ud801${fp(secret)}!`);
     }
   });
 
@@ -86,6 +87,8 @@ describe('code points and surrogates around a copy', () => {
     expect(scrub(secret, 'x\u{10400}bcd1234\u{10401}')).toBe(`x${fp(secret)}`);
     // One code point that is not a letter (U+10000, the first astral) before the copy stays.
     expect(scrub(secret, '\u{10000}\u{10428}BCD1234\u{10429}')).toBe(`\u{10000}${fp(secret)}`);
+    // After a character from U+E000 up, too.
+    expect(scrub(secret, '\uff71\u{10400}BCD1234\u{10401}')).toBe(`\uff71${fp(secret)}`);
   });
 });
 
