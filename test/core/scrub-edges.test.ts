@@ -152,3 +152,15 @@ describe('the cut never splits a surrogate pair', () => {
     expect(scrub('\udc37bcd1234', 'x\ud801\udc37bcd1234')).toBe(`x${fp('\udc37bcd1234')}`);
   });
 });
+
+describe('a JSON-escaped surrogate pair is one character', () => {
+  it('an upper-case Deseret letter written \\uD801\\uDC00 is case-folded as a whole (not left to a random property run)', () => {
+    const secret = '\u{10428}bcd1234';
+    for (const pair of ['\\uD801\\uDC00', '\\ud801\\udc00', '\\uD801\\udC00']) {
+      expect(scrub(secret, `x ${pair}BCD1234 y`), pair).toBe(`x ${fp(secret)} y`);
+      // Escaped three times (JSON in JSON in JSON): the pair is only decoded in the third layer, where it must fold.
+      const thrice = pair.replace(/\\/g, '\\\\\\\\');
+      expect(scrub(secret, `x ${thrice}BCD1234 y`), thrice).toBe(`x ${fp(secret)} y`);
+    }
+  });
+});
