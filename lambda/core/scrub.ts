@@ -167,7 +167,8 @@ const codePointWidth = (t: string, i: number) => (t.charCodeAt(i) >= 0xd800 && t
 /**
  * The views of a text: as written; each decoding alone (a `\` or `&` that belongs to the secret is
  * then not taken for an escape of another kind), percent-decoding twice (double encoding); and all
- * decodings together, up to three layers (mixed and layered encodings).
+ * decodings together, up to three layers (mixed and layered encodings, double `&amp;lt;` or `\\u00e9`
+ * included: those layers run whatever kinds are present).
  */
 function views(text: string, binary: boolean): View[] {
   const identity: View = { text, from: [], to: [] };
@@ -185,7 +186,6 @@ function views(text: string, binary: boolean): View[] {
     out.push(once);
     if (kind === 'percent') out.push(decodeLayer(once, binary, new Set([kind])));
   }
-  if (present.length === 1 && present[0] !== 'percent') return out;
   let cur = raw;
   for (let layer = 0; layer < 3; layer++) {
     const next = decodeLayer(cur, binary);
@@ -391,9 +391,12 @@ export class SecretSet {
     return (this.ordered ??= [...this.known.values()].sort((a, b) => b.value.length - a.value.length));
   }
 
-  /** Whether the text holds a copy of any of the secrets, in any encoding. */
+  /**
+   * Whether the text holds a copy of any of the secrets, in any encoding. Any length: a text shorter
+   * than a secret can still hold a case variant of it (`ẞẞ` is `SSSS`, `ﬀﬀ` is `FFFF`).
+   */
   holdsSecret(text: string): boolean {
-    return this.known.size > 0 && text.length >= MIN_SECRET_LENGTH && detect(this.list(), text);
+    return this.known.size > 0 && detect(this.list(), text);
   }
 
   /** The text with every copy of every secret replaced by its fingerprint, or WITHHELD. */
