@@ -33,6 +33,21 @@ function options(token: string, over: Partial<RefreshGuardOptions> = {}): Refres
 }
 const newToken = () => `rt-${randomBytes(8).toString('hex')}`;
 const bad = (): HttpAnswer => ({ status: 400, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error: 'invalid_grant' }) });
+/** A provider call that answers `answer()` only once released; `calls` counts the calls made. */
+function heldProvider(answer: () => HttpAnswer) {
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  const p = {
+    calls: 0,
+    release: () => release(),
+    work: async () => {
+      p.calls++;
+      await held;
+      return answer();
+    },
+  };
+  return p;
+}
 const describeAny = (answer: HttpAnswer): RefreshAnswer => ({ answer, outcome: answer.status === 200 ? 'success' : 'provider_error', verdicts: [], tokens: {} });
 
 describe('guardRefresh', () => {
@@ -269,22 +284,15 @@ describe('keep times on a shared clock', () => {
 
   it('the request that holds the marker is not taken over before its deadline plus the margin (IN_PROGRESS_MARGIN_MS)', async () => {
     const token = newToken();
-    let release!: () => void;
-    const held = new Promise<void>((r) => (release = r));
-    let calls = 0;
-    const work = async () => {
-      calls++;
-      await held;
-      return success();
-    };
+    const provider = heldProvider(success);
     const leaderDeadline = clock.t + 4000;
-    const leader = guardRefresh(options(token, { deadline: leaderDeadline }), work, describeAny);
+    const leader = guardRefresh(options(token, { deadline: leaderDeadline }), provider.work, describeAny);
     await new Promise((r) => setTimeout(r, 50));
     clock.t = leaderDeadline + IN_PROGRESS_MARGIN_MS - 10; // past the leader's deadline, inside its margin
-    const late = await guardRefresh(options(token, { deadline: clock.t + 1 }), work, describeAny);
-    release();
+    const late = await guardRefresh(options(token, { deadline: clock.t + 1 }), provider.work, describeAny);
+    provider.release();
     await leader;
-    expect(calls).toBe(1);
+    expect(provider.calls).toBe(1);
     expect(late.refresh.role).toBe('timeout');
   });
 
@@ -374,21 +382,14 @@ describe('store faults, followers and other clients', () => {
 
   it('a waiter gets the answer of the request in flight (follower, not grace): no second provider call, the leader\'s verdicts', async () => {
     const token = newToken();
-    let release!: () => void;
-    const held = new Promise<void>((r) => (release = r));
-    let calls = 0;
-    const work = async () => {
-      calls++;
-      await held;
-      return ok({ access_token: 'at-f', token_type: 'Bearer', expires_in: 3600, refresh_token: 'rt-f2' });
-    };
-    const leader = guardRefresh(options(token), work, describeAnswer);
+    const provider = heldProvider(() => ok({ access_token: 'at-f', token_type: 'Bearer', expires_in: 3600, refresh_token: 'rt-f2' }));
+    const leader = guardRefresh(options(token), provider.work, describeAnswer);
     await new Promise((r) => setTimeout(r, 50)); // the leader's marker is written
-    const follower = guardRefresh(options(token, { pollMs: 10 }), work, describeAnswer);
+    const follower = guardRefresh(options(token, { pollMs: 10 }), provider.work, describeAnswer);
     await new Promise((r) => setTimeout(r, 60));
-    release();
+    provider.release();
     const [lead, follow] = await Promise.all([leader, follower]);
-    expect(calls).toBe(1);
+    expect(provider.calls).toBe(1);
     expect(lead).toMatchObject({ kind: 'called', refresh: { role: 'leader', waitedMs: 0 }, recorded: 'written', verdicts: [] });
     if (follow.kind !== 'served') throw new Error('expected a served answer');
     expect(follow.refresh).toMatchObject({ role: 'follower', graceHit: false, degraded: false, cachedAgeS: 0 });
