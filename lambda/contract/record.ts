@@ -173,6 +173,12 @@ const wasRotated = (r: Obj): boolean => r['grantType'] === 'refresh_token' && su
 /** The defaults that hold on `route`. */
 const defaultsOf = (route: unknown) => DEFAULTS.filter(([, , , r]) => r === undefined || r === route);
 
+/** Replaces `out[name]` by a shallow copy of it (so it can be changed without touching the record passed in) and returns that copy; undefined when it is not an object. */
+function ownCopy(out: Obj, name: string): Obj | undefined {
+  const part = out[name];
+  return isObj(part) ? (out[name] = { ...part }) : undefined;
+}
+
 /**
  * The record as it is written (v2): defaults, zero timings, empty lists, what the route already
  * names and what another field already says left out; `translated` entries as codes. A new
@@ -181,7 +187,7 @@ const defaultsOf = (route: unknown) => DEFAULTS.filter(([, , , r]) => r === unde
 export function compactRecord<T extends RecordBase>(record: T): T {
   const out: Obj = { ...(record as unknown as Obj) };
   const route = out['route'];
-  const copy = (name: string): Obj | undefined => (isObj(out[name]) ? (out[name] = { ...(out[name] as Obj) }) : undefined) as Obj | undefined;
+  const copy = (name: string) => ownCopy(out, name);
   const upstream = copy('upstream');
   const tokens = copy('tokens');
   const timing = copy('timing');
@@ -237,7 +243,7 @@ export function expandRecord<T extends Obj>(record: T): T {
   if (record['v'] !== 2) return record;
   const out: Obj = { ...record };
   const route = out['route'];
-  const copy = (name: string): Obj | undefined => (isObj(out[name]) ? (out[name] = { ...(out[name] as Obj) }) : undefined) as Obj | undefined;
+  const copy = (name: string) => ownCopy(out, name);
   const upstream = copy('upstream');
   const tokens = copy('tokens');
   const timing = copy('timing');
