@@ -173,10 +173,18 @@ const wasRotated = (r: Obj): boolean => r['grantType'] === 'refresh_token' && su
 /** The defaults that hold on `route`. */
 const defaultsOf = (route: unknown) => DEFAULTS.filter(([, , , r]) => r === undefined || r === route);
 
-/** Replaces `out[name]` by a shallow copy of it (so it can be changed without touching the record passed in) and returns that copy; undefined when it is not an object. */
-function ownCopy(out: Obj, name: string): Obj | undefined {
-  const part = out[name];
-  return isObj(part) ? (out[name] = { ...part }) : undefined;
+/**
+ * A copy of the record whose parts (`upstream`, `tokens`, … `response`) are copies too, so they can
+ * be changed without touching the record passed in; the parts both directions change, by name.
+ */
+function withOwnParts(record: Obj): { out: Obj; upstream?: Obj; tokens?: Obj; timing?: Obj; lwa?: Obj } {
+  const out: Obj = { ...record };
+  const own = (name: string): Obj | undefined => {
+    const part = out[name];
+    return isObj(part) ? (out[name] = { ...part }) : undefined;
+  };
+  for (const name of ['refresh', 'gateway', 'directive', 'response']) own(name);
+  return { out, upstream: own('upstream'), tokens: own('tokens'), timing: own('timing'), lwa: own('lwa') };
 }
 
 /**
@@ -185,14 +193,8 @@ function ownCopy(out: Obj, name: string): Obj | undefined {
  * object; the record itself is not changed. `expandRecord` puts it all back.
  */
 export function compactRecord<T extends RecordBase>(record: T): T {
-  const out: Obj = { ...(record as unknown as Obj) };
+  const { out, upstream, tokens, timing, lwa } = withOwnParts(record as unknown as Obj);
   const route = out['route'];
-  const copy = (name: string) => ownCopy(out, name);
-  const upstream = copy('upstream');
-  const tokens = copy('tokens');
-  const timing = copy('timing');
-  const lwa = copy('lwa');
-  for (const name of ['refresh', 'gateway', 'directive', 'response']) copy(name);
   // Derived from other fields: read before anything is left out.
   if (Array.isArray(out['translated'])) {
     const translated = (out['translated'] as unknown[]).map((t) => Object.keys(TRANSLATION_CODES).find((c) => TRANSLATION_CODES[c]!(out) === t) ?? t);
@@ -241,14 +243,8 @@ export function compactRecord<T extends RecordBase>(record: T): T {
  */
 export function expandRecord<T extends Obj>(record: T): T {
   if (record['v'] !== 2) return record;
-  const out: Obj = { ...record };
+  const { out, upstream, tokens, timing, lwa } = withOwnParts(record);
   const route = out['route'];
-  const copy = (name: string) => ownCopy(out, name);
-  const upstream = copy('upstream');
-  const tokens = copy('tokens');
-  const timing = copy('timing');
-  const lwa = copy('lwa');
-  for (const name of ['refresh', 'gateway', 'directive']) copy(name);
   for (const [name, field, value] of defaultsOf(route)) {
     if (name === 'timing' && field !== 'deadlineMs') continue;
     if (name === 'tokens' && field === 'codeVerifierPresent' && out['grantType'] !== 'authorization_code') continue;
