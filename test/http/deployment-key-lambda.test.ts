@@ -104,6 +104,8 @@ function handlerWithRecords() {
 }
 
 const codes = (r: ExchangeRecord) => r.verdicts.map((v) => v.code);
+/** A refresh recorded under the deployment's key that coordinated through the table. */
+const keyedLeader = (token: string) => ({ fpKey: expectedKeyId, tokens: { refreshTokenInFp: expectedFp(token) }, refresh: { role: 'leader' } });
 
 describe('deployment key in Lambda (Secrets Manager stand-in, real SDK client)', () => {
   it('read once on the first request: fingerprints and fpKey are the deployment\'s; the state table is used', async () => {
@@ -112,7 +114,7 @@ describe('deployment key in Lambda (Secrets Manager stand-in, real SDK client)',
     const { refresh } = handlerWithRecords();
     const first = await refresh('rt-ok-1');
     expect(first.status).toBe(200);
-    expect(first.record).toMatchObject({ fpKey: expectedKeyId, tokens: { refreshTokenInFp: expectedFp('rt-ok-1') }, refresh: { role: 'leader' } });
+    expect(first.record).toMatchObject(keyedLeader('rt-ok-1'));
     const second = await refresh('rt-ok-2');
     expect(second.record.refresh?.role).toBe('leader');
     expect(secretsManager.received.length - calls).toBe(1);
@@ -125,7 +127,7 @@ describe('deployment key in Lambda (Secrets Manager stand-in, real SDK client)',
     const { refresh } = handlerWithRecords();
     const first = await refresh('rt-cold-1');
     expect(first.status).toBe(200);
-    expect(first.record).toMatchObject({ fpKey: expectedKeyId, tokens: { refreshTokenInFp: expectedFp('rt-cold-1') }, refresh: { role: 'leader' } });
+    expect(first.record).toMatchObject(keyedLeader('rt-cold-1'));
     expect(codes(first.record)).not.toContain('deployment_key_unavailable');
   });
 
@@ -142,7 +144,7 @@ describe('deployment key in Lambda (Secrets Manager stand-in, real SDK client)',
     expect(codes(first.record)).toEqual(expect.arrayContaining(['refresh_store_degraded', 'deployment_key_unavailable']));
     await new Promise((r) => setTimeout(r, 1200));
     const second = await refresh('rt-slow-2');
-    expect(second.record).toMatchObject({ fpKey: expectedKeyId, tokens: { refreshTokenInFp: expectedFp('rt-slow-2') }, refresh: { role: 'leader' } });
+    expect(second.record).toMatchObject(keyedLeader('rt-slow-2'));
     expect(codes(second.record)).not.toContain('deployment_key_unavailable');
   });
 
