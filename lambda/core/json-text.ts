@@ -110,57 +110,40 @@ export function findSyntaxError(text: string): { offset: number; message: string
     if (ch === "'") fail("strings need double quotes (\"…\"), not single quotes");
     fail(`unexpected ${shown(ch)}; expected a value (an object, list, "string", number, true, false or null)`);
   };
-  const object = () => {
+  /** `{…}` or `[…]` from its opening character: items separated by commas, no trailing comma (RFC 8259 §4, §5). */
+  const sequence = (close: '}' | ']', item: () => void, itemName: string) => {
     i++;
     ws();
-    if (text[i] === '}') {
+    if (text[i] === close) {
       i++;
       return;
     }
     for (;;) {
       ws();
-      if (text[i] === '}') fail('a comma before } (JSON allows no trailing comma)');
-      if (text[i] !== '"') fail(`unexpected ${shown(text[i])}; expected a property name in double quotes`);
-      string();
-      ws();
-      if (text[i] !== ':') fail(`unexpected ${shown(text[i])}; expected ':' after the property name`);
-      i++;
-      value();
+      if (text[i] === close) fail(`a comma before ${close} (JSON allows no trailing comma)`);
+      item();
       ws();
       if (text[i] === ',') {
         i++;
         continue;
       }
-      if (text[i] === '}') {
+      if (text[i] === close) {
         i++;
         return;
       }
-      fail(`unexpected ${shown(text[i])}; expected ',' or '}' after a property value`);
+      fail(`unexpected ${shown(text[i])}; expected ',' or '${close}' after ${itemName}`);
     }
   };
-  const array = () => {
-    i++;
+  const member = () => {
+    if (text[i] !== '"') fail(`unexpected ${shown(text[i])}; expected a property name in double quotes`);
+    string();
     ws();
-    if (text[i] === ']') {
-      i++;
-      return;
-    }
-    for (;;) {
-      ws();
-      if (text[i] === ']') fail('a comma before ] (JSON allows no trailing comma)');
-      value();
-      ws();
-      if (text[i] === ',') {
-        i++;
-        continue;
-      }
-      if (text[i] === ']') {
-        i++;
-        return;
-      }
-      fail(`unexpected ${shown(text[i])}; expected ',' or ']' after a list item`);
-    }
+    if (text[i] !== ':') fail(`unexpected ${shown(text[i])}; expected ':' after the property name`);
+    i++;
+    value();
   };
+  const object = () => sequence('}', member, 'a property value');
+  const array = () => sequence(']', value, 'a list item');
   try {
     // A byte-order mark is not JSON (RFC 8259 §8.1: must not be added); say so rather than "unexpected".
     if (text.charCodeAt(0) === 0xfeff) fail('the file starts with a byte-order mark; save it as UTF-8 without BOM');
