@@ -15,7 +15,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
-import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll } from 'vitest';
 import { dynamoDbLocalJar } from './dynamodb-local-jar';
 
@@ -64,8 +64,11 @@ function exitOf(child: ChildProcess): Promise<void> {
   });
 }
 
-/** The `Server` header of whatever answers a DynamoDB call at `endpoint` (DynamoDB Local: `Jetty(…)`); undefined: nothing answers. */
-async function serverAt(endpoint: string): Promise<string | undefined> {
+/**
+ * Who answers a ListTables call at `endpoint`: its `Server` header (DynamoDB Local: `Jetty(…)`) and
+ * status; undefined while nothing answers.
+ */
+async function answerAt(endpoint: string): Promise<{ server: string; status: number } | undefined> {
   try {
     const res = await fetch(endpoint, {
       method: 'POST',
@@ -74,7 +77,7 @@ async function serverAt(endpoint: string): Promise<string | undefined> {
       signal: AbortSignal.timeout(2000),
     });
     await res.arrayBuffer();
-    return res.headers.get('server') ?? '';
+    return { server: res.headers.get('server') ?? '', status: res.status };
   } catch {
     return undefined;
   }
@@ -114,7 +117,6 @@ async function startOnce(port: number, timeoutMs: number): Promise<DynamoDbLocal
     }
   };
 
-  const probe = dynamoDbClient(endpoint);
   const deadline = Date.now() + timeoutMs;
   try {
     for (;;) {
@@ -123,25 +125,18 @@ async function startOnce(port: number, timeoutMs: number): Promise<DynamoDbLocal
         throw new Error(code === 'ENOENT' ? 'DynamoDB Local needs java on PATH (apt-get install -y openjdk-17-jre-headless)' : `could not start java: ${spawnError.message}`);
       }
       if (child.exitCode !== null) throw new Error(`DynamoDB Local exited with code ${child.exitCode}:\n${output}`);
-      const answering = await serverAt(endpoint);
+      const answer = await answerAt(endpoint);
       // Another server took the port between freePort() and the JVM's bind (dynalite of another test
       // file answers ListTables too, but not UpdateTimeToLive): start again on another port.
-      if (answering !== undefined && !answering.startsWith('Jetty')) throw new Error(`Address already in use: ${endpoint} is answered by "${answering || 'a server without a Server header'}", not DynamoDB Local`);
-      try {
-        if (answering === undefined) throw new Error('no answer yet');
-        await probe.send(new ListTablesCommand({}));
-        break;
-      } catch {
-        if (Date.now() > deadline) throw new Error(`DynamoDB Local did not answer on ${endpoint} within ${timeoutMs} ms:\n${output}`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      if (answer && !answer.server.startsWith('Jetty')) throw new Error(`Address already in use: ${endpoint} is answered by "${answer.server || 'a server without a Server header'}", not DynamoDB Local`);
+      if (answer?.status === 200) break;
+      if (Date.now() > deadline) throw new Error(`DynamoDB Local did not answer on ${endpoint} within ${timeoutMs} ms:\n${output}`);
+      await new Promise((r) => setTimeout(r, 100));
     }
   } catch (err) {
-    probe.destroy();
     await stop();
     throw err;
   }
-  probe.destroy();
   return {
     endpoint,
     port,
