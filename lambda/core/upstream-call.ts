@@ -42,8 +42,8 @@ export type UpstreamResult =
   | { outcome: 'answered'; status: number; headers: HeaderReader; body: Uint8Array; latencyMs: number }
   | { outcome: 'timeout'; latencyMs: number }
   | { outcome: 'too_large'; status: number; headers: HeaderReader; latencyMs: number }
-  /** `reason`: the cause, for the log; `code`: Node's error code when it gave one (ECONNREFUSED, ENOTFOUND, ECONNRESET, a TLS code…). */
-  | { outcome: 'network_error'; reason: string; code?: string; latencyMs: number };
+  /** `reason`: the cause, for the log: Node's error code when it gave one (ECONNREFUSED, ENOTFOUND, ECONNRESET, a TLS code…), else the error's class (network-error.ts). */
+  | { outcome: 'network_error'; reason: string; latencyMs: number };
 
 export interface CallOptions {
   timeoutMs: number;
@@ -156,8 +156,7 @@ function callWithNode(req: UpstreamRequest, options: CallOptions): Promise<Upstr
       resolve(result);
     };
     const failed = (err: unknown) => {
-      const code = errorCode(err);
-      finish({ outcome: 'network_error', reason: networkErrorName(err), ...(code ? { code } : {}), latencyMs: latency() });
+      finish({ outcome: 'network_error', reason: networkErrorName(err), latencyMs: latency() });
     };
     // One timer covers DNS, connect, TLS, headers and body: the whole answer must arrive inside the budget.
     const timer = setTimeout(() => {
@@ -262,9 +261,8 @@ async function callWithFetch(req: UpstreamRequest, options: CallOptions, doFetch
   } catch (err) {
     const latencyMs = now() - started;
     if (timedOut) return { outcome: 'timeout', latencyMs };
-    // fetch wraps the system error: TypeError('fetch failed', { cause }).
-    const code = errorCode((err as { cause?: unknown })?.cause);
-    return { outcome: 'network_error', reason: networkErrorName(err), ...(code ? { code } : {}), latencyMs };
+    // fetch wraps the system error, TypeError('fetch failed', { cause }): networkErrorName reads the cause.
+    return { outcome: 'network_error', reason: networkErrorName(err), latencyMs };
   } finally {
     clearTimeout(timer);
   }
